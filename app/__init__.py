@@ -1,0 +1,132 @@
+"""SLRT Cloud: one Flask app serving every region at its own subdomain."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import INSTANCE, ROOT, Config
+
+
+def create_app(config: type | dict | None = None) -> Flask:
+    """Application factory. `config` is a config class or a mapping of overrides."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(INSTANCE),
+    )
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    register_models()
+    register_extensions(app)
+    register_request_hooks(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_cli(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_models() -> None:
+    """Import every model module so the metadata (and migrations) see all tables."""
+    from app import models  # noqa: F401
+
+
+def register_extensions(app: Flask) -> None:
+    from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate, talisman
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        strict_transport_security=app.config["FORCE_HTTPS"],
+        content_security_policy={
+            "default-src": "'self'",
+            "img-src": ["'self'", "data:"],
+            "style-src": "'self'",
+            "script-src": "'self'",
+            "form-action": "'self'",
+            "frame-ancestors": "'none'",
+            "base-uri": "'self'",
+        },
+        referrer_policy="same-origin",
+        frame_options="DENY",
+    )
+    from app.db_setup import configure_engine_events
+    from app.accounts import auth  # noqa: F401  (registers the user loader)
+
+    with app.app_context():
+        configure_engine_events(db.engine)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from app.extensions import db
+    from app.tenants.resolver import resolve_tenant
+
+    app.before_request(resolve_tenant)
+
+    @app.after_request
+    def finish_transaction(response):
+        """One transaction per request: commit what succeeded, roll back the rest."""
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        response.vary.add("HX-Request")
+        return response
+
+    @app.teardown_request
+    def rollback_on_error(exc):
+        if exc is not None:
+            db.session.rollback()
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.blueprints.auth import bp as auth_bp
+    from app.blueprints.health import bp as health_bp
+    from app.blueprints.home import bp as home_bp
+    from app.blueprints.org import bp as org_bp
+    from app.blueprints.platform import bp as platform_bp
+
+    for bp in (health_bp, home_bp, auth_bp, org_bp, platform_bp):
+        app.register_blueprint(bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from flask import render_template
+
+    def render_error(error):
+        code = getattr(error, "code", 500)
+        return render_template(f"errors/{code}.html", error=error), code
+
+    for code in (400, 403, 404, 405, 409, 429, 500):
+        app.register_error_handler(code, render_error)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import demo_cli
+    from app.reference.cli import wilayah_cli
+    from app.tenants.cli import tenants_cli
+
+    app.cli.add_command(wilayah_cli)
+    app.cli.add_command(tenants_cli)
+    app.cli.add_command(demo_cli)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.templating import register
+
+    register(app)

@@ -1,0 +1,1 @@
+"""People: platform users, their memberships in regions, and logging in."""

@@ -1,0 +1,111 @@
+"""Users (platform-wide identities) and memberships (a post held in one region)."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Optional
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.tenants.models import TenantOwned, utcnow
+
+_hasher = PasswordHasher()
+
+PLATFORM_ROLES = ("national_admin", "auditor")
+
+
+class User(db.Model):
+    """A person who can log in. Staff reach a region only through a membership there."""
+
+    __tablename__ = "users"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200), default="")
+    platform_role: Mapped[Optional[str]] = mapped_column(String(30))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped to end every session of this user at once (deactivation, password change).
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _hasher.hash(password)
+
+    def check_password(self, password: str) -> bool:
+        if not self.password_hash:
+            return False
+        try:
+            return _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+
+class Membership(TenantOwned, db.Model):
+    """A user holding a position in one region; areas for supervisors and facilitators."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "user_id"),
+        ForeignKeyConstraint(
+            ["tenant_id", "position_id"], ["positions.tenant_id", "positions.id"]
+        ),
+    )
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    position_id: Mapped[uuid.UUID] = mapped_column()
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User] = relationship()
+    position: Mapped["Position"] = relationship(  # noqa: F821
+        primaryjoin="and_(Membership.tenant_id == Position.tenant_id, "
+        "foreign(Membership.position_id) == Position.id)",
+        back_populates="memberships",
+    )
+    areas: Mapped[list["MembershipArea"]] = relationship(
+        primaryjoin="and_(MembershipArea.tenant_id == Membership.tenant_id, "
+        "foreign(MembershipArea.membership_id) == Membership.id)",
+        back_populates="membership",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def role(self) -> str:
+        return self.position.role
+
+
+class MembershipArea(TenantOwned, db.Model):
+    """A district (supervisor) or village (facilitator) a member works in."""
+
+    __tablename__ = "membership_areas"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "membership_id", "district_code", "village_code"),
+        ForeignKeyConstraint(
+            ["tenant_id", "membership_id"], ["memberships.tenant_id", "memberships.id"]
+        ),
+    )
+
+    membership_id: Mapped[uuid.UUID] = mapped_column()
+    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"))
+    village_code: Mapped[Optional[str]] = mapped_column(ForeignKey("villages.code"))
+
+    membership: Mapped[Membership] = relationship(
+        primaryjoin="and_(MembershipArea.tenant_id == Membership.tenant_id, "
+        "foreign(MembershipArea.membership_id) == Membership.id)",
+        back_populates="areas",
+    )
+    district: Mapped["District"] = relationship()  # noqa: F821
+    village: Mapped[Optional["Village"]] = relationship()  # noqa: F821

@@ -1,0 +1,6 @@
+"""Logging in and out, at a region's subdomain or on the platform apex."""
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from app.blueprints.auth import routes  # noqa: E402,F401

@@ -1,0 +1,26 @@
+from flask import current_app, jsonify
+from sqlalchemy import text
+
+from app.blueprints.health import bp
+from app.extensions import db
+from app.jobs.queue import redis_status
+
+
+@bp.get("/healthz")
+def healthz():
+    """Database and job-queue status as JSON; 503 when the database is unreachable."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception as exc:  # noqa: BLE001 - a health check reports, it does not raise
+        current_app.logger.warning("healthz: database check failed: %s", exc)
+        database = "error"
+    redis = redis_status()
+    ok = database == "ok" and redis in ("ok", "inline")
+    body = {
+        "status": "ok" if ok else "degraded",
+        "database": database,
+        "database_backend": db.engine.dialect.name,
+        "redis": redis,
+    }
+    return jsonify(body), 200 if ok else 503

@@ -1,0 +1,32 @@
+from flask import redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.accounts.auth import current_membership, staff_required
+from app.blueprints.auth.forms import LoginForm
+from app.blueprints.home import bp
+from app.extensions import db
+from app.tenants.context import current_tenant
+from app.tenants.models import Tenant, TenantStatus
+
+
+@bp.get("/")
+def index():
+    """Apex: the regions that are live and the platform login. Region: its front page."""
+    if current_tenant:
+        if current_user.is_authenticated:
+            return redirect(url_for("home.dashboard"))
+        return render_template("home/region.html", region=current_tenant, form=LoginForm())
+    regions = db.session.scalars(
+        select(Tenant).where(Tenant.status == TenantStatus.ACTIVE.value).order_by(Tenant.name)
+    ).all()
+    return render_template("home/platform.html", regions=regions, form=LoginForm())
+
+
+@bp.get("/home")
+@staff_required()
+def dashboard():
+    """A staff member's home: who they are here, in the region's own words."""
+    membership = current_membership
+    return render_template("home/dashboard.html", membership=membership,
+                           position=membership.position, unit=membership.position.unit)

@@ -1,0 +1,1 @@
+"""Background jobs: RQ on Redis when REDIS_URL is set, inline in the web process otherwise."""

@@ -1,0 +1,1 @@
+"""Shared reference data: the official Kemendagri list of administrative areas."""

@@ -1,0 +1,84 @@
+"""The tenant (a region) and the mixin every tenant-owned table uses."""
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import ForeignKey, String, Text, Uuid, JSON, DateTime
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from app.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class TenantStatus(str, enum.Enum):
+    ONBOARDING = "onboarding"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class Tenant(db.Model):
+    """A regency or city running SLRT at its own subdomain."""
+
+    __tablename__ = "tenants"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("regencies.code"), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # kabupaten | kota
+    service_name: Mapped[str] = mapped_column(String(200))
+    service_full_name: Mapped[str] = mapped_column(Text, default="")
+    regulation_title: Mapped[str] = mapped_column(Text)
+    regulation_short: Mapped[str] = mapped_column(String(100))
+    regulation_about: Mapped[str] = mapped_column(Text, default="")
+    terminology: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default=TenantStatus.ACTIVE.value)
+    template_source: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == TenantStatus.ACTIVE.value
+
+    def term(self, key: str, default: str) -> str:
+        """The region's own word for something the UI shows, or the default."""
+        return (self.terminology or {}).get(key) or default
+
+    def __repr__(self) -> str:
+        return f"<Tenant {self.slug}>"
+
+
+class TenantOwned:
+    """Mixin: `(tenant_id, id)` composite primary key with app-made UUIDs.
+
+    Every select through the ORM is filtered to the current tenant
+    (see `app.tenants.scoping`); on PostgreSQL row-level security enforces the
+    same rule in the database. Foreign keys to other tenant-owned tables must be
+    composite `(tenant_id, x_id)`, which `tenant_fk()` builds.
+    """
+
+    __tenant_owned__ = True
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[uuid.UUID]:
+        return mapped_column(Uuid, ForeignKey("tenants.id"), primary_key=True)
+
+    @declared_attr
+    def id(cls) -> Mapped[uuid.UUID]:
+        return mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+
+
+def tenant_owned_tables(metadata) -> list:
+    """Tables whose mapped class uses `TenantOwned`."""
+    tables = []
+    for mapper in db.Model.registry.mappers:
+        cls = mapper.class_
+        if isinstance(cls, type) and issubclass(cls, TenantOwned) and mapper.local_table is not None:
+            if mapper.local_table.metadata is metadata:
+                tables.append(mapper.local_table)
+    return sorted(set(tables), key=lambda t: t.name)

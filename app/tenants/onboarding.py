@@ -1,0 +1,117 @@
+"""Creating a region from a validated template, all or nothing."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.org.models import OrgUnit, Position
+from app.reference.models import District, Regency, Village
+from app.tenants.context import tenant_context
+from app.tenants.models import Tenant, TenantStatus
+from app.tenants.template import RegionTemplate, TemplateError, load_template_file
+from flask_babel import gettext as _
+
+
+def known_region_codes() -> set[str]:
+    """Codes of the 514 official regencies/cities."""
+    return set(db.session.scalars(select(Regency.code)))
+
+
+def load_and_validate(path) -> RegionTemplate:
+    """Read a template file and check it against the official region list."""
+    return load_template_file(path, known_regions=known_region_codes())
+
+
+def onboard_region(template: RegionTemplate, status: str = TenantStatus.ACTIVE.value) -> Tenant:
+    """Create the tenant, its units and positions. Flushes; the caller commits.
+
+    Refuses (TemplateError) a region or subdomain that already exists, and unit areas
+    that are not in the region; nothing is written in that case.
+    """
+    problems = _check_against_database(template)
+    if problems:
+        raise TemplateError(template.source, problems)
+    tenant = Tenant(
+        slug=template.slug,
+        region_code=template.code,
+        name=template.name,
+        kind=template.kind,
+        service_name=template.service_name,
+        service_full_name=template.service_full_name,
+        regulation_title=template.regulation_title,
+        regulation_short=template.regulation_short,
+        regulation_about=template.regulation_about,
+        terminology=template.terminology,
+        status=status,
+        template_source=template.source,
+    )
+    db.session.add(tenant)
+    db.session.flush()
+    with tenant_context(tenant):
+        units = _create_units(template)
+        _create_positions(template, units)
+        db.session.flush()
+    return tenant
+
+
+def _check_against_database(template: RegionTemplate) -> list[str]:
+    problems = []
+    if db.session.scalar(select(Tenant.id).where(Tenant.slug == template.slug)):
+        problems.append(_("region.slug: subdomain '%(s)s' sudah dipakai daerah lain", s=template.slug))
+    existing = db.session.scalar(select(Tenant).where(Tenant.region_code == template.code))
+    if existing:
+        problems.append(_("region.code: daerah %(c)s sudah terdaftar sebagai '%(s)s'", c=template.code, s=existing.slug))
+    prefix = template.code + "."
+    for i, unit in enumerate(template.units):
+        entry = f"units[{i + 1}] ({unit.key})"
+        if unit.district and (not unit.district.startswith(prefix) or not db.session.get(District, unit.district)):
+            problems.append(_("%(e)s: kecamatan '%(d)s' bukan bagian dari daerah ini", e=entry, d=unit.district))
+        if unit.village and (not unit.village.startswith(prefix) or not db.session.get(Village, unit.village)):
+            problems.append(_("%(e)s: kelurahan/desa '%(v)s' bukan bagian dari daerah ini", e=entry, v=unit.village))
+    return problems
+
+
+def _create_units(template: RegionTemplate) -> dict[str, OrgUnit]:
+    units: dict[str, OrgUnit] = {}
+    pending = list(template.units)
+    order = 0
+    # Parents before children, whatever order the file lists them in.
+    while pending:
+        progressed = False
+        for spec in list(pending):
+            if spec.parent and spec.parent not in units:
+                continue
+            village_district = spec.village.rsplit(".", 1)[0] if spec.village else None
+            unit = OrgUnit(
+                key=spec.key,
+                name=spec.name,
+                kind=spec.kind,
+                parent=units.get(spec.parent) if spec.parent else None,
+                legal_basis=spec.legal_basis,
+                service_areas=",".join(spec.service_areas),
+                district_code=spec.district or village_district,
+                village_code=spec.village,
+                sort_order=order,
+            )
+            order += 1
+            db.session.add(unit)
+            units[spec.key] = unit
+            pending.remove(spec)
+            progressed = True
+        if not progressed:  # the validator already refuses cycles; never loop forever
+            raise TemplateError(template.source, [_("susunan unit tidak dapat diurutkan")])
+    return units
+
+
+def _create_positions(template: RegionTemplate, units: dict[str, OrgUnit]) -> None:
+    for order, spec in enumerate(template.positions):
+        db.session.add(Position(
+            key=spec.key,
+            unit=units[spec.unit],
+            title=spec.title,
+            role=spec.role,
+            ex_officio=spec.ex_officio,
+            legal_basis=spec.legal_basis,
+            area_level=spec.area,
+            sort_order=order,
+        ))

@@ -1,0 +1,75 @@
+"""Settings read from the environment (flat, twelve-factor style).
+
+With no environment at all the app runs embedded: an SQLite file in `instance/`
+and background jobs run inline in the web process. `DATABASE_URL` and `REDIS_URL`
+switch the same code to PostgreSQL and Redis + RQ.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url(raw: str | None) -> str:
+    if not raw:
+        return f"sqlite:///{INSTANCE / 'slrt.sqlite3'}"
+    # Heroku-style URLs name the old driver; we use psycopg 3.
+    if raw.startswith("postgres://"):
+        raw = "postgresql://" + raw[len("postgres://"):]
+    if raw.startswith("postgresql://"):
+        raw = "postgresql+psycopg://" + raw[len("postgresql://"):]
+    return raw
+
+
+class Config:
+    """Defaults for every environment; each value can be overridden by a variable."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+    BASE_DOMAIN = os.environ.get("BASE_DOMAIN", "localhost:5000")
+    PREFERRED_URL_SCHEME = os.environ.get("URL_SCHEME", "http")
+
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL"))
+    # Migrations run as the table owner; the app connects as a role without ownership.
+    MIGRATION_DATABASE_URI = _database_url(
+        os.environ.get("MIGRATION_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    RQ_QUEUE = os.environ.get("RQ_QUEUE", "slrt")
+
+    # Host-only cookies: no SESSION_COOKIE_DOMAIN, so a Bekasi cookie never reaches Cianjur.
+    SESSION_COOKIE_DOMAIN = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_DOMAIN = None
+    FORCE_HTTPS = _bool("FORCE_HTTPS", False)
+
+    WTF_CSRF_TIME_LIMIT = None  # a long intake form must not expire under the officer
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+
+    DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "slrt-demo-2026")
+    WILAYAH_DIR = Path(os.environ.get("WILAYAH_DIR", ROOT / "data" / "wilayah"))
+    TEMPLATES_DIR = ROOT / "app" / "tenants" / "templates"
+
+
+class TestConfig(Config):
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    BASE_DOMAIN = "slrt.test"

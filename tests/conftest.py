@@ -1,0 +1,151 @@
+"""Shared fixtures: one migrated, seeded database per test session.
+
+With no environment the tests run on a fresh SQLite file and inline jobs. With
+DATABASE_URL (the application role: owns nothing, no BYPASSRLS) and
+MIGRATION_DATABASE_URL (the owner) they run on PostgreSQL, so row-level security
+is really in force. Tests create the data they change with unique names, so the
+seeded regions stay as the templates made them.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from app import create_app
+from config import TestConfig, _database_url
+
+DEMO_PASSWORD = "test-demo-password"
+REGIONS = ("bekasi", "cianjur", "batubara", "payakumbuh", "palembang")
+
+
+def database_urls(tmp_root) -> tuple[str, str]:
+    """(app URL, owner URL) for this run."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        path = tmp_root / "test.sqlite3"
+        return f"sqlite:///{path}", f"sqlite:///{path}"
+    return _database_url(url), _database_url(os.environ.get("MIGRATION_DATABASE_URL") or url)
+
+
+def is_postgres() -> bool:
+    return bool(os.environ.get("DATABASE_URL", "").startswith("postgres"))
+
+
+def _reset_postgres(owner_url: str) -> None:
+    engine = create_engine(owner_url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def _migrate(owner_url: str, tmp_root) -> None:
+    from flask_migrate import upgrade
+
+    owner_app = create_app({**_config(tmp_root), "SQLALCHEMY_DATABASE_URI": owner_url,
+                            "MIGRATION_DATABASE_URI": owner_url})
+    with owner_app.app_context():
+        upgrade()
+        from app.extensions import db
+        db.engine.dispose()
+
+
+def _config(tmp_root) -> dict:
+    return {
+        key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()
+    } | {"DEMO_PASSWORD": DEMO_PASSWORD, "REDIS_URL": os.environ.get("REDIS_URL") or None}
+
+
+@pytest.fixture(scope="session")
+def tmp_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("slrt")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_root):
+    """The application bound to the test database, migrated and seeded once."""
+    app_url, owner_url = database_urls(tmp_root)
+    if is_postgres():
+        _reset_postgres(owner_url)
+    _migrate(owner_url, tmp_root)
+    app = create_app({**_config(tmp_root), "SQLALCHEMY_DATABASE_URI": app_url,
+                      "MIGRATION_DATABASE_URI": owner_url})
+    with app.app_context():
+        from app.cli import seed_all
+
+        seed_all(DEMO_PASSWORD)
+    yield app
+
+
+@pytest.fixture()
+def app_ctx(app):
+    """An app context with a clean session; rolled back afterwards."""
+    from app.extensions import db
+
+    with app.app_context():
+        yield
+        db.session.rollback()
+
+
+@pytest.fixture(scope="session")
+def region_ids(app) -> dict[str, uuid.UUID]:
+    from app.extensions import db
+    from app.tenants.models import Tenant
+
+    with app.app_context():
+        return {t.slug: t.id for t in db.session.scalars(select(Tenant))}
+
+
+def host_for(app, slug: str | None) -> str:
+    base = app.config["BASE_DOMAIN"]
+    return f"http://{slug}.{base}" if slug else f"http://{base}"
+
+
+class HostClient:
+    """A test client pinned to one host (a region's subdomain or the apex)."""
+
+    def __init__(self, app, slug: str | None):
+        self.app = app
+        self.base_url = host_for(app, slug)
+        self.client = app.test_client()
+
+    def get(self, path, **kw):
+        return self.client.get(path, base_url=self.base_url, **kw)
+
+    def post(self, path, **kw):
+        return self.client.post(path, base_url=self.base_url, **kw)
+
+    def login(self, email: str, password: str = DEMO_PASSWORD):
+        response = self.post("/login", data={"email": email, "password": password})
+        assert response.status_code == 302, f"login as {email} failed: {response.status_code}"
+        return response
+
+
+@pytest.fixture()
+def region_client(app):
+    """`region_client("bekasi")` → a client at bekasi.<base>; `region_client(None)` → the apex."""
+    return lambda slug: HostClient(app, slug)
+
+
+@pytest.fixture()
+def staff(region_client):
+    """`staff("manager", "cianjur")` → a client logged in as that demo account."""
+
+    def make(role: str, slug: str):
+        client = region_client(slug)
+        client.login(f"{role}@{slug}.demo")
+        return client
+
+    return make
+
+
+def pytest_collection_modifyitems(config, items):
+    if is_postgres():
+        return
+    skip = pytest.mark.skip(reason="PostgreSQL-only (row-level security): set DATABASE_URL to run")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
