@@ -27,6 +27,7 @@ def area_label(area) -> str:
 
 
 def register(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         region_url=region_url,
         platform_url=platform_url,

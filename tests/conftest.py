@@ -142,6 +142,22 @@ def staff(region_client):
     return make
 
 
+def pytest_sessionstart(session):
+    """Under CI the production path is mandatory: no silent fallback to SQLite or inline jobs."""
+    if os.environ.get("CI") != "true":
+        return
+    if not is_postgres():
+        pytest.exit("CI must run on PostgreSQL: DATABASE_URL is not set", returncode=1)
+    if not os.environ.get("REDIS_URL"):
+        pytest.exit("CI must run with Redis: REDIS_URL is not set", returncode=1)
+    from redis import Redis
+
+    try:
+        Redis.from_url(os.environ["REDIS_URL"], socket_connect_timeout=2).ping()
+    except Exception as exc:  # noqa: BLE001
+        pytest.exit(f"CI: Redis unreachable at {os.environ['REDIS_URL']}: {exc}", returncode=1)
+
+
 def pytest_collection_modifyitems(config, items):
     if is_postgres():
         return

@@ -256,9 +256,12 @@ class _Validator:
             role = self.text(item, "role", entry)
             if role and role not in ROLES:
                 self.fail(entry, _("peran '%(r)s' tidak dikenal (pilihan: %(opts)s)", r=role, opts=", ".join(ROLES)))
-            area = item.get("area", AREA_LEVEL_BY_ROLE.get(role))
+            area = item.get("area") or AREA_LEVEL_BY_ROLE.get(role)
             if area is not None and area not in AREA_LEVELS:
                 self.fail(entry, _("wilayah kerja '%(a)s' harus 'district' atau 'village'", a=area))
+            elif role in AREA_LEVEL_BY_ROLE and area != AREA_LEVEL_BY_ROLE[role]:
+                self.fail(entry, _("peran '%(r)s' bekerja di tingkat '%(l)s', bukan '%(a)s'",
+                                   r=role, l=AREA_LEVEL_BY_ROLE[role], a=area))
             positions.append(PositionSpec(
                 key=key, unit=unit, title=self.text(item, "title", entry), role=role,
                 ex_officio=self.text(item, "ex_officio", entry, required=False),

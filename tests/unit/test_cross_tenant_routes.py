@@ -1,0 +1,62 @@
+"""Every route that takes an id answers 404 to a user of another region.
+
+The list of routes comes from the app's own URL map: a new route with an id and no
+entry in OWNED_OBJECTS fails `test_every_id_route_has_a_cross_tenant_case`.
+"""
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.org.models import OrgUnit
+from app.tenants.context import tenant_context
+from app.tenants.models import Tenant
+
+OWNER, INTRUDER = "bekasi", "cianjur"
+# Roles allowed on every staff page, so a 404 can only come from tenant scoping.
+INTRUDER_ROLE = "manager"
+
+
+def _first(model):
+    return db.session.scalars(select(model)).first()
+
+
+#: endpoint → (HTTP method, URL values for an object owned by OWNER, built in its context)
+OWNED_OBJECTS = {
+    "org.unit": ("GET", lambda: {"unit_id": _first(OrgUnit).id}),
+}
+
+EXEMPT_ARGUMENTS = {"static": {"filename"}}
+
+
+def id_routes(app):
+    for rule in app.url_map.iter_rules():
+        args = set(rule.arguments) - EXEMPT_ARGUMENTS.get(rule.endpoint, set())
+        if args:
+            yield rule
+
+
+def test_every_id_route_has_a_cross_tenant_case(app):
+    missing = sorted(r.endpoint for r in id_routes(app) if r.endpoint not in OWNED_OBJECTS)
+    assert missing == [], f"routes with ids but no cross-tenant test: {missing}"
+
+
+def test_cross_tenant_cases_are_real_routes(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules()}
+    assert set(OWNED_OBJECTS) <= endpoints
+
+
+@pytest.mark.parametrize("endpoint", sorted(OWNED_OBJECTS))
+def test_other_regions_user_gets_404(app, staff, region_client, endpoint):
+    method, build = OWNED_OBJECTS[endpoint]
+    with app.test_request_context():
+        owner = db.session.scalar(select(Tenant).where(Tenant.slug == OWNER))
+        with tenant_context(owner):
+            values = build()
+        from flask import url_for
+        path = url_for(endpoint, **values)
+    # The owner's own staff can open it: the object is real.
+    own = staff(INTRUDER_ROLE, OWNER)
+    assert own.client.open(path, method=method, base_url=own.base_url).status_code == 200
+    intruder = staff(INTRUDER_ROLE, INTRUDER)
+    response = intruder.client.open(path, method=method, base_url=intruder.base_url)
+    assert response.status_code == 404
