@@ -20,7 +20,7 @@ def platform_url(endpoint: str = "home.index", **values) -> str:
 
 
 def area_label(area) -> str:
-    """`Kel. Bekasijaya, Kec. Bekasi Timur` for a membership area."""
+    """`Bekasijaya, Kec. Bekasi Timur` for a membership area (the village name as listed)."""
     if area.village is not None:
         return f"{area.village.name}, Kec. {area.district.name}"
     return f"Kec. {area.district.name}"

@@ -21,6 +21,15 @@ PLATFORM_DEMO = (
 )
 
 
+#: Given names for demo staff, so the org chart tells people apart.
+DEMO_NAMES = (
+    "Siti Rahmawati", "Budi Santoso", "Dewi Lestari", "Agus Setiawan", "Rina Marlina",
+    "Hendra Gunawan", "Nur Aini", "Yusuf Hidayat", "Ratna Sari", "Fajar Nugroho",
+    "Wulan Permata", "Eko Prasetyo", "Intan Maharani", "Rudi Hartono", "Lina Kusuma",
+    "Dian Puspita", "Arif Rahman", "Maya Anggraini", "Teguh Wibowo", "Fitri Handayani",
+)
+
+
 def demo_email(role: str, n: int, slug: str) -> str:
     """`manager@payakumbuh.demo`; a second post with the same role gets `-2`."""
     return f"{role}@{slug}.demo" if n == 1 else f"{role}-{n}@{slug}.demo"
@@ -56,10 +65,11 @@ def seed_region_accounts(tenant: Tenant, password: str) -> list[tuple[str, str]]
         district, village = _demo_area(tenant)
         seen: Counter[str] = Counter()
         positions = db.session.scalars(select(Position).order_by(Position.sort_order)).all()
-        for position in positions:
+        for index, position in enumerate(positions):
             seen[position.role] += 1
             email = demo_email(position.role, seen[position.role], tenant.slug)
-            user = _get_or_create_user(email, f"{position.title} (demo)", password)
+            name = f"{DEMO_NAMES[index % len(DEMO_NAMES)]} (demo)"
+            user = _get_or_create_user(email, name, password)
             db.session.flush()
             exists = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
             if exists is None:
