@@ -96,12 +96,13 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.blueprints.auth import bp as auth_bp
+    from app.blueprints.cases import bp as cases_bp
     from app.blueprints.health import bp as health_bp
     from app.blueprints.home import bp as home_bp
     from app.blueprints.org import bp as org_bp
     from app.blueprints.platform import bp as platform_bp
 
-    for bp in (health_bp, home_bp, auth_bp, org_bp, platform_bp):
+    for bp in (health_bp, home_bp, auth_bp, org_bp, platform_bp, cases_bp):
         app.register_blueprint(bp)
 
 

@@ -3,3 +3,6 @@ from app.accounts.models import Membership, MembershipArea, User  # noqa: F401
 from app.org.models import OrgUnit, Position  # noqa: F401
 from app.reference.models import District, Province, Regency, Village  # noqa: F401
 from app.tenants.models import Tenant  # noqa: F401
+from app.audit.models import AuditEvent  # noqa: F401,E402
+from app.casework.models import Case, CaseEvent, Partner, Referral, SopVersion, TicketCounter  # noqa: F401,E402
+from app.citizens.models import Citizen, PrelistProposal, RegisterEntry, RegisterImport  # noqa: F401,E402

@@ -26,6 +26,26 @@ def area_label(area) -> str:
     return f"Kec. {area.district.name}"
 
 
+def localtime(value) -> str:
+    """A stored UTC time shown in the region's time (WIB by default) as `22-11-2026 14:05 WIB`."""
+    if value is None:
+        return ""
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Jakarta"))
+    local = value.astimezone(zone)
+    return local.strftime("%d-%m-%Y %H:%M ") + (local.tzname() or "")
+
+
+def _label(name: str, key: str) -> str:
+    from app.casework import steps
+
+    return getattr(steps, name).get(key, key)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
@@ -37,3 +57,7 @@ def register(app: Flask) -> None:
         UNIT_KINDS=UNIT_KINDS,
     )
     app.jinja_env.filters["area_label"] = area_label
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["role_label"] = lambda role: str(ROLES.get(role, role))
+    app.jinja_env.filters["outcome_label"] = lambda key: _label("OUTCOMES", key)
+    app.jinja_env.filters["inform_label"] = lambda key: _label("INFORM_CHANNELS", key)

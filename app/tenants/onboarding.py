@@ -51,6 +51,9 @@ def onboard_region(template: RegionTemplate, status: str = TenantStatus.ACTIVE.v
         units = _create_units(template)
         _create_positions(template, units)
         db.session.flush()
+        _publish_sop(template)
+        _create_partners(template)
+        db.session.flush()
     return tenant
 
 
@@ -115,3 +118,19 @@ def _create_positions(template: RegionTemplate, units: dict[str, OrgUnit]) -> No
             area_level=spec.area,
             sort_order=order,
         ))
+
+
+def _publish_sop(template: RegionTemplate) -> None:
+    from app.casework.sop_store import publish_version
+
+    regulation = template.sop.get("regulation") or template.regulation_short
+    publish_version(template.sop, regulation=regulation, note=_("Dari templat %(s)s", s=template.source))
+
+
+def _create_partners(template: RegionTemplate) -> None:
+    from app.casework.models import Partner
+
+    for spec in template.partners:
+        db.session.add(Partner(name=spec["name"], level=spec["level"], kind=spec.get("kind", "opd"),
+                               contact=spec.get("contact", ""),
+                               service_areas=",".join(spec.get("service_areas", []))))

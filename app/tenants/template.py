@@ -20,6 +20,7 @@ FORMAT_VERSION = 1
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 KEY_RE = re.compile(r"^[a-z0-9_]{1,80}$")
 REGION_KINDS = ("kabupaten", "kota")
+PARTNER_LEVELS = ("regency", "province", "central", "non_government")
 RESERVED_SLUGS = frozenset({"www", "admin", "api", "static", "platform", "mail"})
 
 
@@ -72,6 +73,7 @@ class RegionTemplate:
     positions: list[PositionSpec]
     sop: dict[str, Any]
     raw: dict[str, Any]
+    partners: list[dict[str, Any]] = field(default_factory=list)
 
 
 def load_template_file(path: str | Path, known_regions=None) -> RegionTemplate:
@@ -134,13 +136,53 @@ class _Validator:
         reg = self._region(region)
         units = self._units(data.get("units"))
         positions = self._positions(data.get("positions"), {u.key: u for u in units})
-        sop = data.get("sop") or {}
-        if not isinstance(sop, dict):
-            self.fail("sop", _("bagian 'sop' harus berupa pemetaan"))
-            sop = {}
+        sop = self._sop(data.get("sop"), units, positions)
         if self.problems:
             raise TemplateError(self.source, self.problems)
-        return RegionTemplate(source=self.source, units=units, positions=positions, sop=sop, raw=data, **reg)
+        partners = self._partners(data.get("partners") or [])
+        if self.problems:
+            raise TemplateError(self.source, self.problems)
+        return RegionTemplate(source=self.source, units=units, positions=positions, sop=sop, raw=data,
+                              partners=partners, **reg)
+
+    def _partners(self, items) -> list[dict[str, Any]]:
+        partners, seen = [], set()
+        if not isinstance(items, list):
+            self.fail("partners", _("harus berupa daftar"))
+            return []
+        for i, item in enumerate(items):
+            entry = f"partners[{i + 1}]"
+            if not isinstance(item, dict):
+                self.fail(entry, _("setiap entri harus berupa pemetaan"))
+                continue
+            name = self.text(item, "name", entry)
+            if name in seen:
+                self.fail(entry, _("lembaga '%(n)s' muncul lebih dari sekali", n=name))
+            seen.add(name)
+            level = self.text(item, "level", entry)
+            if level and level not in PARTNER_LEVELS:
+                self.fail(entry, _("tingkat '%(l)s' tidak dikenal (pilihan: %(o)s)", l=level, o=", ".join(PARTNER_LEVELS)))
+            for area in item.get("service_areas") or []:
+                if area not in SERVICE_AREAS:
+                    self.fail(entry, _("bidang layanan '%(a)s' tidak dikenal", a=area))
+            partners.append({"name": name, "level": level, "kind": str(item.get("kind") or "opd"),
+                             "contact": str(item.get("contact") or ""),
+                             "service_areas": [str(a) for a in item.get("service_areas") or []]})
+        return partners
+
+    def _sop(self, data, units: list[UnitSpec], positions: list[PositionSpec]) -> dict:
+        from app.casework.sop import SopError, check_roles_held, parse_sop
+
+        if not data:
+            self.fail("sop", _("bagian 'sop' wajib ada (jalur masuk, tahap, langkah, pemetaan bidang)"))
+            return {}
+        try:
+            sop = parse_sop(data, unit_keys=[u.key for u in units if u.kind == "back_office"])
+        except SopError as exc:
+            self.problems.extend(exc.problems)
+            return data if isinstance(data, dict) else {}
+        self.problems.extend(check_roles_held(sop, {p.role for p in positions}))
+        return data
 
     def _region(self, region: dict) -> dict:
         entry = "region"

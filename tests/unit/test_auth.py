@@ -102,10 +102,16 @@ def test_open_redirect_is_refused(region_client):
 
 def test_login_is_rate_limited(app):
     from app import create_app
+    from app.extensions import limiter
 
-    limited = create_app({**{k: v for k, v in app.config.items()}, "RATELIMIT_ENABLED": True,
-                          "LOGIN_RATE_LIMIT": "3 per minute", "RATELIMIT_STORAGE_URI": "memory://"})
-    client = limited.test_client()
-    codes = [client.post("/login", base_url="http://bekasi.slrt.test",
-                         data={"email": "x@y.id", "password": "x"}).status_code for _ in range(4)]
+    limited = create_app({**app.config, "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute",
+                          "RATELIMIT_STORAGE_URI": "memory://"})
+    try:
+        client = limited.test_client()
+        codes = [client.post("/login", base_url="http://bekasi.slrt.test",
+                             data={"email": "x@y.id", "password": "x"}).status_code for _ in range(4)]
+    finally:
+        # The limiter is one shared extension: switch it off again for the other tests.
+        limiter.reset()
+        limiter.enabled = False
     assert codes[:3] == [422, 422, 422] and codes[3] == 429

@@ -24,6 +24,18 @@ units:
 positions:
   - {key: manajer, unit: sekretariat, title: Manajer, role: manager, legal_basis: Pasal 1}
   - {key: fo, unit: fo, title: Petugas FO, role: intake_officer, legal_basis: Pasal 2}
+  - {key: bo, unit: bo, title: Petugas BO, role: case_officer, legal_basis: Pasal 2}
+sop:
+  channels:
+    - {key: walk_in, label: Datang ke Sekretariat, entry: registered, role: intake_officer, legal_basis: Pasal 3}
+  routing: {pendidikan: bo, kesehatan: bo, kependudukan: bo, sosial: bo, ekonomi_usaha: bo, pelayanan_dasar_lainnya: bo}
+  states:
+    - {key: registered, label: Terdaftar, legal_basis: Pasal 3}
+    - {key: analysis, label: Analisis, legal_basis: Pasal 4}
+    - {key: closed, label: Selesai, final: true}
+  transitions:
+    - {key: forward, label: Teruskan, from: registered, to: analysis, role: intake_officer, legal_basis: Pasal 3}
+    - {key: handle, label: Tangani, from: analysis, to: closed, role: case_officer, kind: handle, legal_basis: Pasal 4}
 """
 
 

@@ -73,7 +73,7 @@ def test_template_parses_with_region_facts(load, slug):
     assert tpl.regulation_short
     assert tpl.terminology.get("welfare_register")
     assert tpl.terminology.get("secretariat")
-    assert tpl.sop == {}
+    assert tpl.sop["regulation"] == tpl.regulation_short
 
 
 @pytest.mark.parametrize("slug", sorted(EXPECTED))
@@ -163,6 +163,71 @@ def test_puskesos_with_coordinator(load, slug):
     assert any(p.unit in centers and p.role == "welfare_center_coordinator" for p in tpl.positions)
 
 
+# --- the SOP section (the state machine itself is tested in test_sop.py) --------------
+
+
+@pytest.mark.parametrize("slug", sorted(EXPECTED))
+def test_sop_routes_each_area_to_the_back_office_that_handles_it(load, slug):
+    tpl = load(slug)
+    units = {u.key: u for u in tpl.units}
+    routing = tpl.sop["routing"]
+    assert set(routing) == set(SERVICE_AREAS)
+    for area, unit_key in routing.items():
+        unit = units[unit_key]
+        assert unit.kind == "back_office", (area, unit_key)
+        assert area in unit.service_areas, (area, unit_key)
+
+
+def test_sop_routes_to_sections_where_the_regulation_has_them(load):
+    bekasi = load("bekasi").sop["routing"]
+    assert bekasi["pendidikan"] == "bo_pendidikan"
+    assert bekasi["kesehatan"] == "bo_kesehatan"
+    assert bekasi["sosial"] == bekasi["ekonomi_usaha"] == "bo_sosial_ekonomi"
+    cianjur = load("cianjur").sop["routing"]
+    assert cianjur["pendidikan"] == "seksi_pendidikan"
+    assert cianjur["kesehatan"] == "seksi_kesehatan"
+    assert cianjur["sosial"] == cianjur["ekonomi_usaha"] == "seksi_sosial_ekonomi"
+    for slug in ("batubara", "payakumbuh", "palembang"):
+        assert set(load(slug).sop["routing"].values()) == {"back_office"}
+
+
+@pytest.mark.parametrize("slug", sorted(EXPECTED))
+def test_sop_cites_articles_everywhere(load, slug):
+    sop = load(slug).sop
+    for section in ("channels", "transitions"):
+        for item in sop[section]:
+            assert str(item.get("legal_basis", "")).startswith("Pasal"), (section, item["key"])
+    for state in sop["states"]:
+        if not state.get("final"):
+            assert str(state.get("legal_basis", "")).startswith("Pasal"), state["key"]
+
+
+@pytest.mark.parametrize("slug", sorted(EXPECTED))
+def test_sop_slas_are_declared_local_policy(slug):
+    text = (TEMPLATES / f"{slug}.yaml").read_text(encoding="utf-8")
+    leading_comment = text.split("\nformat:", 1)[0]
+    assert "SLAs (sla_hours) are local working policy, not from the regulation" in " ".join(
+        line.lstrip("# ").strip() for line in leading_comment.splitlines())
+
+
+@pytest.mark.parametrize("slug,expected", [
+    ("bekasi", {"walk_in", "home_visit"}),                         # Puskesos only defined (Pasal 1 angka 13)
+    ("cianjur", {"walk_in", "welfare_center", "home_visit"}),      # Pasal 7 ayat (1)
+    ("batubara", {"walk_in", "welfare_center", "home_visit"}),     # Pasal 16, Pasal 17 ayat (1)
+    ("payakumbuh", {"walk_in", "home_visit"}),                     # PUSKESOS "dapat dibentuk"
+    ("palembang", {"walk_in", "welfare_center", "home_visit"}),    # Pasal 20 huruf a
+])
+def test_sop_channels_per_regulation(load, slug, expected):
+    assert {c["key"] for c in load(slug).sop["channels"]} == expected
+
+
+def test_payakumbuh_sop_in_its_own_words(load):
+    sop = load("payakumbuh").sop
+    labels = " ".join(s["label"] for s in sop["states"]) + " ".join(t["label"] for t in sop["transitions"])
+    assert "Daftar Penerima Manfaat" in labels
+    assert "Kepala UPT" in labels
+
+
 # --- the validator refuses broken templates -------------------------------------------
 
 
@@ -217,3 +282,24 @@ def test_reports_every_problem_at_once(babel_ctx, known_regions, bekasi_data):
     bekasi_data["units"][1]["parent"] = "nowhere"
     err = _refused(bekasi_data, known_regions)
     assert len(err.problems) >= 2
+
+
+def test_refuses_missing_sop(babel_ctx, known_regions, bekasi_data):
+    del bekasi_data["sop"]
+    err = _refused(bekasi_data, known_regions)
+    assert any(p.startswith("sop: ") for p in err.problems)
+
+
+def test_refuses_broken_sop_naming_the_entry(babel_ctx, known_regions, bekasi_data):
+    step = next(t for t in bekasi_data["sop"]["transitions"] if t["key"] == "approve_referral")
+    step["kind"] = "teleport"
+    bekasi_data["sop"]["routing"]["kesehatan"] = "no_such_unit"
+    err = _refused(bekasi_data, known_regions)
+    assert "sop.transitions" in str(err) and "(approve_referral)" in str(err) and "teleport" in str(err)
+    assert "sop.routing.kesehatan" in str(err)
+
+
+def test_refuses_sop_step_no_post_can_take(babel_ctx, known_regions, bekasi_data):
+    bekasi_data["positions"] = [p for p in bekasi_data["positions"] if p["role"] != "manager"]
+    err = _refused(bekasi_data, known_regions)
+    assert "(approve_referral)" in str(err) and "manager" in str(err)

@@ -1,0 +1,6 @@
+"""Cases: inboxes, the case page, and the SOP steps taken on it."""
+from flask import Blueprint
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+from app.blueprints.cases import routes  # noqa: E402,F401

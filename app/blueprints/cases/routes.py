@@ -1,0 +1,140 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.accounts.auth import current_membership, staff_required
+from app.audit.log import record
+from app.blueprints.cases.forms import StepForm
+from app.casework.errors import StaleCase, StepInvalid, StepNotAllowed
+from app.casework.inbox import InboxFilters, overdue_count, page_of_cases
+from app.casework.models import Case, Partner, Referral
+from app.casework.steps import StepInput, allowed_steps, open_referral, take_step
+from app.citizens.models import Citizen
+from app.extensions import db, htmx
+from app.reference.models import District
+from app.tenants.context import current_tenant
+from app.tenants.models import utcnow
+from app.blueprints.cases import bp
+
+#: Roles whose work needs the full NIK; they may reveal it (each reveal is audited).
+NIK_ROLES = frozenset({"intake_officer", "case_officer", "data_officer", "facilitator", "supervisor",
+                       "welfare_center_coordinator", "manager"})
+
+
+def _filters() -> InboxFilters:
+    args = request.args
+    try:
+        page = int(args.get("page", 1))
+    except ValueError:
+        page = 1
+    return InboxFilters(q=args.get("q", "")[:100], state=args.get("state", ""),
+                        service_area=args.get("service_area", ""), district=args.get("district", ""),
+                        overdue=args.get("overdue") == "1", view=args.get("view", "mine"), page=page)
+
+
+@bp.get("/")
+@staff_required()
+def inbox():
+    """The cases waiting for me (or all open / closed ones I may see), filtered and paginated."""
+    filters = _filters()
+    cases, total, pages, page = page_of_cases(current_membership, filters)
+    districts = db.session.scalars(select(District).where(District.regency_code == current_tenant.region_code)
+                                   .order_by(District.name)).all()
+    context = dict(cases=cases, total=total, pages=pages, page=page, filters=filters, districts=districts,
+                   now=utcnow(), overdue=overdue_count(current_membership))
+    if htmx and htmx.target == "case-list":
+        return render_block("cases/inbox.html", "case_list", **context)
+    return render_template("cases/inbox.html", **context)
+
+
+def _load_case(case_id) -> Case:
+    case = db.session.scalar(
+        select(Case).where(Case.id == case_id).options(
+            selectinload(Case.citizen).selectinload(Citizen.village),
+            selectinload(Case.events), selectinload(Case.referrals).selectinload(Referral.partner),
+            selectinload(Case.sop_version), selectinload(Case.unit)))
+    if case is None:
+        abort(404)
+    return case
+
+
+def _partners():
+    return db.session.scalars(select(Partner).where(Partner.retired_at.is_(None)).order_by(Partner.level, Partner.name)).all()
+
+
+def _render_case(case: Case, forms: dict | None = None, status: int = 200, conflict: bool = False,
+                 revealed: bool = False):
+    steps = allowed_steps(case, current_membership)
+    forms = forms or {}
+    partner_choices = [("", _("— pilih lembaga —"))] + [(str(p.id), f"{p.name} ({p.level})") for p in _partners()]
+    for step in steps:
+        form = forms.get(step.key) or StepForm(prefix=step.key, formdata=None, version=str(case.version))
+        form.partner_id.choices = partner_choices
+        forms[step.key] = form
+    return render_template("cases/case.html", case=case, sop=case.sop_version.sop, steps=steps, forms=forms,
+                           referral=open_referral(case), now=utcnow(), conflict=conflict, revealed=revealed,
+                           can_reveal=current_user.role in NIK_ROLES), status
+
+
+@bp.get("/<uuid:case_id>")
+@staff_required()
+def show(case_id):
+    """The case: citizen, register status, complaint, timeline, and the steps I may take now."""
+    return _render_case(_load_case(case_id))
+
+
+@bp.post("/<uuid:case_id>/steps/<key>")
+@staff_required()
+def step(case_id, key):
+    """Take one SOP step. Wrong role → 403; stale form → 409 with the current state."""
+    case = _load_case(case_id)
+    form = StepForm(prefix=key)
+    form.partner_id.choices = [(str(p.id), p.name) for p in _partners()]
+    try:
+        expected = int(form.version.data or -1)
+    except ValueError:
+        expected = -1
+    if not form.validate_on_submit():
+        return _render_case(case, {key: form}, status=422)
+    data = StepInput(note=form.note.data or "", partner_id=form.partner_id.data,
+                     outcome=form.outcome.data or "", inform_channel=form.inform_channel.data or "")
+    try:
+        event = take_step(case, key, data, user=current_user.user, membership=current_membership,
+                          expected_version=expected)
+    except StepNotAllowed:
+        if any(t.key == key for t in case.sop_version.sop.transitions):
+            db.session.rollback()
+            if expected != case.version:
+                return _conflict(case_id)
+            abort(403)
+        abort(404)
+    except StaleCase:
+        db.session.rollback()
+        return _conflict(case_id)
+    except StepInvalid as exc:
+        for name, messages in exc.errors.items():
+            getattr(form, name).errors = list(messages)
+        return _render_case(case, {key: form}, status=422)
+    flash(_("Langkah \u201c%(label)s\u201d tercatat. Tahap sekarang: %(state)s.", label=event.label,
+            state=case.sop_version.sop.state(case.state).label), "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+def _conflict(case_id):
+    db.session.expire_all()
+    case = _load_case(case_id)
+    return _render_case(case, status=409, conflict=True)
+
+
+@bp.post("/<uuid:case_id>/reveal-nik")
+@staff_required(*NIK_ROLES)
+def reveal_nik(case_id):
+    """Show the full NIK to a role that needs it; every reveal is in the audit log."""
+    case = _load_case(case_id)
+    record("citizen.reveal_nik", "citizen", case.citizen.id, case=case.ticket)
+    if htmx:
+        return render_block("cases/case.html", "nik", case=case, revealed=True, can_reveal=True)
+    return _render_case(case, revealed=True)

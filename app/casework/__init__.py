@@ -1,0 +1,1 @@
+"""Casework: the SOP as a state machine, cases, referrals, the welfare register."""

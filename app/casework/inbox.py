@@ -1,0 +1,116 @@
+"""Who sees which case: inboxes by role, unit and area, with filters and search."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.casework.models import Case
+from app.casework.sop_store import versions_in_use
+from app.citizens.models import Citizen
+from app.extensions import db
+from app.org.models import OrgUnit
+from app.tenants.models import utcnow
+
+PAGE_SIZE = 20
+OVERSEEING_ROLES = frozenset({"manager", "unit_head", "monitoring_officer", "admin_staff"})
+
+
+@dataclass
+class InboxFilters:
+    q: str = ""
+    state: str = ""
+    service_area: str = ""
+    district: str = ""
+    overdue: bool = False
+    view: str = "mine"  # mine | all | closed
+    page: int = 1
+
+
+def _waiting_for(role: str):
+    conditions = []
+    for version in versions_in_use():
+        sop = version.sop
+        states = [s for s in sop.open_states() if role in sop.waiting_roles(s)]
+        if states:
+            conditions.append(and_(Case.sop_version_id == version.id, Case.state.in_(states)))
+    return or_(*conditions) if conditions else false()
+
+
+def _area_condition(membership):
+    parts = []
+    for area in membership.areas:
+        if area.village_code:
+            parts.append(Case.village_code == area.village_code)
+        else:
+            parts.append(Case.district_code == area.district_code)
+    return or_(*parts) if parts else None
+
+
+def _unit_ids(unit_id) -> list:
+    """A back-office unit and every unit under it."""
+    units = db.session.execute(select(OrgUnit.id, OrgUnit.parent_id)).all()
+    children: dict = {}
+    for uid, parent in units:
+        children.setdefault(parent, []).append(uid)
+    out, frontier = [unit_id], [unit_id]
+    while frontier:
+        for child in children.get(frontier.pop(), []):
+            out.append(child)
+            frontier.append(child)
+    return out
+
+
+def visible_cases(membership, filters: InboxFilters):
+    """The select for this member's view (before pagination)."""
+    role = membership.position.role
+    stmt = select(Case).join(Citizen, and_(Citizen.tenant_id == Case.tenant_id, Citizen.id == Case.citizen_id))
+    if filters.view == "closed":
+        stmt = stmt.where(Case.closed_at.is_not(None))
+    else:
+        stmt = stmt.where(Case.closed_at.is_(None))
+    if filters.view == "mine":
+        stmt = stmt.where(_waiting_for(role))
+        unit = membership.position.unit
+        if unit.kind == "back_office":
+            stmt = stmt.where(or_(Case.unit_id.in_(_unit_ids(unit.id)), Case.unit_id.is_(None)))
+    elif role not in OVERSEEING_ROLES and role != "supervisor":
+        stmt = stmt.where(_waiting_for(role))
+    area = _area_condition(membership)
+    if area is not None:
+        stmt = stmt.where(area)
+    if filters.q:
+        term = filters.q.strip()
+        stmt = stmt.where(or_(Case.ticket.ilike(f"%{term}%"), Citizen.name.ilike(f"%{term}%"),
+                              Citizen.nik == term))
+    if filters.state:
+        stmt = stmt.where(Case.state == filters.state)
+    if filters.service_area:
+        stmt = stmt.where(Case.service_area == filters.service_area)
+    if filters.district:
+        stmt = stmt.where(Case.district_code == filters.district)
+    if filters.overdue:
+        stmt = stmt.where(Case.due_at < utcnow())
+    return stmt
+
+
+def page_of_cases(membership, filters: InboxFilters):
+    """(cases on this page, total count, number of pages)."""
+    stmt = visible_cases(membership, filters)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, filters.page), pages)
+    order = (Case.created_at.desc(),) if filters.view == "closed" else (Case.due_at.asc().nulls_last(), Case.created_at)
+    cases = db.session.scalars(
+        stmt.order_by(*order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+        .options(selectinload(Case.citizen), selectinload(Case.sop_version), selectinload(Case.unit))
+    ).all()
+    return cases, total, pages, page
+
+
+def overdue_count(membership) -> int:
+    filters = InboxFilters(view="all" if membership.position.role in OVERSEEING_ROLES | {"supervisor"} else "mine",
+                           overdue=True)
+    stmt = visible_cases(membership, filters)
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0

@@ -1,0 +1,135 @@
+"""Opening a case: find or register the citizen, check the register, start the SOP."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.audit.log import record
+from app.casework.models import Case, CaseEvent, TicketCounter
+from app.casework.sop_store import current_version
+from app.citizens.models import Citizen, PrelistProposal, RegisterEntry
+from app.extensions import db
+from app.org.models import OrgUnit
+from app.tenants.models import utcnow
+
+
+@dataclass
+class CitizenData:
+    nik: str
+    kk_number: str
+    name: str
+    birth_date: date
+    sex: str
+    address: str
+    village_code: str
+    phone: str = ""
+
+
+def register_match(nik: str = "", kk_number: str = "") -> RegisterEntry | None:
+    """The register entry for this NIK, else any for this KK (the household is registered)."""
+    if nik:
+        entry = db.session.scalar(select(RegisterEntry).where(RegisterEntry.nik == nik))
+        if entry:
+            return entry
+    if kk_number:
+        return db.session.scalars(select(RegisterEntry).where(RegisterEntry.kk_number == kk_number)).first()
+    return None
+
+
+def find_citizen(nik: str) -> Citizen | None:
+    return db.session.scalar(select(Citizen).where(Citizen.nik == nik))
+
+
+def upsert_citizen(data: CitizenData) -> Citizen:
+    """The citizen with this NIK, created or updated (each personal-data edit is audited)."""
+    citizen = find_citizen(data.nik)
+    if citizen is None:
+        citizen = Citizen(**data.__dict__)
+        db.session.add(citizen)
+        db.session.flush()
+        record("citizen.create", "citizen", citizen.id, village=data.village_code)
+        return citizen
+    changed = [f for f, v in data.__dict__.items() if getattr(citizen, f) != v]
+    for name in changed:
+        setattr(citizen, name, getattr(data, name))
+    if changed:
+        record("citizen.update", "citizen", citizen.id, fields=changed)
+    return citizen
+
+
+def next_ticket(now: datetime) -> str:
+    """`PLG-2026-000123`: per region and year, gap-free under concurrency."""
+    year = now.year
+    bump = (update(TicketCounter).where(TicketCounter.year == year)
+            .values(value=TicketCounter.value + 1).returning(TicketCounter.value))
+    value = db.session.execute(bump).scalar()
+    if value is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(TicketCounter(year=year, value=1))
+            value = 1
+        except IntegrityError:  # another request created this year's counter first
+            value = db.session.execute(bump).scalar()
+    return f"PLG-{year}-{value:06d}"
+
+
+def due_at(sop, state: str, start: datetime) -> datetime | None:
+    hours = sop.state(state).sla_hours
+    return start + timedelta(hours=hours) if hours else None
+
+
+def open_case(*, citizen_data: CitizenData, complaint: str, service_area: str, channel: str,
+              intake_token: str, user, membership) -> tuple[Case, bool]:
+    """Open a case (or return the one this form already opened). Returns (case, created)."""
+    existing = db.session.scalar(select(Case).where(Case.intake_token == intake_token))
+    if existing is not None:
+        return existing, False
+    version = current_version()
+    sop = version.sop
+    entry_state = sop.channels[channel].entry
+    citizen = upsert_citizen(citizen_data)
+    match = register_match(citizen.nik, citizen.kk_number)
+    now = utcnow()
+    unit_key = sop.routing.get(service_area)
+    unit = db.session.scalar(select(OrgUnit).where(OrgUnit.key == unit_key)) if unit_key else None
+    case = Case(
+        ticket=next_ticket(now), intake_token=intake_token, citizen_id=citizen.id,
+        sop_version_id=version.id, channel=channel, service_area=service_area, complaint=complaint,
+        state=entry_state, state_entered_at=now, due_at=due_at(sop, entry_state, now),
+        unit_id=unit.id if unit else None, origin_unit_id=membership.position.unit_id,
+        district_code=citizen.district_code, village_code=citizen.village_code,
+        in_register=match is not None, created_by=user.id, created_at=now,
+    )
+    db.session.add(case)
+    db.session.flush()
+    db.session.add(CaseEvent(
+        case_id=case.id, at=now, user_id=user.id, actor_name=user.name,
+        actor_title=membership.position.title, action="intake",
+        label=sop.channels[channel].label, to_state=entry_state,
+        legal_basis=sop.channels[channel].legal_basis,
+        data={"in_register": case.in_register, "service_area": service_area},
+    ))
+    if match is None:
+        _propose_prelist(citizen, case, user)
+    record("case.open", "case", case.id, ticket=case.ticket, state=entry_state, channel=channel)
+    return case, True
+
+
+def _propose_prelist(citizen: Citizen, case: Case, user) -> None:
+    exists = db.session.scalar(select(PrelistProposal).where(PrelistProposal.citizen_id == citizen.id))
+    if exists is None:
+        db.session.add(PrelistProposal(citizen_id=citizen.id, case_id=case.id,
+                                       district_code=citizen.district_code,
+                                       village_code=citizen.village_code, created_by=user.id))
+        record("prelist.propose", "citizen", citizen.id, case=case.ticket)
+
+
+def search_register(term: str, limit: int = 5) -> list[RegisterEntry]:
+    term = term.strip()
+    if len(term) < 6:
+        return []
+    return list(db.session.scalars(
+        select(RegisterEntry).where(or_(RegisterEntry.nik == term, RegisterEntry.kk_number == term)).limit(limit)))

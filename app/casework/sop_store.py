@@ -1,0 +1,34 @@
+"""Which SOP version applies: the published one for new cases, the pinned one for old cases."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.casework.models import SopVersion
+from app.extensions import db
+from app.tenants.models import utcnow
+
+
+def current_version() -> SopVersion:
+    """The region's published SOP version (new cases start under it)."""
+    version = db.session.scalar(
+        select(SopVersion).where(SopVersion.status == "published").order_by(SopVersion.number.desc())
+    )
+    if version is None:
+        raise LookupError("region has no published SOP")
+    return version
+
+
+def publish_version(definition: dict, regulation: str, user_id=None, note: str = "") -> SopVersion:
+    """Publish `definition` as the next version; older published versions are superseded."""
+    number = (db.session.scalar(select(func.max(SopVersion.number))) or 0) + 1
+    for old in db.session.scalars(select(SopVersion).where(SopVersion.status == "published")):
+        old.status = "superseded"
+    version = SopVersion(number=number, status="published", definition=definition,
+                         regulation=regulation, note=note, published_at=utcnow(), published_by=user_id)
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def versions_in_use() -> list[SopVersion]:
+    return list(db.session.scalars(select(SopVersion).where(SopVersion.status != "draft")))

@@ -1,0 +1,1 @@
+"""Citizens, the welfare register extract (DTKS) and pre-list proposals."""
