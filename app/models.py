@@ -6,3 +6,5 @@ from app.tenants.models import Tenant  # noqa: F401
 from app.audit.models import AuditEvent  # noqa: F401,E402
 from app.casework.models import Case, CaseEvent, Partner, Referral, SopVersion, TicketCounter  # noqa: F401,E402
 from app.citizens.models import Citizen, PrelistProposal, RegisterEntry, RegisterImport  # noqa: F401,E402
+from app.accounts.invitations import Invitation  # noqa: F401,E402
+from app.accounts.outbox import OutboundEmail  # noqa: F401,E402

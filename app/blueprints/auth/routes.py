@@ -62,3 +62,31 @@ def logout():
     session.clear()
     flash(_("Anda telah keluar."), "info")
     return redirect(url_for("home.index"))
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def accept_invitation(token):
+    """Accept an invitation: set a password, then land logged in where the invitation is for."""
+    from app.accounts.invitations import accept_invitation as accept, find_open_invitation
+    from app.blueprints.auth.forms import AcceptInvitationForm
+    from app.tenants.context import current_tenant_id
+
+    invitation = find_open_invitation(token)
+    # An invitation is valid only at the host it was made for (a region, or the apex).
+    if invitation is None or invitation.tenant_id != current_tenant_id():
+        return render_template("auth/invitation_invalid.html"), 404
+    form = AcceptInvitationForm(name=invitation.name)
+    if form.validate_on_submit():
+        invitation.name = form.name.data.strip()
+        user = accept(invitation, form.password.data)
+        user.name = invitation.name
+        db.session.flush()
+        session_user = authorize_in_realm(user)
+        session.clear()
+        session["realm"] = realm()
+        login_user(session_user)
+        flash(_("Selamat bergabung, %(name)s. Akun Anda sudah aktif.", name=user.name), "success")
+        return redirect(_landing())
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation), status

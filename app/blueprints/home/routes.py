@@ -27,6 +27,11 @@ def index():
 @staff_required()
 def dashboard():
     """A staff member's home: who they are here, in the region's own words."""
+    from app.casework.inbox import InboxFilters, OVERSEEING_ROLES, overdue_count, page_of_cases
+
     membership = current_membership
-    return render_template("home/dashboard.html", membership=membership,
+    _cases, waiting, _pages, _page = page_of_cases(membership, InboxFilters(view="mine"))
+    return render_template("home/dashboard.html", membership=membership, waiting=waiting,
+                           overdue=overdue_count(membership),
+                           oversees=membership.position.role in OVERSEEING_ROLES | {"supervisor"},
                            position=membership.position, unit=membership.position.unit)
