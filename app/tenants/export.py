@@ -1,0 +1,88 @@
+"""A live region's configuration as a template (the onboarding format, `FORMAT.md`).
+
+Used to export a region's configuration, and as the starting point when a new region
+copies an existing one's structure. Round trip: exporting, then validating the result,
+gives back the same units, positions, SOP and partners.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+
+from app.casework.models import Partner
+from app.casework.sop_store import current_version
+from app.extensions import db
+from app.org.models import OrgUnit, Position
+from app.org.vocabulary import AREA_LEVEL_BY_ROLE
+from app.tenants.context import tenant_context
+from app.tenants.models import Tenant
+from app.tenants.template import FORMAT_VERSION
+
+
+def export_region(tenant: Tenant) -> dict[str, Any]:
+    """The region's current configuration as a template mapping (retired items left out)."""
+    with tenant_context(tenant):
+        units = db.session.scalars(select(OrgUnit).where(OrgUnit.retired_at.is_(None))
+                                   .order_by(OrgUnit.sort_order)).all()
+        keys = {u.id: u.key for u in units}
+        positions = db.session.scalars(select(Position).where(Position.retired_at.is_(None))
+                                       .order_by(Position.sort_order)).all()
+        partners = db.session.scalars(select(Partner).where(Partner.retired_at.is_(None))
+                                      .order_by(Partner.name)).all()
+        sop = dict(current_version().definition)
+    region: dict[str, Any] = {
+        "code": tenant.region_code, "slug": tenant.slug, "name": tenant.name, "kind": tenant.kind,
+        "service_name": tenant.service_name,
+        "regulation": {"title": tenant.regulation_title, "short": tenant.regulation_short},
+    }
+    if tenant.service_full_name:
+        region["service_full_name"] = tenant.service_full_name
+    if tenant.regulation_about:
+        region["regulation"]["about"] = tenant.regulation_about
+    if tenant.terminology:
+        region["terminology"] = dict(tenant.terminology)
+    return {
+        "format": FORMAT_VERSION,
+        "region": region,
+        "units": [_unit(u, keys) for u in units],
+        "positions": [_position(p, keys) for p in positions if p.unit_id in keys],
+        "partners": [_partner(p) for p in partners],
+        "sop": sop,
+    }
+
+
+def _unit(unit: OrgUnit, keys: dict) -> dict[str, Any]:
+    out: dict[str, Any] = {"key": unit.key, "name": unit.name, "kind": unit.kind,
+                           "parent": keys.get(unit.parent_id), "legal_basis": unit.legal_basis}
+    if unit.service_areas:
+        out["service_areas"] = unit.service_areas.split(",")
+    if unit.village_code:
+        out["village"] = unit.village_code
+    elif unit.district_code:
+        out["district"] = unit.district_code
+    return out
+
+
+def _position(position: Position, keys: dict) -> dict[str, Any]:
+    out: dict[str, Any] = {"key": position.key, "unit": keys[position.unit_id], "title": position.title,
+                           "role": position.role, "legal_basis": position.legal_basis}
+    if position.ex_officio:
+        out["ex_officio"] = position.ex_officio
+    if position.area_level and position.area_level != AREA_LEVEL_BY_ROLE.get(position.role):
+        out["area"] = position.area_level
+    return out
+
+
+def _partner(partner: Partner) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": partner.name, "level": partner.level, "kind": partner.kind}
+    if partner.contact:
+        out["contact"] = partner.contact
+    if partner.service_areas:
+        out["service_areas"] = partner.service_areas.split(",")
+    return out
+
+
+def to_yaml(template: dict[str, Any]) -> str:
+    return yaml.safe_dump(template, allow_unicode=True, sort_keys=False, width=100)
