@@ -99,10 +99,13 @@ def register_blueprints(app: Flask) -> None:
     from app.blueprints.cases import bp as cases_bp
     from app.blueprints.health import bp as health_bp
     from app.blueprints.home import bp as home_bp
+    from app.blueprints.intake import bp as intake_bp
     from app.blueprints.org import bp as org_bp
     from app.blueprints.platform import bp as platform_bp
+    from app.blueprints.register import bp as register_bp
+    from app.blueprints.public import bp as public_bp
 
-    for bp in (health_bp, home_bp, auth_bp, org_bp, platform_bp, cases_bp):
+    for bp in (health_bp, home_bp, auth_bp, org_bp, platform_bp, cases_bp, intake_bp, public_bp, register_bp):
         app.register_blueprint(bp)
 
 
@@ -113,7 +116,7 @@ def register_errorhandlers(app: Flask) -> None:
         code = getattr(error, "code", 500)
         return render_template(f"errors/{code}.html", error=error), code
 
-    for code in (400, 403, 404, 405, 409, 429, 500):
+    for code in (400, 403, 404, 405, 409, 410, 413, 429, 500):
         app.register_error_handler(code, render_error)
 
 

@@ -58,6 +58,9 @@ def register(app: Flask) -> None:
     )
     app.jinja_env.filters["area_label"] = area_label
     app.jinja_env.filters["localtime"] = localtime
+    from app.citizens.identity import mask_nik
+
+    app.jinja_env.filters["mask_nik"] = mask_nik
     app.jinja_env.filters["role_label"] = lambda role: str(ROLES.get(role, role))
     app.jinja_env.filters["outcome_label"] = lambda key: _label("OUTCOMES", key)
     app.jinja_env.filters["inform_label"] = lambda key: _label("INFORM_CHANNELS", key)

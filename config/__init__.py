@@ -55,6 +55,7 @@ class Config:
     REMEMBER_COOKIE_DOMAIN = None
     FORCE_HTTPS = _bool("FORCE_HTTPS", False)
 
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # a long intake form must not expire under the officer
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"

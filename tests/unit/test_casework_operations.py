@@ -86,7 +86,7 @@ def test_citizen_not_in_register_becomes_prelist_proposal(in_region):
 def test_citizen_in_register_by_kk_is_found(in_region):
     in_region("palembang")
     data = citizen_data("palembang")
-    user, _m = member("data_officer@palembang.demo") if False else member("manager@palembang.demo")
+    user, _m = member("manager@palembang.demo")
     batch = RegisterImport(filename="uji.csv", row_count=1, imported_by=user.id)
     db.session.add(batch)
     db.session.flush()

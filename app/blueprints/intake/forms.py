@@ -1,0 +1,79 @@
+"""The intake form: WTForms checks presence and length; `check_identity` checks NIK and KK."""
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+
+from app.org.vocabulary import SERVICE_AREAS
+
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+SEXES = {"L": _l("Laki-laki (L)"), "P": _l("Perempuan (P)")}
+
+
+def digits_of_phone(raw: str) -> str:
+    """`0812-3456 7890` → `081234567890`; a leading + is kept."""
+    raw = (raw or "").strip()
+    return ("+" if raw.startswith("+") else "") + re.sub(r"\D", "", raw)
+
+
+class IntakeForm(FlaskForm):
+    """A citizen (found or new) and their complaint, on one screen."""
+
+    intake_token = HiddenField()
+    nik = StringField(_l("NIK"), validators=[DataRequired(_l("NIK wajib diisi."))],
+                      render_kw={"inputmode": "numeric", "maxlength": 16, "autocomplete": "off"})
+    kk_number = StringField(_l("Nomor KK"), validators=[DataRequired(_l("Nomor KK wajib diisi."))],
+                            render_kw={"inputmode": "numeric", "maxlength": 16, "autocomplete": "off"})
+    name = StringField(_l("Nama lengkap (sesuai KTP)"), validators=[
+        DataRequired(_l("Nama wajib diisi.")), Length(max=200, message=_l("Nama paling banyak 200 karakter."))],
+        render_kw={"autocomplete": "off"})
+    birth_date = DateField(_l("Tanggal lahir"), validators=[DataRequired(_l("Tanggal lahir wajib diisi."))],
+                           invalid_value_message=_l("Tanggal lahir tidak sah."))
+    sex = RadioField(_l("Jenis kelamin"), choices=[SelectChoice(k, v) for k, v in SEXES.items()],
+                     validate_choice=False,
+                     validators=[InputRequired(_l("Jenis kelamin wajib dipilih.")), AnyOf(list(SEXES))])
+    address = StringField(_l("Alamat (jalan, RT/RW)"), validators=[
+        DataRequired(_l("Alamat wajib diisi.")), Length(max=500, message=_l("Alamat paling banyak 500 karakter."))],
+        render_kw={"autocomplete": "off"})
+    village_code = SelectField(_l("Desa/kelurahan"), choices=[],
+                               validators=[DataRequired(_l("Desa/kelurahan wajib dipilih."))],
+                               invalid_choice_message=_l("Pilih desa/kelurahan dari daftar."))
+    phone = StringField(_l("Nomor telepon/HP"), validators=[
+        Optional(), Regexp(r"^\+?[\d\s-]{8,20}$", message=_l("Nomor telepon 8–15 angka, misalnya 0812 3456 7890."))],
+        render_kw={"inputmode": "tel", "autocomplete": "off"},
+        description=_l("Dipakai warga untuk memeriksa status pengaduan (4 angka terakhir)."))
+    complaint = TextAreaField(_l("Keluhan atau kebutuhan warga"), validators=[
+        DataRequired(_l("Keluhan wajib diisi.")), Length(max=4000, message=_l("Keluhan paling banyak 4000 karakter."))],
+        render_kw={"rows": 5})
+    service_area = RadioField(_l("Bidang layanan"), choices=[SelectChoice(k, v) for k, v in SERVICE_AREAS.items()],
+                              validate_choice=False,
+                              validators=[InputRequired(_l("Bidang layanan wajib dipilih.")),
+                                          AnyOf(list(SERVICE_AREAS), message=_l("Pilih bidang layanan dari daftar."))])
+    channel = RadioField(_l("Jalur pengaduan"), choices=[], validate_choice=False,
+                         validators=[InputRequired(_l("Jalur pengaduan wajib dipilih."))])
+
+    def set_channels(self, channels) -> None:
+        """Offer only the member's channels; preselect when there is just one."""
+        self.channel.choices = [SelectChoice(c.key, c.label) for c in channels]
+        if len(channels) == 1 and not self.channel.data:
+            self.channel.data = channels[0].key
+
+    def set_villages(self, rows) -> None:
+        """Villages (district, code, name) as one <optgroup> per kecamatan; preselect a lone one."""
+        self.village_code.choices = [SelectChoice("", str(_l("— pilih desa/kelurahan —")))] + [
+            SelectChoice(code, name, optgroup=str(_l("Kec. %(name)s", name=district)))
+            for district, code, name in rows]
+        if len(rows) == 1 and not self.village_code.data:
+            self.village_code.data = rows[0][1]
+
+    def validate_channel(self, field) -> None:
+        if field.data not in {c.value for c in field.choices}:
+            raise ValidationError(_l("Jalur ini tidak tersedia untuk jabatan Anda."))
+
+    def validate_intake_token(self, field) -> None:
+        if not TOKEN.match(field.data or ""):
+            raise ValidationError(_l("Formulir tidak lengkap; muat ulang halaman."))

@@ -1,0 +1,160 @@
+"""The intake screen: find or register the citizen, record the complaint, open the case."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.auth import current_membership, staff_required
+from app.blueprints.intake import bp
+from app.blueprints.intake.access import (can_intake, field_villages, intake_roles, offered_channels,
+                                          region_villages)
+from app.blueprints.intake.forms import IntakeForm, digits_of_phone
+from app.casework.intake import CitizenData, find_citizen, open_case, register_match
+from app.casework.models import Case
+from app.casework.sop_store import current_version
+from app.citizens.identity import check_identity, mask_nik
+from app.citizens.models import Citizen, RegisterEntry
+from app.extensions import db, htmx
+from app.org.vocabulary import ROLES
+from app.tenants.context import current_tenant
+
+
+@bp.app_context_processor
+def intake_navigation():
+    """`can_intake()` for the navigation: shown to whoever may record a complaint here."""
+    return {"can_intake": can_intake}
+
+
+@dataclass
+class RegisterCheck:
+    """What the register (and this region's own records) say about a NIK / KK as typed."""
+
+    nik: str
+    asked: bool
+    entry: RegisterEntry | None = None
+    known: Citizen | None = None
+
+    @property
+    def entry_nik(self) -> str:
+        return mask_nik(self.entry.nik) if self.entry else ""
+
+
+def _complete(number: str) -> bool:
+    return len(number) == 16 and number.isdigit()
+
+
+def check_register(nik: str | None, kk_number: str | None) -> RegisterCheck:
+    """Look the citizen up once a full NIK or KK number is typed."""
+    nik, kk_number = (nik or "").strip(), (kk_number or "").strip()
+    if not (_complete(nik) or _complete(kk_number)):
+        return RegisterCheck(nik=nik, asked=False)
+    entry = register_match(nik if _complete(nik) else "", kk_number if _complete(kk_number) else "")
+    return RegisterCheck(nik=nik, asked=True, entry=entry, known=find_citizen(nik) if _complete(nik) else None)
+
+
+def _intake_access():
+    """The SOP's channels this member may use; 403 for everyone else."""
+    try:
+        sop = current_version().sop
+    except LookupError:
+        abort(404)
+    if current_user.role not in intake_roles(sop):
+        abort(403)
+    channels = offered_channels(sop, current_membership)
+    if not channels:
+        abort(403)
+    return sop, channels
+
+
+def _form(channels, **kwargs) -> IntakeForm:
+    form = IntakeForm(**kwargs)
+    form.set_channels(channels)
+    form.set_villages(region_villages(field_villages(current_membership, channels)))
+    return form
+
+
+def _render(form: IntakeForm, sop, status: int = 200, notices=()):
+    context = dict(form=form, check=check_register(form.nik.data, form.kk_number.data), notices=notices,
+                   first_stage={c.key: sop.state(c.entry).label for c in sop.channels.values()})
+    if htmx and htmx.target == "citizen-fields":
+        return render_block("intake/new.html", "citizen_fields", **context), status
+    return render_template("intake/new.html", **context), status
+
+
+@bp.route("/", methods=["GET", "POST"])
+@staff_required()
+def new():
+    """One screen to find or register the citizen and record their complaint.
+
+    GET `?nik=` fills the citizen's part from this region's record of them. A POST with an
+    `intake_token` already used returns the case it opened (a double submit opens one case).
+    """
+    sop, channels = _intake_access()
+    if request.method == "GET":
+        known = find_citizen(request.args.get("nik", "").strip()) if request.args.get("nik") else None
+        form = _form(channels, obj=known)
+        form.intake_token.data = uuid.uuid4().hex
+        return _render(form, sop)
+    form = _form(channels)
+    valid = form.validate_on_submit()
+    identity = check_identity(form.nik.data or "", form.kk_number.data or "", form.birth_date.data,
+                              form.sex.data, form.village_code.data)
+    for name, messages in identity.errors.items():
+        if not form[name].errors:
+            form[name].errors = list(messages)
+    if not valid or not identity.ok:
+        return _render(form, sop, status=422, notices=identity.notices)
+    case, created = _open(form)
+    if created:
+        _announce(case, sop, identity.notices)
+    else:
+        flash(_("Pengaduan ini sudah tercatat dengan nomor tiket %(ticket)s.", ticket=case.ticket), "info")
+    return redirect(url_for("intake.receipt", case_id=case.id))
+
+
+def _open(form: IntakeForm) -> tuple[Case, bool]:
+    data = CitizenData(
+        nik=form.nik.data.strip(), kk_number=form.kk_number.data.strip(), name=" ".join(form.name.data.split()),
+        birth_date=form.birth_date.data, sex=form.sex.data, address=form.address.data.strip(),
+        village_code=form.village_code.data, phone=digits_of_phone(form.phone.data))
+    try:
+        return open_case(citizen_data=data, complaint=form.complaint.data.strip(),
+                         service_area=form.service_area.data, channel=form.channel.data,
+                         intake_token=form.intake_token.data, user=current_user.user, membership=current_membership)
+    except IntegrityError:  # the same form, submitted twice at the same moment
+        db.session.rollback()
+        case = db.session.scalar(select(Case).where(Case.intake_token == form.intake_token.data))
+        if case is None:
+            raise
+        return case, False
+
+
+def _announce(case: Case, sop, notices) -> None:
+    register = current_tenant.term("welfare_register", _("Data Terpadu"))
+    waiting = ", ".join(str(ROLES.get(r, r)) for r in sorted(sop.waiting_roles(case.state)))
+    flash(_("Pengaduan tercatat dengan nomor tiket %(ticket)s. Tahap berikutnya: %(state)s — menunggu %(roles)s.",
+            ticket=case.ticket, state=sop.state(case.state).label, roles=waiting), "success")
+    if case.in_register:
+        flash(_("Warga terdaftar di %(register)s.", register=register), "info")
+    else:
+        flash(_("Warga belum terdaftar di %(register)s — diusulkan ke daftar awal (pre-list).", register=register),
+              "info")
+    for notice in notices:
+        flash(notice, "warning")
+
+
+@bp.get("/register-check")
+@staff_required()
+def register_check():
+    """As the NIK / KK is typed: is the citizen in the register, and already known here?"""
+    _intake_access()
+    check = check_register(request.args.get("nik"), request.args.get("kk_number"))
+    return render_template("intake/_register_check.html", check=check)
+

@@ -1,0 +1,6 @@
+"""The welfare register (DTKS) extract: import, exact lookup, and the pre-list of proposals."""
+from flask import Blueprint
+
+bp = Blueprint("register", __name__, url_prefix="/register")
+
+from app.blueprints.register import access, prelist, routes  # noqa: E402,F401

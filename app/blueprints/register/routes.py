@@ -1,0 +1,111 @@
+"""The register extract page: its size, the last import, an exact lookup, and a new import."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from sqlalchemy import func, or_, select
+
+from app.accounts.auth import staff_required
+from app.accounts.models import User
+from app.audit.log import record
+from app.blueprints.register import bp
+from app.blueprints.register.access import IMPORT_ROLES, VIEW_ROLES
+from app.blueprints.register.forms import ImportForm
+from app.citizens.dtks_import import COLUMNS, RegisterImportError, import_register, parse_register_csv
+from app.citizens.identity import mask_nik
+from app.citizens.models import RegisterEntry, RegisterImport
+from app.extensions import db, htmx
+from app.reference.models import District, Village
+from app.tenants.context import current_tenant
+
+SEARCH_LIMIT = 20
+
+
+def _register_name() -> str:
+    return current_tenant.term("welfare_register", "Data Terpadu Kesejahteraan Sosial (DTKS)")
+
+
+def _search(term: str) -> tuple[list, str]:
+    """Entries whose NIK or KK number is exactly `term` (never a listing), and a hint if refused."""
+    if not term:
+        return [], ""
+    if not (len(term) == 16 and term.isdigit()):
+        return [], _("Masukkan 16 angka NIK atau Nomor KK; pencarian hanya untuk nomor yang persis sama.")
+    found = db.session.execute(
+        select(RegisterEntry, Village.name)
+        .outerjoin(Village, Village.code == RegisterEntry.village_code)
+        .where(or_(RegisterEntry.nik == term, RegisterEntry.kk_number == term))
+        .order_by(RegisterEntry.name).limit(SEARCH_LIMIT)).all()
+    record("register.search", "register", "", term=mask_nik(term), found=len(found))
+    return found, ""
+
+
+def _render_index(form: ImportForm | None = None, status: int = 200):
+    term = request.args.get("q", "").strip()[:32]
+    results, hint = _search(term)
+    context = dict(term=term, results=results, hint=hint, mask_nik=mask_nik, register_name=_register_name())
+    if htmx and htmx.target == "register-search":
+        return render_block("register/index.html", "search_results", **context), status
+    last = db.session.scalar(select(RegisterImport).order_by(RegisterImport.imported_at.desc()).limit(1))
+    context.update(
+        size=db.session.scalar(select(func.count()).select_from(RegisterEntry)) or 0,
+        last=last, importer=db.session.get(User, last.imported_by) if last else None,
+        can_import=current_user.role in IMPORT_ROLES, form=form or ImportForm(formdata=None), columns=COLUMNS,
+        example_village=_first_village().code)
+    return render_template("register/index.html", **context), status
+
+
+@bp.get("/")
+@staff_required(*VIEW_ROLES)
+def index():
+    """The region's register extract: size, last import, exact lookup by NIK or KK, upload form."""
+    return _render_index()
+
+
+@bp.post("/import")
+@staff_required(*IMPORT_ROLES)
+def import_file():
+    """Replace the extract with an uploaded CSV; any bad row refuses the whole file (422)."""
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return _render_index(form, status=422)
+    upload = form.file.data
+    try:
+        rows = parse_register_csv(upload.stream, current_tenant.region_code)
+    except RegisterImportError as exc:
+        form.file.errors = list(exc.problems)
+        return _render_index(form, status=422)
+    batch = import_register(rows, os.path.basename(upload.filename or ""), current_user.user)
+    flash(ngettext("%(num)s baris diimpor", "%(num)s baris diimpor", batch.row_count), "success")
+    return redirect(url_for("register.index"))
+
+
+def _first_village() -> Village:
+    return db.session.scalar(
+        select(Village).join(District, District.code == Village.district_code)
+        .where(District.regency_code == current_tenant.region_code).order_by(Village.code).limit(1))
+
+
+@bp.get("/sample.csv")
+@staff_required(*VIEW_ROLES)
+def sample():
+    """A three-row example file with the expected header, valid for this region."""
+    village = _first_village()
+    digits = village.code.replace(".", "")[:6]
+    people = [("0101800001", "Siti Aminah", "Jl. Melati No. 1"), ("5203850002", "Budi Santoso", "Jl. Melati No. 1"),
+              ("1207900003", "Rina Marlina", "Jl. Kenanga No. 7")]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for n, (tail, name, address) in enumerate(people):
+        kk = digits + ("0000000001" if n < 2 else "0000000002")
+        writer.writerow([digits + tail, kk, name, village.code, address])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=contoh-data-terpadu.csv"})

@@ -1,0 +1,1 @@
+"""Printable documents (reportlab): shared building blocks in `pdf`, one module per document."""

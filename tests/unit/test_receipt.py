@@ -1,0 +1,84 @@
+"""The receipt: an HTML page and a PDF with the ticket, the path ahead and how to check — never the full NIK."""
+import subprocess
+
+from app.extensions import db
+from app.reports.receipt import handling_stages
+from app.tenants.context import current_tenant, tenant_context
+from tests.factories import make_case, tenant
+
+
+def _case_in_current_region():
+    return {"case_id": make_case(current_tenant.slug).id}
+
+
+#: The builder runs inside the owner region's context (see test_cross_tenant_routes).
+CROSS_TENANT = {
+    "intake.receipt": ("GET", _case_in_current_region),
+    "intake.receipt_pdf": ("GET", _case_in_current_region),
+}
+
+
+def new_case(app, slug, **kw):
+    with app.app_context():
+        with tenant_context(tenant(slug)):
+            case = make_case(slug, **kw)
+            facts = dict(id=case.id, ticket=case.ticket, nik=case.citizen.nik, name=case.citizen.name,
+                         service_name=tenant(slug).service_name,
+                         stages=handling_stages(case.sop_version.sop, case.state))
+            db.session.commit()
+            return facts
+
+
+def pdf_text(data: bytes) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+
+
+def test_receipt_page(app, staff):
+    case = new_case(app, "batubara")
+    page = staff("intake_officer", "batubara").get(f"/intake/cases/{case['id']}/receipt").get_data(as_text=True)
+    assert case["ticket"] in page and case["name"] in page
+    assert case["nik"] not in page and case["nik"][:6] + "••••••" + case["nik"][-4:] in page
+    assert "http://batubara.slrt.test/status" in page and "4 angka terakhir" in page
+    assert all(stage.replace('"', "&#34;") in page for stage in case["stages"])
+    assert f"/intake/cases/{case['id']}/receipt.pdf" in page and "Cetak tanda terima (PDF)" in page
+
+
+def test_stages_follow_the_channel_and_skip_detours(app):
+    with app.app_context():
+        with tenant_context(tenant("bekasi")):
+            from app.casework.sop_store import current_version
+            sop = current_version().sop
+            walk_in = handling_stages(sop, sop.channels["walk_in"].entry)
+            home = handling_stages(sop, sop.channels["home_visit"].entry)
+    assert walk_in[0] == sop.state("registered").label and walk_in[-1] == sop.state("closed").label
+    assert sop.state("field_review").label not in walk_in
+    assert home[0] == sop.state("field_review").label
+    assert sop.state("field_returned").label not in home  # a detour, not the path
+
+
+def test_receipt_pdf(app, staff):
+    case = new_case(app, "bekasi")
+    response = staff("intake_officer", "bekasi").get(f"/intake/cases/{case['id']}/receipt.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("inline") and f"tanda-terima-{case['ticket']}.pdf" in disposition
+    text = pdf_text(response.data)
+    assert case["ticket"] in text and case["service_name"] in text
+    assert "http://bekasi.slrt.test/status" in text
+    assert case["nik"] not in text and case["nik"][:6] + "••••••" + case["nik"][-4:] in text
+
+
+def test_manager_may_see_a_receipt_but_not_another_regions(app, staff):
+    case = new_case(app, "cianjur")
+    assert staff("manager", "cianjur").get(f"/intake/cases/{case['id']}/receipt").status_code == 200
+    assert staff("manager", "bekasi").get(f"/intake/cases/{case['id']}/receipt.pdf").status_code == 404
+
+
+def test_receipt_without_phone_says_to_ask_the_officer(app, staff):
+    with app.app_context():
+        with tenant_context(tenant("cianjur")):
+            from tests.factories import citizen_data
+            case_id = make_case("cianjur", data=citizen_data("cianjur", phone="")).id
+            db.session.commit()
+    page = staff("intake_officer", "cianjur").get(f"/intake/cases/{case_id}/receipt").get_data(as_text=True)
+    assert "Nomor telepon tidak dicatat" in page
