@@ -7,10 +7,10 @@ from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.casework.models import Case
+from app.casework.routing import unit_scope
 from app.casework.sop_store import versions_in_use
 from app.citizens.models import Citizen
 from app.extensions import db
-from app.org.models import OrgUnit
 from app.tenants.models import utcnow
 
 PAGE_SIZE = 20
@@ -48,20 +48,6 @@ def _area_condition(membership):
     return or_(*parts) if parts else None
 
 
-def _unit_ids(unit_id) -> list:
-    """A back-office unit and every unit under it."""
-    units = db.session.execute(select(OrgUnit.id, OrgUnit.parent_id)).all()
-    children: dict = {}
-    for uid, parent in units:
-        children.setdefault(parent, []).append(uid)
-    out, frontier = [unit_id], [unit_id]
-    while frontier:
-        for child in children.get(frontier.pop(), []):
-            out.append(child)
-            frontier.append(child)
-    return out
-
-
 def visible_cases(membership, filters: InboxFilters):
     """The select for this member's view (before pagination)."""
     role = membership.position.role
@@ -74,7 +60,7 @@ def visible_cases(membership, filters: InboxFilters):
         stmt = stmt.where(_waiting_for(role))
         unit = membership.position.unit
         if unit.kind == "back_office":
-            stmt = stmt.where(or_(Case.unit_id.in_(_unit_ids(unit.id)), Case.unit_id.is_(None)))
+            stmt = stmt.where(or_(Case.unit_id.in_(unit_scope(unit.id)), Case.unit_id.is_(None)))
     elif role not in OVERSEEING_ROLES and role != "supervisor":
         stmt = stmt.where(_waiting_for(role))
     area = _area_condition(membership)

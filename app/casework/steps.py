@@ -11,6 +11,7 @@ from app.audit.log import record
 from app.casework.errors import StaleCase, StepInvalid, StepNotAllowed
 from app.casework.intake import due_at
 from app.casework.models import Case, CaseEvent, Partner, Referral
+from app.casework.routing import covers_unit
 from app.casework.sop import Transition
 from app.extensions import db
 from app.tenants.models import utcnow
@@ -43,7 +44,7 @@ def covers(membership, case: Case) -> bool:
 
 def allowed_steps(case: Case, membership) -> list[Transition]:
     """The steps this member may take on this case now, and nothing else."""
-    if membership is None or case.is_closed or not covers(membership, case):
+    if membership is None or case.is_closed or not covers(membership, case) or not covers_unit(membership, case):
         return []
     return case.sop_version.sop.allowed(case.state, membership.position.role)
 

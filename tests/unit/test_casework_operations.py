@@ -190,3 +190,19 @@ def test_case_events_and_audit_are_append_only(app, in_region):
             db.session.execute(text(f"DELETE FROM {table}"))
         db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case.id)) == 1
+
+
+def test_back_office_sections_act_only_on_cases_routed_to_them(in_region):
+    in_region("bekasi")
+    from sqlalchemy import select as sel
+
+    from app.accounts.models import Membership, User
+    health_case = make_case("bekasi", service_area="kesehatan")
+    civil_case = make_case("bekasi", service_area="kependudukan")  # routed to the general back office
+    step(health_case, "forward_to_back_office", "intake_officer@bekasi.demo")
+    step(civil_case, "forward_to_back_office", "intake_officer@bekasi.demo")
+    officers = db.session.scalars(sel(Membership).join(User).where(User.email.like("case_officer%@bekasi.demo"))).all()
+    acting = {m.position.unit.key: bool(allowed_steps(health_case, m)) for m in officers}
+    assert acting[health_case.unit.key] is True
+    assert sum(acting.values()) == 1, acting  # only the health section
+    assert all(allowed_steps(civil_case, m) for m in officers)  # every section covers the general back office

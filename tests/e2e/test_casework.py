@@ -1,0 +1,99 @@
+"""A case per region through its whole SOP, in the browser, as the staff the SOP names."""
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.casework_walker import Walker, ticket_on
+from tests.e2e.conftest import login, save_screenshot
+from tests.factories import make_kk, make_nik, tenant, village_of
+from app.tenants.context import tenant_context
+
+REGIONS = ["bekasi", "cianjur", "batubara", "payakumbuh", "palembang"]
+
+
+def _citizen(app, slug, phone):
+    with app.app_context(), tenant_context(tenant(slug)):
+        village = village_of(slug)
+        birth = date(1979, 8, 17)
+        return {"nik": make_nik(village.code, birth, "P"), "kk": make_kk(village.code),
+                "village": village.code, "birth": birth.isoformat(), "phone": phone}
+
+
+def fill_intake(page, citizen, *, name="Sri Wahyuni", area="Kesehatan"):
+    page.locator("#nik").fill(citizen["nik"])
+    page.locator("#kk_number").fill(citizen["kk"])
+    expect(page.locator("#register-check")).to_contain_text("pre-list")  # htmx register check
+    page.locator("#name").fill(name)
+    page.locator("#birth_date").fill(citizen["birth"])
+    page.get_by_label("Perempuan (P)").check()
+    page.locator("#address").fill("Jl. Melati No. 7 RT 02/RW 03")
+    page.locator("#village_code").select_option(citizen["village"])
+    page.locator("#phone").fill(citizen["phone"])
+    page.get_by_label(area, exact=True).check()
+    page.locator("#complaint").fill("Anak sakit, belum punya BPJS; butuh bantuan biaya berobat.")
+
+
+@pytest.mark.parametrize("slug", REGIONS)
+def test_walk_in_case_through_the_regions_own_sop(app, live_server, new_page, slug):
+    citizen = _citizen(app, slug, phone=f"08129{REGIONS.index(slug)}001234")
+    front = new_page()
+    login(front, live_server, slug, f"intake_officer@{slug}.demo")
+    front.get_by_role("link", name="Pengaduan baru").click()
+    fill_intake(front, citizen)
+    walk_in = front.get_by_label("Datang", exact=False)
+    if walk_in.count() > 1:
+        walk_in.first.check()
+    front.get_by_role("button", name="Simpan dan buat tiket").click()
+    expect(front.get_by_role("heading", name="Tanda terima pengaduan")).to_be_visible()
+    ticket = ticket_on(front)
+
+    walker = Walker(app, live_server, new_page, slug)
+    walker.pages[f"intake_officer@{slug}.demo"] = front
+    keys = walker.walk_to_close(ticket)
+    assert walker.returned_referral, f"{slug}: the referral was never returned once"
+    assert "approve_referral" in keys and keys.count("request_referral") == 2
+
+    case_page = walker.page_for(f"manager@{slug}.demo")
+    case_page.goto(live_server.url(slug, "/cases/?view=closed"))
+    case_page.get_by_role("link", name=ticket, exact=True).click()
+    timeline = case_page.locator("ol.events > li")
+    expect(timeline).to_have_count(len(keys) + 1)  # intake + every step
+    expect(case_page.locator("ol.events")).to_contain_text("Pasal")
+    save_screenshot(case_page, f"case-closed-{slug}")
+
+    public = new_page()  # the citizen, not logged in
+    public.goto(live_server.url(slug, "/status"))
+    public.get_by_label("Nomor tiket").fill(ticket)
+    public.get_by_label("4 angka terakhir", exact=False).fill(citizen["phone"][-4:])
+    public.get_by_role("button").last.click()
+    expect(public.locator("main")).to_contain_text("Selesai")
+    expect(public.locator("main")).not_to_contain_text("Sri Wahyuni")
+
+
+@pytest.mark.parametrize("slug", ["cianjur", "palembang"])
+def test_facilitators_home_visit_is_approved_by_the_supervisor(app, live_server, new_page, slug):
+    citizen = _citizen(app, slug, phone="081377700011")
+    phone = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    login(phone, live_server, slug, f"facilitator@{slug}.demo")
+    phone.goto(live_server.url(slug, "/intake/"))
+    fill_intake(phone, citizen, name="Ujang Supriatna", area="Pendidikan")
+    phone.get_by_role("button", name="Simpan dan buat tiket").click()
+    expect(phone.get_by_role("heading", name="Tanda terima pengaduan")).to_be_visible()
+    ticket = ticket_on(phone)
+    expect(phone.locator("main")).to_contain_text("Supervisor")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    save_screenshot(phone, f"facilitator-intake-{slug}")
+
+    # The secretariat does not see it before the supervisor approves.
+    front = new_page()
+    login(front, live_server, slug, f"intake_officer@{slug}.demo")
+    front.goto(live_server.url(slug, f"/cases/?q={ticket}"))
+    expect(front.get_by_role("link", name=ticket, exact=True)).to_have_count(0)
+
+    walker = Walker(app, live_server, new_page, slug)
+    case = walker.case(ticket)
+    assert case.state == "field_review"
+    approve = next(t for t in case.sop_version.sop.transitions_from("field_review") if t.kind == "approve")
+    walker.act(ticket, approve)
+    assert walker.case(ticket).state == approve.target
