@@ -50,6 +50,13 @@ def main() -> None:
             case_id = make_case("bekasi").id
             db.session.commit()
         print(f"generated {args.cases} cases in {time.perf_counter() - started:.1f} s")
+        owner_url = app.config.get("MIGRATION_DATABASE_URI")
+        if db.engine.dialect.name == "postgresql" and owner_url:
+            # A live database has statistics (autovacuum); a bulk insert a second ago doesn't yet.
+            from sqlalchemy import create_engine, text
+
+            with create_engine(owner_url, isolation_level="AUTOCOMMIT").connect() as conn:
+                conn.execute(text("ANALYZE"))
         statements = {"n": 0}
         event.listen(db.engine, "before_cursor_execute", lambda *a, **k: statements.__setitem__("n", statements["n"] + 1))
 

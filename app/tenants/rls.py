@@ -19,12 +19,28 @@ def enable_tenant_rls(op, table: str) -> None:
         return
     op.execute(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')
     op.execute(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY')
-    op.execute(
+    op.execute(policy_sql(table))
+
+
+#: The tenant of the transaction as a uuid (NULL when unset), compared with the column's own
+#: type so the planner can use the (tenant_id, …) indexes.
+CURRENT_TENANT = "NULLIF(current_setting('app.tenant_id', true), '')::uuid"
+
+
+def policy_sql(table: str) -> str:
+    return (
         f'CREATE POLICY {POLICY} ON "{table}" '
-        "USING (tenant_id::text = current_setting('app.tenant_id', true) "
-        "OR current_setting('app.all_tenants', true) = 'on') "
-        "WITH CHECK (tenant_id::text = current_setting('app.tenant_id', true))"
+        f"USING (tenant_id = {CURRENT_TENANT} OR current_setting('app.all_tenants', true) = 'on') "
+        f"WITH CHECK (tenant_id = {CURRENT_TENANT})"
     )
+
+
+def refresh_tenant_policy(op, table: str) -> None:
+    """Replace the policy of `table` with the current `policy_sql` (no-op on SQLite)."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f'DROP POLICY IF EXISTS {POLICY} ON "{table}"')
+    op.execute(policy_sql(table))
 
 
 def disable_tenant_rls(op, table: str) -> None:
