@@ -59,8 +59,13 @@ def onboard_region(template: RegionTemplate, status: str = TenantStatus.ACTIVE.v
 
 def _check_against_database(template: RegionTemplate) -> list[str]:
     problems = []
+    from app.platform.models import TenantAlias
+
     if db.session.scalar(select(Tenant.id).where(Tenant.slug == template.slug)):
         problems.append(_("region.slug: subdomain '%(s)s' sudah dipakai daerah lain", s=template.slug))
+    elif db.session.scalar(select(TenantAlias.id).where(TenantAlias.old_slug == template.slug)):
+        problems.append(_("region.slug: subdomain '%(s)s' adalah alamat lama daerah lain dan masih dialihkan",
+                          s=template.slug))
     existing = db.session.scalar(select(Tenant).where(Tenant.region_code == template.code))
     if existing:
         problems.append(_("region.code: daerah %(c)s sudah terdaftar sebagai '%(s)s'", c=template.code, s=existing.slug))

@@ -1,7 +1,7 @@
 """Resolve the tenant once per request, from the Host header against BASE_DOMAIN."""
 from __future__ import annotations
 
-from flask import abort, current_app, g, render_template, request
+from flask import abort, current_app, g, redirect, render_template, request
 from sqlalchemy import select
 
 from app.extensions import db
@@ -27,6 +27,17 @@ def subdomain_of(host: str, base_domain: str) -> str | None:
     return None
 
 
+def _renamed_to(old_slug: str) -> str | None:
+    """The same URL at the region's current subdomain, if `old_slug` is a former one."""
+    from app.platform.models import TenantAlias
+
+    alias = db.session.scalar(select(TenantAlias).where(TenantAlias.old_slug == old_slug))
+    if alias is None:
+        return None
+    scheme = current_app.config["PREFERRED_URL_SCHEME"]
+    return f"{scheme}://{alias.tenant.slug}.{current_app.config['BASE_DOMAIN']}{request.full_path.rstrip('?')}"
+
+
 def resolve_tenant():
     """`before_request`: bind the tenant for this host, or answer 404 / "not active"."""
     g.tenant = None
@@ -42,6 +53,10 @@ def resolve_tenant():
         return None
     tenant = db.session.scalar(select(Tenant).where(Tenant.slug == sub))
     if tenant is None:
+        moved = _renamed_to(sub)
+        if moved:
+            # 301 for reads; 308 keeps the method and body of a form posted to the old address.
+            return redirect(moved, 301 if request.method in ("GET", "HEAD") else 308)
         return render_template("errors/unknown_region.html", slug=sub), 404
     if request.endpoint in ALWAYS_OPEN_ENDPOINTS:
         set_current_tenant(tenant)

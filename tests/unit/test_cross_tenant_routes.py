@@ -31,18 +31,19 @@ CROSS_TENANT = {
 }
 
 
-def _collect() -> dict:
-    cases = dict(CROSS_TENANT)
+def _collect() -> tuple[dict, set]:
+    cases, platform = dict(CROSS_TENANT), set()
     for path in sorted(Path(__file__).parent.glob("test_*.py")):
         if path.stem == Path(__file__).stem:
             continue
         module = importlib.import_module(f"tests.unit.{path.stem}")
         cases.update(getattr(module, "CROSS_TENANT", {}))
-    return cases
+        platform |= set(getattr(module, "PLATFORM_ROUTES", ()))
+    return cases, platform
 
 
 #: endpoint → (HTTP method, URL values for an object owned by OWNER, built in its context)
-OWNED_OBJECTS = _collect()
+OWNED_OBJECTS, PLATFORM_ROUTES = _collect()
 
 EXEMPT_ARGUMENTS = {"static": {"filename"}}
 
@@ -64,8 +65,7 @@ def test_cross_tenant_cases_are_real_routes(app):
     assert set(OWNED_OBJECTS) <= endpoints
 
 
-@pytest.mark.parametrize("endpoint", sorted(OWNED_OBJECTS))
-def test_other_regions_user_gets_404(app, staff, region_client, endpoint):
+def _path(app, endpoint):
     method, build = OWNED_OBJECTS[endpoint]
     with app.test_request_context():
         owner = db.session.scalar(select(Tenant).where(Tenant.slug == OWNER))
@@ -73,10 +73,27 @@ def test_other_regions_user_gets_404(app, staff, region_client, endpoint):
             values = build()
             db.session.commit()
         from flask import url_for
-        path = url_for(endpoint, **values)
+        return method, url_for(endpoint, **values)
+
+
+@pytest.mark.parametrize("endpoint", sorted(set(OWNED_OBJECTS) - PLATFORM_ROUTES))
+def test_other_regions_user_gets_404(app, staff, region_client, endpoint):
+    method, path = _path(app, endpoint)
     # The owner's own staff can open it: the object is real.
     own = staff(INTRUDER_ROLE, OWNER)
     assert own.client.open(path, method=method, base_url=own.base_url).status_code != 404
     intruder = staff(INTRUDER_ROLE, INTRUDER)
     response = intruder.client.open(path, method=method, base_url=intruder.base_url)
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("endpoint", sorted(PLATFORM_ROUTES))
+def test_platform_route_is_closed_to_region_staff_and_auditors_cannot_write(app, staff, region_client, endpoint):
+    method, path = _path(app, endpoint)
+    for slug in (OWNER, INTRUDER):
+        member = staff(INTRUDER_ROLE, slug)
+        assert member.client.open(path, method=method, base_url=member.base_url).status_code == 404
+    auditor = region_client(None)
+    auditor.login("auditor@platform.demo")
+    response = auditor.client.open(path, method=method, base_url=auditor.base_url)
+    assert response.status_code == (403 if method != "GET" else 200)

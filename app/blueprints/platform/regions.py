@@ -1,0 +1,121 @@
+"""Regions: the lifecycle list, one region's page, and activate / suspend / rename."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.accounts.auth import platform_required
+from app.accounts.invitations import Invitation
+from app.blueprints.platform import bp
+from app.blueprints.platform.forms import ActivateForm, RenameForm, SuspendForm
+from app.extensions import db
+from app.platform.models import PlatformAuditEvent, TenantAlias
+from app.platform import operations as ops
+from app.platform.operations import PlatformError
+from app.platform.stats import region_rows
+from app.tenants.models import Tenant, TenantStatus
+
+READERS = ("national_admin", "auditor")
+STATUSES = tuple(s.value for s in TenantStatus)
+
+
+@bp.get("/")
+@platform_required(*READERS)
+def console():
+    """Every region with its status, active staff, open and overdue cases, last activity."""
+    status = request.args.get("status", "")
+    if status not in STATUSES:
+        status = ""
+    rows = region_rows(status)
+    counts = {s: 0 for s in STATUSES}
+    for t in db.session.scalars(select(Tenant.status)):
+        counts[t] = counts.get(t, 0) + 1
+    return render_template("platform/console.html", rows=rows, status=status, counts=counts)
+
+
+def _load(tenant_id) -> Tenant:
+    tenant = db.session.get(Tenant, tenant_id)
+    if tenant is None:
+        abort(404)
+    return tenant
+
+
+def _render_region(tenant: Tenant, status: int = 200, **forms):
+    (row,) = region_rows(only=tenant.id)
+    aliases = db.session.scalars(select(TenantAlias).where(TenantAlias.tenant_id == tenant.id)
+                                 .order_by(TenantAlias.created_at.desc())).all()
+    invitations = db.session.scalars(select(Invitation).where(Invitation.tenant_id == tenant.id)
+                                     .order_by(Invitation.created_at.desc()).limit(10)).all()
+    events = db.session.scalars(select(PlatformAuditEvent).where(PlatformAuditEvent.tenant_id == tenant.id,
+                                                                 PlatformAuditEvent.action.like("region.%"))
+                                .order_by(PlatformAuditEvent.at.desc()).limit(10)).all()
+    forms.setdefault("rename_form", RenameForm(formdata=None))
+    forms.setdefault("suspend_form", SuspendForm(formdata=None))
+    forms.setdefault("activate_form", ActivateForm(formdata=None))
+    return render_template("platform/region.html", region=tenant, row=row, aliases=aliases,
+                           invitations=invitations, events=events, **forms), status
+
+
+@bp.get("/regions/<uuid:tenant_id>")
+@platform_required(*READERS)
+def region(tenant_id):
+    """One region: status, figures, former subdomains, invitations, lifecycle history."""
+    return _render_region(_load(tenant_id))
+
+
+@bp.post("/regions/<uuid:tenant_id>/activate")
+@platform_required("national_admin")
+def activate_region(tenant_id):
+    """Put an onboarding region live, or a suspended one back in service."""
+    tenant = _load(tenant_id)
+    form = ActivateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        action = ops.activate_region(tenant)
+    except PlatformError as exc:
+        flash(exc.message, "warning")
+        return redirect(url_for("platform.region", tenant_id=tenant.id))
+    message = (_("%(name)s aktif kembali. Petugasnya dapat bekerja seperti sebelumnya.", name=tenant.name)
+               if action == "region.reactivate" else
+               _("%(name)s sudah tayang dan tampil di daftar daerah.", name=tenant.name))
+    flash(message, "success")
+    return redirect(url_for("platform.region", tenant_id=tenant.id))
+
+
+@bp.post("/regions/<uuid:tenant_id>/suspend")
+@platform_required("national_admin")
+def suspend_region(tenant_id):
+    """Suspend a region: its staff see a notice page; nothing is deleted."""
+    tenant = _load(tenant_id)
+    form = SuspendForm()
+    if not form.validate_on_submit():
+        return _render_region(tenant, 422, suspend_form=form)
+    try:
+        ops.suspend_region(tenant, form.reason.data or "")
+    except PlatformError as exc:
+        flash(exc.message, "warning")
+        return redirect(url_for("platform.region", tenant_id=tenant.id))
+    flash(_("%(name)s ditangguhkan. Petugasnya melihat pemberitahuan; data tetap tersimpan.", name=tenant.name),
+          "success")
+    return redirect(url_for("platform.region", tenant_id=tenant.id))
+
+
+@bp.post("/regions/<uuid:tenant_id>/subdomain")
+@platform_required("national_admin")
+def rename_region(tenant_id):
+    """Move a region to a new subdomain; the old one keeps redirecting to it."""
+    tenant = _load(tenant_id)
+    form = RenameForm()
+    if form.validate_on_submit():
+        try:
+            old = ops.rename_subdomain(tenant, form.slug.data)
+        except PlatformError as exc:
+            form.slug.errors = [exc.message]
+        else:
+            flash(_("Subdomain %(name)s sekarang '%(new)s'; alamat lama '%(old)s' dialihkan ke sana. "
+                    "Petugas perlu masuk lagi di alamat baru.", name=tenant.name, new=tenant.slug, old=old),
+                  "success")
+            return redirect(url_for("platform.region", tenant_id=tenant.id))
+    return _render_region(tenant, 422, rename_form=form)

@@ -1,0 +1,65 @@
+"""Platform users: national administrators and auditors, invited and deactivated here."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts.auth import platform_required
+from app.accounts.models import User
+from app.blueprints.platform import bp
+from app.blueprints.platform.forms import ROLE_LABELS, DeactivateForm, InviteUserForm
+from app.extensions import db
+from app.platform.operations import (PlatformError, deactivate_platform_user, invite_platform_user,
+                                     open_platform_invitations, platform_users)
+
+
+def _render(form: InviteUserForm | None = None, status: int = 200):
+    return render_template("platform/users.html", users=platform_users(), invitations=open_platform_invitations(),
+                           form=form or InviteUserForm(formdata=None), deactivate_form=DeactivateForm(formdata=None),
+                           role_labels=ROLE_LABELS), status
+
+
+@bp.get("/users")
+@platform_required("national_admin")
+def users():
+    """Platform users with their role and status, open invitations, and the invite form."""
+    return _render()
+
+
+@bp.post("/users")
+@platform_required("national_admin")
+def invite_user():
+    """Invite a national administrator or an auditor by email."""
+    form = InviteUserForm()
+    if form.validate_on_submit():
+        try:
+            invitation, link = invite_platform_user(form.email.data, form.name.data, form.role.data,
+                                                    invited_by=current_user.user)
+        except PlatformError as exc:
+            form[exc.field or "email"].errors = [exc.message]
+        else:
+            flash(_("Undangan sebagai %(role)s dikirim ke %(email)s.", role=ROLE_LABELS[invitation.platform_role],
+                    email=invitation.email), "success")
+            if not current_app.config.get("MAIL_SMTP_URL"):
+                flash(_("Belum ada server email: berikan tautan undangan ini: %(link)s", link=link), "info")
+            return redirect(url_for("platform.users"))
+    return _render(form, 422)
+
+
+@bp.post("/users/<uuid:user_id>/deactivate")
+@platform_required("national_admin")
+def deactivate_user(user_id):
+    """Deactivate a platform user: every session of theirs ends at once."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.platform_role:
+        abort(404)
+    if not DeactivateForm().validate_on_submit():
+        abort(400)
+    try:
+        deactivate_platform_user(user, by=current_user.user)
+    except PlatformError as exc:
+        flash(exc.message, "warning")
+    else:
+        flash(_("Akun %(email)s dinonaktifkan.", email=user.email), "success")
+    return redirect(url_for("platform.users"))

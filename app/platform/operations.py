@@ -1,0 +1,126 @@
+"""Business actions of the national administrator: region lifecycle and platform users.
+
+Each action checks its preconditions, changes what it must, records a platform audit
+event and flushes nothing itself; the request commits (one transaction per request).
+Refusals raise `PlatformError` with the field the message belongs to.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.accounts.invitations import Invitation, create_invitation
+from app.accounts.models import PLATFORM_ROLES, User
+from app.extensions import db
+from app.platform.audit import record_platform
+from app.platform.models import TenantAlias
+from app.tenants.models import Tenant, TenantStatus, utcnow
+from app.tenants.template import RESERVED_SLUGS, SLUG_RE
+
+
+class PlatformError(ValueError):
+    """An action was refused; `field` names the form field the message belongs to."""
+
+    def __init__(self, message: str, field: str = ""):
+        self.message, self.field = message, field
+        super().__init__(message)
+
+
+def slug_problem(slug: str, tenant: Tenant | None = None) -> str | None:
+    """Why `slug` can't be a subdomain (for `tenant`, if it is being renamed), or None."""
+    if not slug:
+        return _("Subdomain wajib diisi.")
+    if not SLUG_RE.match(slug):
+        return _("Gunakan huruf kecil, angka dan tanda hubung (tidak di awal atau akhir), paling banyak 63 karakter.")
+    if slug in RESERVED_SLUGS:
+        return _("Subdomain '%(s)s' dicadangkan untuk platform.", s=slug)
+    owner = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    if owner is not None:
+        if tenant is not None and owner.id == tenant.id:
+            return _("Ini subdomain daerah ini sekarang.")
+        return _("Subdomain '%(s)s' sudah dipakai %(name)s.", s=slug, name=owner.name)
+    alias = db.session.scalar(select(TenantAlias).where(TenantAlias.old_slug == slug))
+    if alias is not None and (tenant is None or alias.tenant_id != tenant.id):
+        return _("Subdomain '%(s)s' pernah dipakai %(name)s dan masih dialihkan ke sana.",
+                 s=slug, name=alias.tenant.name)
+    return None
+
+
+def activate_region(tenant: Tenant) -> str:
+    """Put a region live (from onboarding) or back in service (from suspended)."""
+    previous = tenant.status
+    if previous == TenantStatus.ACTIVE.value:
+        raise PlatformError(_("%(name)s sudah aktif.", name=tenant.name))
+    tenant.status = TenantStatus.ACTIVE.value
+    action = "region.reactivate" if previous == TenantStatus.SUSPENDED.value else "region.activate"
+    record_platform(action, tenant=tenant, object_type="tenant", object_id=tenant.id, before=previous)
+    return action
+
+
+def suspend_region(tenant: Tenant, reason: str = "") -> None:
+    """Take a region out of service; its staff see a notice page. Nothing is deleted."""
+    if tenant.status == TenantStatus.SUSPENDED.value:
+        raise PlatformError(_("%(name)s sudah ditangguhkan.", name=tenant.name))
+    previous = tenant.status
+    tenant.status = TenantStatus.SUSPENDED.value
+    record_platform("region.suspend", tenant=tenant, object_type="tenant", object_id=tenant.id,
+                    before=previous, reason=reason.strip())
+
+
+def rename_subdomain(tenant: Tenant, new_slug: str) -> str:
+    """Move a region to `new_slug`; the old subdomain keeps redirecting. Returns the old slug."""
+    new_slug = (new_slug or "").strip().lower()
+    problem = slug_problem(new_slug, tenant)
+    if problem:
+        raise PlatformError(problem, field="slug")
+    old = tenant.slug
+    reclaimed = db.session.scalar(select(TenantAlias).where(TenantAlias.old_slug == new_slug))
+    if reclaimed is not None:  # going back to one of its own former names
+        db.session.delete(reclaimed)
+        db.session.flush()
+    db.session.add(TenantAlias(old_slug=old, tenant_id=tenant.id))
+    tenant.slug = new_slug
+    db.session.flush()
+    record_platform("region.rename", tenant=tenant, object_type="tenant", object_id=tenant.id,
+                    before=old, after=new_slug)
+    return old
+
+
+def platform_users() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.platform_role.is_not(None))
+                                   .order_by(User.active.desc(), User.name)))
+
+
+def open_platform_invitations() -> list[Invitation]:
+    rows = db.session.scalars(select(Invitation).where(
+        Invitation.tenant_id.is_(None), Invitation.platform_role.is_not(None), Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow()).order_by(Invitation.created_at.desc()))
+    return list(rows)
+
+
+def invite_platform_user(email: str, name: str, role: str, *, invited_by) -> tuple[Invitation, str]:
+    """Invite a national administrator or auditor by email; returns (invitation, link)."""
+    email = email.strip().lower()
+    if role not in PLATFORM_ROLES:
+        raise PlatformError(_("Pilih peran yang tersedia."), field="role")
+    existing = db.session.scalar(select(User).where(User.email == email))
+    if existing is not None and existing.active and existing.platform_role:
+        raise PlatformError(_("%(email)s sudah menjadi pengguna platform.", email=email), field="email")
+    invitation, link = create_invitation(email, name, invited_by=invited_by, platform_role=role)
+    record_platform("platform_user.invite", object_type="invitation", object_id=invitation.id,
+                    email=email, role=role)
+    return invitation, link
+
+
+def deactivate_platform_user(user: User, *, by: User) -> None:
+    """End a platform user's access at once: every session ends, login is refused."""
+    if user.id == by.id:
+        raise PlatformError(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
+    if not user.platform_role:
+        raise PlatformError(_("Akun ini bukan pengguna platform."))
+    if not user.active:
+        raise PlatformError(_("Akun ini sudah nonaktif."))
+    user.active = False
+    user.session_version += 1
+    record_platform("platform_user.deactivate", object_type="user", object_id=user.id,
+                    email=user.email, role=user.platform_role)

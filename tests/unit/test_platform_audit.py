@@ -1,0 +1,154 @@
+"""The audit trail across regions: merged, filtered, paginated, exported; auditors are audited."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
+
+from app.audit.models import AuditEvent
+from app.extensions import db
+from app.platform.models import PlatformAuditEvent
+from app.tenants.context import tenant_context
+from app.tenants.models import Tenant
+from tests.unit.test_platform_starting_points import unique_slug
+
+NIK = "3275014501900001"
+
+
+@pytest.fixture()
+def admin(region_client):
+    client = region_client(None)
+    client.login("admin@platform.demo")
+    return client
+
+
+@pytest.fixture()
+def auditor(region_client):
+    client = region_client(None)
+    client.login("auditor@platform.demo")
+    return client
+
+
+def _region_event(app, slug: str, actor: str, action: str = "uji.aksi", at=None, **detail) -> None:
+    with app.app_context():
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+        with tenant_context(tenant):
+            db.session.add(AuditEvent(actor=actor, action=action, object_type="uji", object_id="1",
+                                      ip="10.0.0.7", detail=detail, **({"at": at} if at else {})))
+            db.session.commit()
+
+
+def _platform_events(app, actor: str, n: int) -> None:
+    with app.app_context():
+        base = datetime.now(timezone.utc)
+        for i in range(n):
+            db.session.add(PlatformAuditEvent(actor=actor, action="uji.platform", ip="10.0.0.8",
+                                              at=base - timedelta(seconds=i), detail={"i": i}))
+        db.session.commit()
+
+
+def test_merges_region_and_platform_events_newest_first(app, admin):
+    actor = f"{unique_slug('aktor')}@uji.id"
+    _region_event(app, "palembang", actor, action="uji.daerah")
+    _platform_events(app, actor, 1)
+    page = admin.get(f"/console/audit?actor={actor}").get_data(as_text=True)
+    assert "2 kejadian" in page and "Kota Palembang" in page and "Konsol nasional" in page
+    assert page.index("uji.platform") < page.index("uji.daerah") and "10.0.0.7" in page
+
+
+def test_filters_by_region_action_and_dates(app, admin):
+    actor = f"{unique_slug('aktor')}@uji.id"
+    _region_event(app, "bekasi", actor, action="uji.bekasi", at=datetime(2024, 5, 10, 3, tzinfo=timezone.utc))
+    _region_event(app, "cianjur", actor, action="uji.cianjur", at=datetime(2024, 6, 10, 3, tzinfo=timezone.utc))
+    with app.app_context():
+        cianjur = db.session.scalar(select(Tenant.id).where(Tenant.slug == "cianjur"))
+    page = admin.get(f"/console/audit?actor={actor}&region={cianjur}").get_data(as_text=True)
+    assert "uji.cianjur" in page and "uji.bekasi" not in page
+    page = admin.get(f"/console/audit?actor={actor}&action=bekasi").get_data(as_text=True)
+    assert "uji.bekasi" in page and "uji.cianjur" not in page
+    page = admin.get(f"/console/audit?actor={actor}&start=2024-06-01&end=2024-06-30").get_data(as_text=True)
+    assert "uji.cianjur" in page and "uji.bekasi" not in page
+    page = admin.get(f"/console/audit?actor={actor}&region=platform").get_data(as_text=True)
+    assert "Tidak ada kejadian yang cocok." in page
+
+
+def test_paginates(app, admin):
+    actor = f"{unique_slug('banyak')}@uji.id"
+    _platform_events(app, actor, 55)
+    first = admin.get(f"/console/audit?actor={actor}").get_data(as_text=True)
+    assert "55 kejadian" in first and "Halaman 1 dari 2" in first and first.count("uji.platform") == 50
+    second = admin.get(f"/console/audit?actor={actor}&page=2").get_data(as_text=True)
+    assert second.count("uji.platform") == 5
+
+
+def test_htmx_filter_answers_with_the_list_only(admin):
+    response = admin.get("/console/audit?action=region.", headers={"HX-Request": "true", "HX-Target": "audit-list"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in page and "kejadian" in page
+
+
+def test_bad_filters_are_422_and_show_no_events(admin):
+    response = admin.get("/console/audit?start=kemarin&end=2024-01-01")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Tanggal tidak sah" in page and "<table class=\"audit-table\"" not in page
+    assert admin.get("/console/audit?start=2024-02-01&end=2024-01-01").status_code == 422
+    assert admin.get("/console/audit?region=bukan-id").status_code == 422
+
+
+def test_csv_export_uses_the_same_filters_and_masks_niks(app, admin):
+    actor = f"{unique_slug('csv')}@uji.id"
+    _region_event(app, "payakumbuh", actor, nik=NIK, note=f"NIK {NIK} diperiksa")
+    _platform_events(app, actor, 2)
+    response = admin.get(f"/console/audit.csv?actor={actor}")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    body = response.get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0][:4] == ["waktu", "daerah", "pelaku", "tindakan"] and len(rows) == 4
+    assert {r[1] for r in rows[1:]} == {"Kota Payakumbuh", "Konsol nasional"}
+    assert NIK not in body and "327501••••••0001" in body
+    assert NIK not in admin.get(f"/console/audit?actor={actor}").get_data(as_text=True)
+
+
+def test_csv_streams_in_batches(app):
+    from app.platform.audit import AuditFilters, iter_events
+
+    actor = f"{unique_slug('batch')}@uji.id"
+    _platform_events(app, actor, 7)
+    with app.app_context():
+        ids = [e.id for e in iter_events(AuditFilters(actor=actor), batch=3)]
+    assert len(ids) == len(set(ids)) == 7
+
+
+def test_every_auditor_view_and_download_is_recorded(app, auditor, admin):
+    def actions():
+        with app.app_context():
+            return list(db.session.execute(select(PlatformAuditEvent.action, PlatformAuditEvent.object_id)
+                                           .where(PlatformAuditEvent.actor == "auditor@platform.demo")))
+
+    before = len(actions())
+    for path in ("/console/", "/console/compare", "/console/audit?action=case", "/console/audit.csv?action=x"):
+        assert auditor.get(path).status_code == 200
+    recorded = actions()[before:]
+    assert sorted(recorded) == sorted([("auditor.view", "platform.console"), ("auditor.view", "platform.compare"),
+                                       ("auditor.view", "platform.audit"), ("auditor.download", "platform.audit_csv")])
+    assert auditor.get("/console/users").status_code == 403
+    assert len(actions()) == before + 4  # refused requests record nothing (and show nothing)
+    admin.get("/console/compare")
+    with app.app_context():
+        assert not db.session.scalar(select(PlatformAuditEvent).where(PlatformAuditEvent.actor == "admin@platform.demo",
+                                                                      PlatformAuditEvent.action == "auditor.view"))
+
+
+def test_platform_audit_log_is_append_only(app):
+    _platform_events(app, "tetap@uji.id", 1)
+    with app.app_context():
+        with pytest.raises(DBAPIError):
+            db.session.execute(update(PlatformAuditEvent).where(PlatformAuditEvent.actor == "tetap@uji.id")
+                               .values(action="diubah"))
+            db.session.flush()
+        db.session.rollback()

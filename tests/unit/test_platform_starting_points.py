@@ -1,0 +1,101 @@
+"""Starting points of a new region: the blank national structure, a copy, an upload.
+
+Also the helpers other platform tests use to make a throwaway region (codes are taken from
+the end of the official list, never 32.72 Kota Sukabumi — the browser test onboards it —
+nor 32.78 Kota Tasikmalaya, used by test_onboarding).
+"""
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.platform.wizard import WizardData, build_template
+from app.reference.models import Regency
+from app.tenants.export import to_yaml
+from app.tenants.models import Tenant, TenantStatus
+from app.tenants.onboarding import onboard_region
+
+RESERVED_CODES = {"32.72", "32.78"}
+
+
+def free_region_code(province: str | None = None) -> str:
+    """An official regency/city code no region uses yet (from the end of the list)."""
+    taken = set(db.session.scalars(select(Tenant.region_code))) | RESERVED_CODES
+    stmt = select(Regency.code).order_by(Regency.code.desc())
+    if province:
+        stmt = stmt.where(Regency.province_code == province)
+    return next(code for code in db.session.scalars(stmt) if code not in taken)
+
+
+def unique_slug(prefix: str = "uji") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def blank_data(code: str | None = None, **overrides) -> WizardData:
+    values = dict(region_code=code or free_region_code(), start="blank", puskesos="1", slug=unique_slug(),
+                  service_name="SLRT Uji", regulation_title="Peraturan Bupati Uji Nomor 1 Tahun 2026",
+                  regulation_short="Perbup Uji 1/2026", manager_name="Manajer Uji", manager_email="manajer@uji.test")
+    values.update(overrides)
+    return WizardData(**values)
+
+
+def make_region(app, status: str = TenantStatus.ACTIVE.value, accounts: bool = False) -> tuple[uuid.UUID, str]:
+    """Onboard a throwaway region from the blank structure; (tenant id, slug). With `accounts`,
+    one demo account per post (`<role>@<slug>.demo`, the demo password)."""
+    from app.accounts.demo import seed_region_accounts
+    from tests.conftest import DEMO_PASSWORD
+
+    with app.app_context():
+        tenant = onboard_region(build_template(blank_data()), status=status)
+        if accounts:
+            seed_region_accounts(tenant, DEMO_PASSWORD)
+        db.session.commit()
+        return tenant.id, tenant.slug
+
+
+def test_blank_structure_is_a_valid_template_with_every_placeholder_filled(app_ctx):
+    data = blank_data()
+    template = build_template(data)
+    assert (template.code, template.slug, template.service_name) == (data.region_code, data.slug, "SLRT Uji")
+    assert "${" not in to_yaml(template.raw)
+    roles = {p.role for p in template.positions}
+    assert roles == {"manager", "intake_officer", "case_officer", "supervisor", "facilitator",
+                     "welfare_center_coordinator"}
+    areas = {p.role: p.area for p in template.positions}
+    assert areas["supervisor"] == "district" and areas["facilitator"] == "village"
+    assert template.sop["regulation"] == "Perbup Uji 1/2026"
+    region = db.session.get(Regency, data.region_code)
+    assert f"Dinas Sosial {region.display_name}" in {p["name"] for p in template.partners}
+
+
+def test_blank_structure_cites_permensos_everywhere(app_ctx):
+    template = build_template(blank_data())
+    citations = [u.legal_basis for u in template.units] + [p.legal_basis for p in template.positions]
+    citations += [s["legal_basis"] for s in template.sop["states"] if not s.get("final")]
+    citations += [t["legal_basis"] for t in template.sop["transitions"]]
+    assert citations and all(c.startswith("Permensos 15/2018") for c in citations)
+
+
+def test_puskesos_is_optional(app_ctx):
+    template = build_template(blank_data(puskesos=""))
+    assert not [u for u in template.units if u.kind == "welfare_center"]
+    assert "welfare_center_coordinator" not in {p.role for p in template.positions}
+    assert [c["key"] for c in template.sop["channels"]] == ["walk_in", "home_visit"]
+    assert all("welfare_center_coordinator" not in (t["role"] if isinstance(t["role"], list) else [t["role"]])
+               for t in template.sop["transitions"])
+
+
+def test_copy_takes_the_structure_and_renames_the_region(app_ctx):
+    cianjur = db.session.scalar(select(Tenant).where(Tenant.slug == "cianjur"))
+    code = free_region_code(province="35")  # Jawa Timur: another province than Cianjur's
+    target = db.session.get(Regency, code)
+    template = build_template(blank_data(code, start="copy", copy_from=str(cianjur.id)))
+    assert "Kepala Sekretariat (Manajer) SLRT Kabupaten" in {p.title for p in template.positions}
+    names = {p["name"] for p in template.partners}
+    assert f"Dinas Kesehatan {target.display_name}" in names
+    assert "Dinas Sosial Provinsi Jawa Timur" in names
+    assert not any("Cianjur" in n or "Jawa Barat" in n for n in names)
+    assert template.sop["regulation"] == "Perbup Uji 1/2026"
+    assert template.source == "salinan:cianjur"
