@@ -58,6 +58,8 @@ def visible_cases(membership, filters: InboxFilters):
         stmt = stmt.where(Case.closed_at.is_(None))
     if filters.view == "mine":
         stmt = stmt.where(_waiting_for(role))
+        # An assigned case waits on its assignee only; a pooled one on everyone who fits.
+        stmt = stmt.where(or_(Case.assignee_id.is_(None), Case.assignee_id == membership.user_id))
         unit = membership.position.unit
         if unit.kind == "back_office":
             stmt = stmt.where(or_(Case.unit_id.in_(unit_scope(unit.id)), Case.unit_id.is_(None)))

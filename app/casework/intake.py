@@ -102,6 +102,7 @@ def open_case(*, citizen_data: CitizenData, complaint: str, service_area: str, c
         unit_id=unit.id if unit else None, origin_unit_id=membership.position.unit_id,
         district_code=citizen.district_code, village_code=citizen.village_code,
         in_register=match is not None, created_by=user.id, created_at=now,
+        assignee_id=user.id if membership.position.role in sop.waiting_roles(entry_state) else None,
     )
     db.session.add(case)
     db.session.flush()

@@ -93,6 +93,9 @@ class Case(TenantOwned, db.Model):
     village_code: Mapped[str] = mapped_column(ForeignKey("villages.code"))
     in_register: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    # The officer responsible right now; None = pooled (anyone with the waiting role, unit and area).
+    assignee_id: Mapped[Optional[uuid.UUID]] = mapped_column(ForeignKey("users.id"), index=True)
+    assignee: Mapped[Optional["User"]] = relationship(foreign_keys=[assignee_id])  # noqa: F821
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     closed_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)

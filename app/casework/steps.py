@@ -64,6 +64,8 @@ def take_step(case: Case, key: str, data: StepInput, *, user, membership, expect
     case.state = step.target
     case.state_entered_at = now
     case.due_at = due_at(sop, step.target, now)
+    # The actor stays responsible while the next stage still waits on their role; else pooled.
+    case.assignee_id = user.id if membership.position.role in sop.waiting_roles(step.target) else None
     if sop.state(step.target).final:
         case.closed_at = now
         case.due_at = None

@@ -60,6 +60,8 @@ class Walker:
             case = db.session.scalar(select(Case).where(Case.ticket == ticket))
             members = db.session.scalars(select(Membership).join(User).where(User.email.like("%.demo"))
                                          .order_by(User.email)).all()
+            # The officer responsible for the case first; the inbox shows it to them.
+            members = sorted(members, key=lambda m: m.user_id != case.assignee_id)
             for member in members:
                 if member.position.role in step.roles and any(t.key == step.key for t in allowed_steps(case, member)):
                     return member.user.email

@@ -1,0 +1,6 @@
+"""Settings for a region's managers: the org chart (units, posts, Puskesos) and the staff."""
+from flask import Blueprint
+
+bp = Blueprint("settings_org", __name__, url_prefix="/settings")
+
+from app.blueprints.settings_org import routes_org, routes_staff  # noqa: E402,F401

@@ -1,0 +1,29 @@
+"""Region configuration, part B: the SOP (procedure, routing, channels), partners,
+terminology, the configuration history, and export/import of the whole configuration.
+
+Only managers and unit heads (`CONFIGURING_ROLES`) reach these pages.
+"""
+from flask import Blueprint, current_app, url_for
+from flask_babel import gettext as _
+
+bp = Blueprint("settings_sop", __name__, url_prefix="/settings")
+
+
+@bp.context_processor
+def settings_trail():
+    """`settings_trail()` (the breadcrumb up to this part's index, via part A's if present) and labels."""
+
+    def trail() -> list[tuple[str, str]]:
+        """(label, href) pairs up to this part's index."""
+        items = []
+        if "settings_org.index" in current_app.view_functions:
+            items.append((_("Pengaturan"), url_for("settings_org.index")))
+        items.append((_("Prosedur dan mitra"), url_for("settings_sop.index")))
+        return items
+
+    from app.casework.partners import PARTNER_KINDS, PARTNER_LEVELS
+
+    return {"settings_trail": trail, "PARTNER_LEVELS": PARTNER_LEVELS, "PARTNER_KINDS": PARTNER_KINDS}
+
+
+from app.blueprints.settings_sop import routes_config, routes_partners, routes_sop  # noqa: E402,F401

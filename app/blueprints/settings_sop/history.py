@@ -1,0 +1,134 @@
+"""Configuration audit events in words: a title per action and readable detail lines."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.casework.partners import PARTNER_KINDS, PARTNER_LEVELS
+from app.org.vocabulary import ROLES, SERVICE_AREAS, UNIT_KINDS
+
+ACTIONS = {
+    "config.sop.draft_start": _l("Draf SOP dimulai"),
+    "config.sop.draft_edit": _l("Draf SOP diubah"),
+    "config.sop.draft_discard": _l("Draf SOP dibuang"),
+    "config.sop.publish": _l("SOP versi baru diterbitkan"),
+    "config.partner.create": _l("Lembaga mitra ditambahkan"),
+    "config.partner.update": _l("Lembaga mitra diubah"),
+    "config.partner.retire": _l("Lembaga mitra dinonaktifkan"),
+    "config.partner.reactivate": _l("Lembaga mitra diaktifkan kembali"),
+    "config.partner.delete": _l("Lembaga mitra dihapus"),
+    "config.terms.update": _l("Nama layanan dan istilah diubah"),
+    "config.unit.rename": _l("Nama unit diubah"),
+    "config.import.apply": _l("Konfigurasi diimpor dari berkas"),
+    # Recorded by the org chart and staff pages (part A); named here so the history reads as one.
+    "config.unit.create": _l("Unit ditambahkan"),
+    "config.unit.update": _l("Unit diubah"),
+    "config.unit.move": _l("Unit dipindahkan"),
+    "config.unit.retire": _l("Unit dinonaktifkan"),
+    "config.position.create": _l("Jabatan ditambahkan"),
+    "config.position.update": _l("Jabatan diubah"),
+    "config.position.retire": _l("Jabatan dinonaktifkan"),
+    "config.staff.invite": _l("Petugas diundang"),
+    "config.staff.invitation_revoke": _l("Undangan dibatalkan"),
+    "config.staff.move": _l("Petugas dipindahkan"),
+    "config.staff.deactivate": _l("Petugas dinonaktifkan"),
+    "config.staff.reactivate": _l("Petugas diaktifkan kembali"),
+    "config.case.reassign": _l("Kasus dialihkan ke petugas lain"),
+}
+KINDS = {
+    "sop": _l("SOP"), "partner": _l("Lembaga mitra"), "terms": _l("Istilah"), "unit": _l("Unit"),
+    "position": _l("Jabatan"), "staff": _l("Petugas"), "import": _l("Impor"), "org": _l("Struktur"),
+    "case": _l("Kasus"),
+}
+FIELD_LABELS = {
+    "name": _l("nama"), "level": _l("tingkat"), "kind": _l("jenis"), "contact": _l("kontak"),
+    "service_areas": _l("bidang layanan"), "service_name": _l("nama layanan"),
+    "service_full_name": _l("nama lengkap layanan"), "welfare_register": _l("nama data terpadu"),
+    "secretariat": _l("nama sekretariat"), "coordination_team": _l("nama tim koordinasi"),
+    "welfare_center": _l("nama Puskesos"), "number": _l("versi"), "previous": _l("menggantikan versi"),
+    "regulation": _l("peraturan"), "note": _l("catatan"), "file": _l("berkas"), "edit": _l("bagian"),
+    "key": _l("kunci"), "based_on": _l("berdasarkan versi"), "title": _l("nama jabatan"), "role": _l("peran"),
+    "source": _l("sumber"), "before": _l("sebelum"), "after": _l("sesudah"), "parent": _l("induk"),
+    "legal_basis": _l("dasar hukum"), "ex_officio": _l("ex officio"), "area_level": _l("wilayah kerja"),
+    "unit": _l("unit"), "village": _l("kelurahan/desa"), "email": _l("surel"), "areas": _l("wilayah"),
+    "position": _l("jabatan"), "active": _l("aktif"), "assignee": _l("petugas"), "ticket": _l("tiket"),
+    "reason": _l("alasan"), "from_member": _l("dari"), "user": _l("akun"), "account_closed": _l("akun ditutup"),
+}
+EDIT_PARTS = {
+    "step": _l("langkah"), "stage": _l("tahap"), "review": _l("persetujuan Supervisor"),
+    "remove_review": _l("hapus tahap persetujuan"), "channel": _l("jalur masuk"), "routing": _l("pembagian bidang"),
+    "regulation": _l("peraturan"), "note": _l("catatan"),
+}
+
+
+def kind_label(kind: str) -> str:
+    """The word for a kind of change (`sop`, `partner`…)."""
+    return str(KINDS.get(kind, kind))
+
+
+def action_title(action: str) -> str:
+    """The title of an audit action, or the action itself when unknown."""
+    return str(ACTIONS.get(action, action))
+
+
+def _value(field: str, value) -> str:
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, bool):
+        return _("ya") if value else _("tidak")
+    if isinstance(value, list):
+        return ", ".join(_value(field, v) for v in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{_label(k)}: {_value(k, v)}" for k, v in value.items())
+    text = str(value)
+    if field == "service_areas":
+        return ", ".join(str(SERVICE_AREAS.get(a, a)) for a in text.split(",") if a) or "—"
+    if field == "level":
+        return str(PARTNER_LEVELS.get(text, text))
+    if field == "kind":
+        return str(PARTNER_KINDS.get(text) or UNIT_KINDS.get(text) or text)
+    if field == "role":
+        return str(ROLES.get(text, text))
+    if field == "edit":
+        return str(EDIT_PARTS.get(text, text))
+    if field == "source" and text == "import":
+        return _("impor berkas")
+    return text
+
+
+def _label(field: str) -> str:
+    return str(FIELD_LABELS.get(field, field.replace("_", " ")))
+
+
+def subject(detail: dict) -> str:
+    """What the event is about (a partner's or unit's name, an SOP version), if it says."""
+    detail = detail or {}
+    if detail.get("name"):
+        return str(detail["name"])
+    if detail.get("number"):
+        return _("versi %(n)s", n=detail["number"])
+    return ""
+
+
+def detail_lines(detail: dict) -> list[str]:
+    """Readable lines: "field: before → after" for before/after pairs, then the rest."""
+    detail = {k: v for k, v in (detail or {}).items() if k not in ("name", "number")}
+    lines = []
+    before, after = detail.pop("before", None), detail.pop("after", None)
+    changes = detail.pop("changes", None)
+    for key, value in detail.items():
+        lines.append(f"{_label(key)}: {_value(key, value)}")
+    if isinstance(before, dict) or isinstance(after, dict):
+        before, after = before or {}, after or {}
+        for field in list(before) + [f for f in after if f not in before]:
+            if field in before and field in after:
+                lines.append(f"{_label(field)}: {_value(field, before[field])} → {_value(field, after[field])}")
+            elif field in after:
+                lines.append(f"{_label(field)}: {_value(field, after[field])}")
+            else:
+                lines.append(f"{_label(field)}: {_value(field, before[field])} → —")
+    elif before is not None or after is not None:
+        lines.append(f"{_value('', before)} → {_value('', after)}")
+    if isinstance(changes, list):
+        lines.extend(str(c) for c in changes)
+    return lines

@@ -1,0 +1,237 @@
+"""The SOP pages: the procedure as it reads, its versions, and the draft editor."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from sqlalchemy import func, select
+
+from app.accounts.auth import staff_required
+from app.blueprints.settings_sop import bp
+from app.blueprints.settings_sop import procedure as view
+from app.blueprints.settings_sop.draft_page import draft_context
+from app.blueprints.settings_sop.forms import ChannelForm, MetaForm, ReviewForm, RoutingForm, StageForm, StepForm
+from app.casework import sop_edits as edits
+from app.casework.models import Partner, SopVersion
+from app.casework.sop import CHANNELS
+from app.casework.sop_drafts import (DraftInvalid, back_office_units, current_draft, discard_draft, publish_draft,
+                                     save_draft, set_note, start_draft)
+from app.casework.sop_edits import EditError
+from app.casework.sop_store import current_version
+from app.extensions import db, htmx
+from app.org.vocabulary import CONFIGURING_ROLES, SERVICE_AREAS
+
+configure = staff_required(*CONFIGURING_ROLES)
+
+
+@bp.get("/procedure")
+@configure
+def index():
+    """The configuration pages of this part: procedure, partners, terms, history, export/import."""
+    active = db.session.scalar(select(func.count()).select_from(Partner).where(Partner.retired_at.is_(None)))
+    return render_template("settings_sop/index.html", version=current_version(), draft=current_draft(),
+                           partners=active, has_org_settings="settings_org.index" in current_app.view_functions)
+
+
+def _procedure(version: SopVersion):
+    titles = view.titles_by_role()
+    return render_template("settings_sop/procedure.html", version=version, current=current_version(),
+                           stages=view.stages(version.definition, titles),
+                           channels=view.channels(version.definition, titles),
+                           routing=view.routing(version.definition), versions=view.versions(),
+                           draft=current_draft())
+
+
+@bp.get("/sop/")
+@configure
+def sop():
+    """The SOP in force as a readable procedure, with the list of versions."""
+    return _procedure(current_version())
+
+
+@bp.get("/sop/versions/<uuid:version_id>")
+@configure
+def version(version_id):
+    """One version (in force, superseded or the draft) as a readable procedure."""
+    found = db.session.scalar(select(SopVersion).where(SopVersion.id == version_id))
+    if found is None:
+        abort(404)
+    return _procedure(found)
+
+
+@bp.post("/sop/draft/start")
+@configure
+def draft_start():
+    """Start a draft from a copy of the version in force (or open the one already started)."""
+    existed = current_draft() is not None
+    start_draft(current_user.user)
+    if existed:
+        flash(_("Draf yang sudah ada dibuka; lanjutkan penyuntingannya."), "info")
+    return redirect(url_for(".draft"))
+
+
+def _draft_or_redirect(for_update: bool = False):
+    draft = current_draft(for_update=for_update)
+    if draft is None:
+        flash(_("Belum ada draf SOP. Mulai draf dari halaman prosedur."), "info")
+    return draft
+
+
+@bp.get("/sop/draft")
+@configure
+def draft():
+    """The draft editor: steps and approvers, approval stages, SLAs, channels, routing, publish."""
+    found = _draft_or_redirect()
+    if found is None:
+        return redirect(url_for(".sop"))
+    return render_template("settings_sop/draft.html", **draft_context(found))
+
+
+def _saved(draft, focus: str, notice: str):
+    if htmx:
+        return render_block("settings_sop/draft.html", "editor", **draft_context(draft, focus=focus, notice=notice))
+    flash(notice, "success")
+    return redirect(url_for(".draft", _anchor=focus))
+
+
+def _refused(draft, place: str, form=None, errors: dict | None = None):
+    """The editor again, status 422, with the messages at the submitted form's fields."""
+    loose = []
+    for name, messages in (errors or {}).items():
+        if form is not None and name in form:
+            form[name].errors = list(messages)
+        else:
+            loose.extend(messages)
+    context = draft_context(draft, focus=place.replace(":", "-"), forms={place: form} if form else {},
+                            notice=" ".join(loose) or None, notice_kind="error")
+    if htmx:
+        return render_block("settings_sop/draft.html", "editor", **context), 422
+    return render_template("settings_sop/draft.html", **context), 422
+
+
+def _edit(place: str, form, change):
+    """Validate `form`, apply `change(definition) -> definition`, save; or 422 at the field."""
+    found = _draft_or_redirect(for_update=True)
+    if found is None:
+        return redirect(url_for(".sop"))
+    if not form.validate_on_submit():
+        return _refused(found, place, form)
+    try:
+        definition = change(found.definition)
+    except EditError as exc:
+        return _refused(found, place, form, exc.errors)
+    what, key = place.split(":", 1) if ":" in place else (place, "")
+    changes = save_draft(found, definition, what=what, key=key)
+    notice = _("Tersimpan di draf.") if changes else _("Tidak ada yang berubah.")
+    return _saved(found, place.replace(":", "-"), notice)
+
+
+def _key(field: str = "key") -> str:
+    return (request.form.get(field) or "").strip()
+
+
+@bp.post("/sop/draft/steps")
+@configure
+def draft_step():
+    """Who may take a step (change an approver) and its legal basis."""
+    key = _key()
+    form = StepForm(prefix=f"step-{key}")
+    return _edit(f"step:{key}", form, lambda d: edits.set_step(
+        d, key, roles=form.roles.data or [], legal_basis=form.legal_basis.data or "", with_pair=form.with_pair.data))
+
+
+@bp.post("/sop/draft/stages")
+@configure
+def draft_stage():
+    """A stage's name, SLA and legal basis."""
+    key = _key()
+    form = StageForm(prefix=f"stage-{key}")
+    return _edit(f"stage:{key}", form, lambda d: edits.set_stage(
+        d, key, label=form.label.data or "", sla_hours=form.sla_hours.data, legal_basis=form.legal_basis.data or ""))
+
+
+@bp.post("/sop/draft/reviews")
+@configure
+def draft_add_review():
+    """Insert a supervisor approval after a step."""
+    key = _key()
+    form = ReviewForm(prefix=f"review-{key}")
+    return _edit(f"review:{key}", form, lambda d: edits.add_review(
+        d, key, label=form.label.data or "", sla_hours=form.sla_hours.data,
+        legal_basis=form.legal_basis.data or "")[0])
+
+
+@bp.post("/sop/draft/reviews/remove")
+@configure
+def draft_remove_review():
+    """Take out an approval stage; the steps into it lead where its approval led."""
+    key = _key()
+    found = _draft_or_redirect(for_update=True)
+    if found is None:
+        return redirect(url_for(".sop"))
+    try:
+        definition = edits.remove_review(found.definition, key)
+    except EditError as exc:
+        return _refused(found, f"stage:{key}", errors=exc.errors)
+    save_draft(found, definition, what="remove_review", key=key)
+    return _saved(found, "stages", _("Tahap persetujuan dihapus dari draf."))
+
+
+@bp.post("/sop/draft/channels")
+@configure
+def draft_channel():
+    """Open, change or close an intake channel."""
+    key = _key()
+    if key not in CHANNELS:
+        abort(404)
+    form = ChannelForm(prefix=f"channel-{key}")
+    return _edit(f"channel:{key}", form, lambda d: edits.set_channel(
+        d, key, enabled=form.enabled.data, label=form.label.data or "", entry=form.entry.data or "",
+        roles=form.roles.data or [], legal_basis=form.legal_basis.data or ""))
+
+
+@bp.post("/sop/draft/routing")
+@configure
+def draft_routing():
+    """Which back-office unit handles each service area."""
+    units = back_office_units()
+    form = RoutingForm(prefix="routing")
+    form.set_units(units)
+    return _edit("routing", form, lambda d: edits.set_routing(
+        d, {area: form[area].data for area in SERVICE_AREAS}, [u.key for u in units]))
+
+
+@bp.post("/sop/draft/publish")
+@configure
+def publish():
+    """Publish the draft: new cases follow it; open cases keep their version."""
+    found = _draft_or_redirect(for_update=True)
+    if found is None:
+        return redirect(url_for(".sop"))
+    form = MetaForm()
+    if not form.validate_on_submit():
+        return _refused(found, "meta", form)
+    definition = edits.set_regulation(found.definition, form.regulation.data)
+    save_draft(found, definition, what="regulation")
+    set_note(found, form.note.data or "")
+    try:
+        published = publish_draft(found, current_user.user)
+    except DraftInvalid as exc:
+        context = draft_context(found, focus="publish", forms={"meta": form})
+        context["publish_problems"] = exc.problems
+        return render_template("settings_sop/draft.html", **context), 422
+    flash(_("SOP versi %(n)s diterbitkan. Kasus baru mengikuti versi ini; kasus yang sedang berjalan tetap "
+            "pada versinya.", n=published.number), "success")
+    return redirect(url_for(".sop"))
+
+
+@bp.post("/sop/draft/discard")
+@configure
+def discard():
+    """Throw the draft away."""
+    found = _draft_or_redirect(for_update=True)
+    if found is not None:
+        discard_draft(found)
+        flash(_("Draf SOP dibuang. Versi yang berlaku tidak berubah."), "info")
+    return redirect(url_for(".sop"))

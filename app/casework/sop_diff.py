@@ -1,0 +1,137 @@
+"""What changed between two SOP definitions, as a list a person can read.
+
+Not a text diff: stages, steps, channels and routing are compared by key, and each
+changed field is named and shown before → after in the region's own labels.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.casework.sop_edits import roles_of
+from app.org.vocabulary import ROLES, SERVICE_AREAS
+
+KIND_LABELS = {
+    "forward": _l("Meneruskan"),
+    "approve": _l("Persetujuan"),
+    "return": _l("Pengembalian (dengan alasan)"),
+    "handle": _l("Penanganan langsung"),
+    "request_referral": _l("Usulan rujukan"),
+    "send_referral": _l("Pengiriman rujukan"),
+    "record_answer": _l("Pencatatan jawaban lembaga"),
+    "record_outcome": _l("Pencatatan hasil tindak lanjut"),
+    "inform": _l("Pemberitahuan kepada warga"),
+    "close": _l("Penutupan"),
+}
+CHANNEL_LABELS = {"walk_in": _l("Datang langsung"), "welfare_center": _l("Puskesos"),
+                  "home_visit": _l("Kunjungan rumah")}
+
+
+@dataclass
+class Change:
+    """One added, removed or changed thing; `fields` are (what, before, after)."""
+
+    action: str          # added | removed | changed | retired
+    section: str         # stage | step | channel | routing | regulation | unit | position | partner | region
+    subject: str         # what a person calls it
+    fields: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def action_label(self) -> str:
+        """The action in words (Ditambah, Dihapus…)."""
+        return {"added": _("Ditambah"), "removed": _("Dihapus"), "changed": _("Diubah"),
+                "retired": _("Dinonaktifkan")}[self.action]
+
+    def __str__(self) -> str:
+        parts = [f"{f}: {b or '—'} → {a or '—'}" for f, b, a in self.fields]
+        return f"{self.action_label} {self.subject}" + (f" ({'; '.join(parts)})" if parts else "")
+
+
+def role_names(roles) -> str:
+    """Role labels joined, in the order given."""
+    return ", ".join(str(ROLES.get(r, r)) for r in roles)
+
+
+def hours(value: Any) -> str:
+    """`48 jam`, or empty for no SLA."""
+    return _("%(h)s jam", h=value) if value else ""
+
+
+def _by_key(items) -> dict[str, dict]:
+    return {str(i.get("key")): i for i in items or [] if isinstance(i, dict)}
+
+
+def _labels(old: dict, new: dict) -> dict[str, str]:
+    labels = {k: str(s.get("label") or k) for k, s in _by_key(old.get("states")).items()}
+    labels.update({k: str(s.get("label") or k) for k, s in _by_key(new.get("states")).items()})
+    return labels
+
+
+def _compare(old: dict | None, new: dict | None, fields: list[tuple[str, Any]]) -> list[tuple[str, str, str]]:
+    out = []
+    for label, show in fields:
+        before, after = show(old) if old is not None else "", show(new) if new is not None else ""
+        if before != after:
+            out.append((str(label), before, after))
+    return out
+
+
+def _keyed(old: dict, new: dict, section: str, name, fields) -> list[Change]:
+    changes = []
+    for key in list(old) + [k for k in new if k not in old]:
+        a, b = old.get(key), new.get(key)
+        if a == b:
+            continue
+        action = "added" if a is None else "removed" if b is None else "changed"
+        diffs = _compare(a, b, fields) if action == "changed" else []
+        if action != "changed" or diffs:
+            changes.append(Change(action, section, name(b or a), diffs))
+    return changes
+
+
+def diff_sop(old: dict, new: dict, unit_names: dict[str, str] | None = None) -> list[Change]:
+    """Stages, steps, channels, routing and regulation that differ from `old` to `new`.
+
+    `unit_names` maps back-office unit keys to names for the routing lines.
+    """
+    units = unit_names or {}
+    stage = _labels(old, new)
+    changes: list[Change] = []
+    if (old.get("regulation") or "") != (new.get("regulation") or ""):
+        changes.append(Change("changed", "regulation", _("peraturan yang dilaksanakan"),
+                              [(_("peraturan"), str(old.get("regulation") or ""), str(new.get("regulation") or ""))]))
+    changes += _keyed(_by_key(old.get("states")), _by_key(new.get("states")), "stage",
+                      lambda s: _("tahap \u201c%(l)s\u201d", l=s.get("label") or s.get("key")), [
+                          (_l("nama"), lambda s: str(s.get("label") or "")),
+                          (_l("batas waktu"), lambda s: hours(s.get("sla_hours"))),
+                          (_l("dasar hukum"), lambda s: str(s.get("legal_basis") or "")),
+                          (_l("tahap akhir"), lambda s: _("ya") if s.get("final") else ""),
+                      ])
+    changes += _keyed(_by_key(old.get("transitions")), _by_key(new.get("transitions")), "step",
+                      lambda t: _("langkah \u201c%(l)s\u201d", l=t.get("label") or t.get("key")), [
+                          (_l("nama"), lambda t: str(t.get("label") or "")),
+                          (_l("dari tahap"), lambda t: stage.get(str(t.get("from")), str(t.get("from")))),
+                          (_l("ke tahap"), lambda t: stage.get(str(t.get("to")), str(t.get("to")))),
+                          (_l("yang mengambil"), lambda t: role_names(roles_of(t))),
+                          (_l("jenis"), lambda t: str(KIND_LABELS.get(t.get("kind") or "forward", t.get("kind")))),
+                          (_l("catatan"), lambda t: str(t.get("note") or "")),
+                          (_l("dasar hukum"), lambda t: str(t.get("legal_basis") or "")),
+                      ])
+    changes += _keyed(_by_key(old.get("channels")), _by_key(new.get("channels")), "channel",
+                      lambda c: _("jalur masuk \u201c%(l)s\u201d", l=CHANNEL_LABELS.get(c.get("key"), c.get("key"))), [
+                          (_l("nama"), lambda c: str(c.get("label") or "")),
+                          (_l("tahap awal"), lambda c: stage.get(str(c.get("entry")), str(c.get("entry")))),
+                          (_l("yang mencatat"), lambda c: role_names(roles_of(c))),
+                          (_l("dasar hukum"), lambda c: str(c.get("legal_basis") or "")),
+                      ])
+    old_routing, new_routing = old.get("routing") or {}, new.get("routing") or {}
+    for area in list(SERVICE_AREAS) + [a for a in {**old_routing, **new_routing} if a not in SERVICE_AREAS]:
+        before, after = str(old_routing.get(area) or ""), str(new_routing.get(area) or "")
+        if before != after:
+            changes.append(Change("changed", "routing", _("pembagian bidang \u201c%(a)s\u201d",
+                                                          a=SERVICE_AREAS.get(area, area)),
+                                  [(_("unit back office"), units.get(before, before), units.get(after, after))]))
+    return changes

@@ -1,0 +1,123 @@
+"""Writing an imported configuration into the live region (see `importer.apply_import`).
+
+Only values that differ are assigned, so importing what the region already is leaves
+every row as it was. Nothing is deleted: what the file leaves out is retired.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.audit.log import record
+from app.casework.models import Partner
+from app.casework.sop_drafts import current_draft, discard_draft
+from app.casework.sop_store import publish_version
+from app.extensions import db
+from app.org.models import OrgUnit, Position
+from app.tenants.models import Tenant, utcnow
+from app.tenants.template import RegionTemplate
+
+REGION_FIELDS = ("name", "kind", "service_name", "service_full_name", "regulation_title", "regulation_short",
+                 "regulation_about")
+
+
+def _assign(obj, **values) -> bool:
+    """Set the attributes that differ; returns whether any did."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def apply_region(tenant: Tenant, template: RegionTemplate) -> None:
+    """Region fields, service names and terminology from the file."""
+    _assign(tenant, **{name: getattr(template, name) for name in REGION_FIELDS})
+    if dict(tenant.terminology or {}) != template.terminology:
+        tenant.terminology = dict(template.terminology)
+
+
+def _reorder(rows: dict, keys: list[str]) -> bool:
+    """Renumber when the file adds keys or orders the existing ones differently."""
+    active = [k for k, r in sorted(rows.items(), key=lambda kv: kv[1].sort_order) if r.retired_at is None]
+    if any(k not in rows or rows[k].retired_at is not None for k in keys):
+        return True
+    common = set(active) & set(keys)
+    return [k for k in active if k in common] != [k for k in keys if k in common]
+
+
+def apply_units_and_positions(template: RegionTemplate) -> None:
+    """Units and positions by key: created, updated, reactivated, or retired when left out."""
+    now = utcnow()
+    units = {u.key: u for u in db.session.scalars(select(OrgUnit))}
+    renumber = _reorder(units, [s.key for s in template.units])
+    for order, spec in enumerate(template.units):
+        district = spec.district or (spec.village.rsplit(".", 1)[0] if spec.village else None)
+        values = dict(name=spec.name, kind=spec.kind, legal_basis=spec.legal_basis,
+                      service_areas=",".join(spec.service_areas), district_code=district,
+                      village_code=spec.village, retired_at=None)
+        unit = units.get(spec.key)
+        if unit is None:
+            unit = units[spec.key] = OrgUnit(key=spec.key, sort_order=order, **values)
+            db.session.add(unit)
+        else:
+            _assign(unit, **values)
+        if renumber:
+            _assign(unit, sort_order=order)
+    db.session.flush()
+    for spec in template.units:
+        _assign(units[spec.key], parent_id=units[spec.parent].id if spec.parent else None)
+    kept = {s.key for s in template.units}
+    for key, unit in units.items():
+        if key not in kept and unit.retired_at is None:
+            unit.retired_at = now
+
+    positions = {p.key: p for p in db.session.scalars(select(Position))}
+    renumber = _reorder(positions, [s.key for s in template.positions])
+    for order, spec in enumerate(template.positions):
+        values = dict(unit_id=units[spec.unit].id, title=spec.title, role=spec.role, ex_officio=spec.ex_officio,
+                      legal_basis=spec.legal_basis, area_level=spec.area, retired_at=None)
+        position = positions.get(spec.key)
+        if position is None:
+            position = positions[spec.key] = Position(key=spec.key, sort_order=order, **values)
+            db.session.add(position)
+        else:
+            _assign(position, **values)
+        if renumber:
+            _assign(position, sort_order=order)
+    kept = {s.key for s in template.positions}
+    for key, position in positions.items():
+        if key not in kept and position.retired_at is None:
+            position.retired_at = now
+    db.session.flush()
+
+
+def apply_partners(template: RegionTemplate) -> None:
+    """Partners by name: created, updated, reactivated, or retired when left out."""
+    now = utcnow()
+    partners = {p.name: p for p in db.session.scalars(select(Partner))}
+    for spec in template.partners:
+        values = dict(level=spec["level"], kind=spec["kind"], contact=spec["contact"],
+                      service_areas=",".join(spec["service_areas"]), retired_at=None)
+        partner = partners.get(spec["name"])
+        if partner is None:
+            db.session.add(Partner(name=spec["name"], **values))
+        else:
+            _assign(partner, **values)
+    kept = {s["name"] for s in template.partners}
+    for name, partner in partners.items():
+        if name not in kept and partner.retired_at is None:
+            partner.retired_at = now
+
+
+def apply_sop(template: RegionTemplate, user) -> None:
+    """Publish the file's SOP as a new version (a draft in progress is discarded)."""
+    draft = current_draft()
+    if draft is not None:
+        discard_draft(draft)
+    regulation = template.sop.get("regulation") or template.regulation_short
+    version = publish_version(template.sop, regulation=regulation, user_id=user.id,
+                              note=_("Diimpor dari berkas %(f)s", f=template.source))
+    record("config.sop.publish", "sop_version", version.id, number=version.number, regulation=regulation,
+           note=version.note, source="import")
