@@ -1,0 +1,51 @@
+"""Asking for a report: which one, for which month or year, in which format."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField
+from wtforms.validators import DataRequired, ValidationError
+
+from app.dashboard.periods import MONTH_RE, YEAR_RE, Period, today
+
+KIND_LABELS = {"monthly": _l("Laporan kegiatan bulanan (untuk Sekretariat Nasional SLRT)"),
+               "yearly": _l("Laporan evaluasi akhir tahun")}
+FORMAT_LABELS = {"pdf": _l("PDF"), "xlsx": _l("Excel")}
+
+
+def last_month() -> str:
+    """`2026-10` when today is in November: the report usually due."""
+    return (today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+
+
+class ReportForm(FlaskForm):
+    """A monthly report names a month (`2026-11`), a yearly one a year (`2026`)."""
+
+    kind = RadioField(_l("Jenis laporan"), choices=list(KIND_LABELS.items()), default="monthly",
+                      validators=[DataRequired(_l("Pilih jenis laporan."))])
+    month = StringField(_l("Bulan"), default=last_month)
+    year = StringField(_l("Tahun"), default=lambda: str(today().year))
+    format = RadioField(_l("Format"), choices=list(FORMAT_LABELS.items()), default="pdf",
+                        validators=[DataRequired(_l("Pilih format."))])
+
+    def period_text(self) -> str:
+        return ((self.month.data if self.kind.data == "monthly" else self.year.data) or "").strip()
+
+    def validate_month(self, field) -> None:
+        if self.kind.data == "monthly":
+            _check(field.data, MONTH_RE, _l("Pilih bulan (format TTTT-BB)."))
+
+    def validate_year(self, field) -> None:
+        if self.kind.data == "yearly":
+            _check(field.data, YEAR_RE, _l("Isi tahun dengan empat angka."))
+
+
+def _check(value: str | None, pattern, message) -> None:
+    value = (value or "").strip()
+    period = Period.parse(value) if pattern.match(value) else None
+    if period is None:
+        raise ValidationError(message)
+    if period.start > today():
+        raise ValidationError(_l("Periode itu belum dimulai."))

@@ -1,0 +1,109 @@
+"""Activity reports of the region: ask for one, watch it being built, download it."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from sqlalchemy import select
+
+from app.accounts.auth import staff_required
+from app.audit.log import record
+from app.blueprints.dashboard import REPORT_ROLES, bp
+from app.blueprints.dashboard.forms import FORMAT_LABELS, KIND_LABELS, ReportForm
+from app.dashboard.models import ReportJob
+from app.dashboard.periods import Period
+from app.dashboard.reporting import (MIMETYPES, NotRetryable, check_download, download_name, download_token,
+                                     is_stalled, my_region_jobs, ready_file, request_region_report,
+                                     retry_region_report)
+from app.extensions import db, htmx
+from app.tenants.context import current_tenant
+
+
+def _own_job(job_id) -> ReportJob:
+    """The job, if it is this region's (scoping) and this user's; else 404."""
+    job = db.session.scalar(select(ReportJob).where(ReportJob.id == job_id))
+    if job is None or job.requested_by != current_user.id:
+        abort(404)
+    return job
+
+
+def job_view(job: ReportJob) -> dict:
+    """What one row of the job list needs (URLs include a fresh download link when ready)."""
+    return dict(job=job, period=Period.parse(job.period), stalled=is_stalled(job),
+                kind_label=KIND_LABELS.get(job.kind, job.kind), format_label=FORMAT_LABELS.get(job.format),
+                status_url=url_for("dashboard.report_status", job_id=job.id),
+                download_url=url_for("dashboard.report_download", job_id=job.id,
+                                     token=download_token(job, current_user.id)) if job.status == "done" else "",
+                retry_action=url_for("dashboard.report_retry", job_id=job.id), retry_fields={},
+                retry_target=f"#job-{job.id}", retry_swap="outerHTML")
+
+
+def _render(form: ReportForm, status: int = 200):
+    context = dict(form=form, jobs=[job_view(j) for j in my_region_jobs(current_user.id)])
+    if htmx and htmx.target == "report-area":
+        return render_block("dashboard/reports.html", "report_area", **context), status
+    return render_template("dashboard/reports.html", **context), status
+
+
+@bp.get("/reports")
+@staff_required(*REPORT_ROLES)
+def reports():
+    """Ask for the monthly or yearly report (PDF or Excel); my recent reports and their progress."""
+    return _render(ReportForm(formdata=None))
+
+
+@bp.post("/reports")
+@staff_required(*REPORT_ROLES)
+def request_report():
+    """Record the job (queued after this request commits) and show it in the list."""
+    form = ReportForm()
+    if not form.validate_on_submit():
+        return _render(form, 422)
+    job = request_region_report(form.kind.data, form.period_text(), form.format.data, current_user.user)
+    record("report.request", "report_job", job.id, kind=job.kind, period=job.period, format=job.format)
+    if htmx:
+        return _render(ReportForm(formdata=None))
+    flash(_("Laporan sedang disiapkan. Tautan unduhan muncul di daftar di bawah begitu selesai."), "success")
+    return redirect(url_for("dashboard.reports"))
+
+
+@bp.get("/reports/<uuid:job_id>")
+@staff_required(*REPORT_ROLES)
+def report_status(job_id):
+    """One job's row (htmx polls it every 2 seconds while the report is being built)."""
+    job = _own_job(job_id)
+    if htmx:
+        return render_template("dashboard/_job.html", view=job_view(job))
+    return _render(ReportForm(formdata=None))
+
+
+@bp.post("/reports/<uuid:job_id>/retry")
+@staff_required(*REPORT_ROLES)
+def report_retry(job_id):
+    """Try a failed report again ("Coba lagi")."""
+    job = _own_job(job_id)
+    try:
+        retry_region_report(job)
+    except NotRetryable:
+        abort(409)
+    record("report.retry", "report_job", job.id, kind=job.kind, period=job.period)
+    if htmx:
+        return render_template("dashboard/_job.html", view=job_view(job))
+    return redirect(url_for("dashboard.reports"))
+
+
+@bp.get("/reports/<uuid:job_id>/download")
+@staff_required(*REPORT_ROLES)
+def report_download(job_id):
+    """The finished file, for the user who asked for it, while the link is fresh."""
+    job = _own_job(job_id)
+    verdict = check_download(request.args.get("token", ""), job, current_user.id)
+    if verdict == "expired":
+        return render_template("dashboard/link_expired.html", back=url_for("dashboard.reports")), 410
+    path = ready_file(job)
+    if verdict != "ok" or path is None:
+        abort(404)
+    record("report.download", "report_job", job.id, kind=job.kind, period=job.period, format=job.format)
+    return send_file(path, mimetype=MIMETYPES[job.format], as_attachment=True,
+                     download_name=download_name(job, current_tenant.slug), max_age=0)

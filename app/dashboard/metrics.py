@@ -1,0 +1,228 @@
+"""What each case event adds to the rollups: one pure function shared by the live
+listener and the rebuild from raw tables, so both always agree.
+
+Metrics (all per region; `day` is the local date of the event):
+
+* `received` (day, district, area, channel) — an intake event
+* `open` (snapshot; state, district, area, unit) — +1 on entering a non-final state, −1 on leaving it
+* `closed` (day, district, area, channel) — a step into a final state
+* `state_hours` (day, state, district, bucket) — hours spent in the state a step leaves
+* `close_hours` (day, district, bucket) — hours from intake to close
+* `referral_requested` / `referral_sent` / `referral_answered` (day, level, partner, district)
+* `referral_decision` (… detail = approved | returned) — the approver's decision
+* `referral_outcome` (… detail = served | not_served | redirected)
+* `response_hours` (day, level, partner, district, bucket) — hours from sending a referral to its answer
+* `resolution` (day, district, area, detail = handled | served | not_served | redirected)
+* `informed` (day, district, detail = how the citizen was told)
+* `prelist` (day of the proposal, district, detail = its current status)
+
+Each counter keeps only the dimensions something reads (every one keeps the district, for
+the district filter): at a few thousand cases a year, a counter per day is already close
+to one row per event, so each extra dimension would only add rows.
+
+Overdue is not a counter: it depends on the clock, so it is read from `cases` at view time.
+Durations go into fixed log-scale buckets (factor √2), from which medians are estimated.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import NamedTuple, Optional
+from zoneinfo import ZoneInfo
+
+#: Bucket 0 holds [0, 1) hour; bucket k ≥ 1 holds [2^((k-1)/2), 2^(k/2)) hours; the last is open.
+MAX_BUCKET = 29
+DEFAULT_ZONE = "Asia/Jakarta"
+#: `day` of metrics that are a snapshot of now rather than a count per day (open cases by step).
+SNAPSHOT_DAY = date(1970, 1, 1)
+
+
+class Key(NamedTuple):
+    """The identity of one rollup counter (the table's unique key without the region)."""
+
+    day: date
+    metric: str
+    district_code: str = ""
+    service_area: str = ""
+    channel: str = ""
+    state: str = ""
+    unit_id: str = ""
+    partner_level: str = ""
+    partner_id: str = ""
+    detail: str = ""
+    bucket: int = 0
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """The case's dimensions as the rollups see them."""
+
+    district_code: str
+    service_area: str
+    channel: str
+    unit_id: str
+    citizen_id: object
+
+    @classmethod
+    def of(cls, case) -> "CaseFacts":
+        return cls(case.district_code or "", case.service_area or "", case.channel or "",
+                   str(case.unit_id) if case.unit_id else "", case.citizen_id)
+
+
+@dataclass(frozen=True)
+class ReferralFacts:
+    partner_id: str
+    level: str
+    requested_at: Optional[datetime]
+    decided_at: Optional[datetime]
+    sent_at: Optional[datetime]
+    answered_at: Optional[datetime]
+    completed_at: Optional[datetime]
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    """One timeline entry with what it needs from its neighbours and its SOP."""
+
+    kind: str  # intake, or the transition kind (forward, request_referral, inform…)
+    at: datetime
+    from_state: str
+    to_state: str
+    to_final: bool
+    data: dict = field(default_factory=dict)
+    prev_at: Optional[datetime] = None  # when the state this step leaves was entered
+    intake_at: Optional[datetime] = None
+    referral: Optional[ReferralFacts] = None
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """An aware UTC datetime (SQLite hands back naive ones, stored as UTC)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def local_day(value: datetime, zone: str = DEFAULT_ZONE) -> date:
+    return utc(value).astimezone(ZoneInfo(zone)).date()
+
+
+def hours_between(start: datetime, end: datetime) -> float:
+    return max(0.0, (utc(end) - utc(start)).total_seconds() / 3600)
+
+
+def bucket_of(hours: float) -> int:
+    if hours < 1:
+        return 0
+    return min(MAX_BUCKET, int(math.floor(2 * math.log2(hours))) + 1)
+
+
+def bucket_bounds(bucket: int) -> tuple[float, float]:
+    if bucket <= 0:
+        return 0.0, 1.0
+    return 2 ** ((bucket - 1) / 2), 2 ** (bucket / 2)
+
+
+def median_hours(histogram: dict[int, int]) -> Optional[float]:
+    """The median estimated from bucket counts (linear inside the bucket that holds it)."""
+    total = sum(v for v in histogram.values() if v > 0)
+    if total <= 0:
+        return None
+    target, seen = total / 2, 0
+    for bucket in sorted(histogram):
+        count = histogram[bucket]
+        if count <= 0:
+            continue
+        if seen + count >= target:
+            low, high = bucket_bounds(bucket)
+            return low + (high - low) * (target - seen) / count
+        seen += count
+    return bucket_bounds(max(histogram))[1]
+
+
+def referral_for(kind: str, at: datetime, referrals: list[ReferralFacts]) -> Optional[ReferralFacts]:
+    """The referral a step acted on: the one whose timestamp for that kind of step is the step's time."""
+    stamp = {"request_referral": "requested_at", "approve": "decided_at", "return": "decided_at",
+             "send_referral": "sent_at", "record_answer": "answered_at", "record_outcome": "completed_at"}.get(kind)
+    if stamp is None:
+        return None
+    moment = utc(at)
+    return next((r for r in referrals if utc(getattr(r, stamp)) == moment), None)
+
+
+def event_deltas(case: CaseFacts, event: EventFacts, zone: str = DEFAULT_ZONE) -> Counter:
+    """Counter deltas this event adds (a transition also moves the open snapshot)."""
+    out: Counter = Counter()
+    day = local_day(event.at, zone)
+    place = {"district_code": case.district_code, "service_area": case.service_area}
+    where = {"district_code": case.district_code}
+    if event.kind == "intake":
+        out[Key(day, "received", channel=case.channel, **place)] += 1
+        if event.to_state and not event.to_final:
+            out[Key(SNAPSHOT_DAY, "open", state=event.to_state, unit_id=case.unit_id, **place)] += 1
+        return out
+    if event.from_state:
+        out[Key(SNAPSHOT_DAY, "open", state=event.from_state, unit_id=case.unit_id, **place)] -= 1
+        if event.prev_at is not None:
+            bucket = bucket_of(hours_between(event.prev_at, event.at))
+            out[Key(day, "state_hours", state=event.from_state, bucket=bucket, **where)] += 1
+    if event.to_state and not event.to_final:
+        out[Key(SNAPSHOT_DAY, "open", state=event.to_state, unit_id=case.unit_id, **place)] += 1
+    if event.to_final:
+        out[Key(day, "closed", channel=case.channel, **place)] += 1
+        if event.intake_at is not None:
+            out[Key(day, "close_hours", bucket=bucket_of(hours_between(event.intake_at, event.at)), **where)] += 1
+    out.update(_kind_deltas(event, day, place, where))
+    return Counter({k: v for k, v in out.items() if v})
+
+
+def _kind_deltas(event: EventFacts, day: date, place: dict, where: dict) -> Counter:
+    out: Counter = Counter()
+    ref = event.referral
+    partner = {"partner_level": ref.level, "partner_id": ref.partner_id} if ref else {}
+    kind, data = event.kind, event.data or {}
+    if kind == "request_referral" and ref:
+        out[Key(day, "referral_requested", **partner, **where)] += 1
+    elif kind in ("approve", "return") and ref and data.get("referral") in ("approved", "returned"):
+        out[Key(day, "referral_decision", detail=data["referral"], **partner, **where)] += 1
+    elif kind == "send_referral" and ref:
+        out[Key(day, "referral_sent", **partner, **where)] += 1
+    elif kind == "record_answer" and ref:
+        out[Key(day, "referral_answered", **partner, **where)] += 1
+        if ref.sent_at is not None:
+            bucket = bucket_of(hours_between(ref.sent_at, event.at))
+            out[Key(day, "response_hours", bucket=bucket, **partner, **where)] += 1
+    elif kind == "record_outcome":
+        outcome = str(data.get("outcome") or "")
+        if ref:
+            out[Key(day, "referral_outcome", detail=outcome, **partner, **where)] += 1
+        if outcome:
+            out[Key(day, "resolution", detail=outcome, **place)] += 1
+    elif kind == "handle":
+        out[Key(day, "resolution", detail="handled", **place)] += 1
+    elif kind == "inform":
+        out[Key(day, "informed", detail=str(data.get("inform_channel") or ""), **where)] += 1
+    return out
+
+
+def prelist_key(created_at: datetime, district_code: str, status: str, zone: str = DEFAULT_ZONE) -> Key:
+    """The one counter a pre-list proposal contributes to."""
+    return Key(local_day(created_at, zone), "prelist", district_code=district_code or "", detail=status or "")
+
+
+def program_row(case: CaseFacts, event: EventFacts) -> Optional[tuple]:
+    """(citizen, partner, level, district, at, served) when this event shows a citizen went to a program.
+
+    A referral counts once it is approved (or, in an SOP without approval, sent, answered or
+    concluded); one returned by the approver never reached the program and does not count.
+    """
+    ref, data = event.referral, event.data or {}
+    if ref is None:
+        return None
+    if event.kind == "approve" and data.get("referral") != "approved":
+        return None
+    if event.kind not in ("approve", "send_referral", "record_answer", "record_outcome"):
+        return None
+    served = event.kind == "record_outcome" and data.get("outcome") == "served"
+    return case.citizen_id, ref.partner_id, ref.level, case.district_code, utc(event.at), served

@@ -1,0 +1,104 @@
+"""Rollup tables the dashboards read, and the report jobs that turn them into files.
+
+`case_rollups` holds counters per (region, day, metric, dimensions); `citizen_programs`
+which programs each citizen was referred to. Both are kept current by the session
+listener in `app.dashboard.rollups` and can be recomputed with `flask dashboard rebuild`.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.tenants.keys import tenant_fk
+from app.tenants.models import TenantOwned, utcnow
+
+#: Text dimensions of a rollup row ('' when a metric does not use one, so the unique key works).
+DIMENSIONS = ("district_code", "service_area", "channel", "state", "unit_id", "partner_level",
+              "partner_id", "detail", "bucket")
+
+
+class CaseRollup(TenantOwned, db.Model):
+    """One counter: how many of `metric` on `day` for one combination of dimensions."""
+
+    __tablename__ = "case_rollups"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "day", "metric", *DIMENSIONS, name="uq_case_rollups_key"),
+        Index("ix_case_rollups_metric_day", "tenant_id", "metric", "day"),
+    )
+
+    day: Mapped[date] = mapped_column(Date)
+    metric: Mapped[str] = mapped_column(String(32))
+    district_code: Mapped[str] = mapped_column(String(16), default="")
+    service_area: Mapped[str] = mapped_column(String(40), default="")
+    channel: Mapped[str] = mapped_column(String(20), default="")
+    state: Mapped[str] = mapped_column(String(40), default="")
+    unit_id: Mapped[str] = mapped_column(String(36), default="")
+    partner_level: Mapped[str] = mapped_column(String(20), default="")
+    partner_id: Mapped[str] = mapped_column(String(36), default="")
+    detail: Mapped[str] = mapped_column(String(20), default="")
+    bucket: Mapped[int] = mapped_column(SmallInteger, default=0)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CitizenProgram(TenantOwned, db.Model):
+    """A citizen referred to (and perhaps served by) one program: the base of the overlap matrix."""
+
+    __tablename__ = "citizen_programs"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "citizen_id", "partner_id", name="uq_citizen_programs_citizen_partner"),
+        tenant_fk("citizen_id", "citizens"),
+        tenant_fk("partner_id", "partners"),
+    )
+
+    citizen_id: Mapped[uuid.UUID] = mapped_column()
+    partner_id: Mapped[uuid.UUID] = mapped_column()
+    partner_level: Mapped[str] = mapped_column(String(20))
+    district_code: Mapped[str] = mapped_column(String(16), default="")
+    first_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    served_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+
+
+class _JobColumns:
+    """What a report job records, in a region or on the platform."""
+
+    kind: Mapped[str] = mapped_column(String(10))  # monthly | yearly | national
+    period: Mapped[str] = mapped_column(String(7))  # 2026-11 | 2026
+    format: Mapped[str] = mapped_column(String(4))  # pdf | xlsx
+    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued | running | done | failed
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    file_path: Mapped[str] = mapped_column(String(300), default="")
+    requested_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ("queued", "running")
+
+
+class ReportJob(_JobColumns, TenantOwned, db.Model):
+    """A monthly or yearly report of one region, requested by one of its staff."""
+
+    __tablename__ = "report_jobs"
+    __table_args__ = (Index("ix_report_jobs_requested_by", "tenant_id", "requested_by", "created_at"),)
+
+
+class PlatformReportJob(_JobColumns, db.Model):
+    """A report requested on the platform (auditor, national admin): one region's, or the national summary."""
+
+    __tablename__ = "platform_report_jobs"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    # Not `tenant_id`: this table is platform-level; the region is what the report is about.
+    region_id: Mapped[Optional[uuid.UUID]] = mapped_column(ForeignKey("tenants.id"))
+
+
+from app.dashboard import rollups  # noqa: E402,F401  (registers the session listener)

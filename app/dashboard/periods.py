@@ -1,0 +1,121 @@
+"""Reporting periods, the words the dashboard and reports use for codes, and number formats."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+
+LEVELS = {"regency": _l("Kabupaten/Kota"), "province": _l("Provinsi"), "central": _l("Pusat"),
+          "non_government": _l("Non-pemerintah")}
+PRELIST_STATUSES = {"proposed": _l("Diusulkan"), "verified": _l("Terverifikasi"), "rejected": _l("Ditolak")}
+RESOLUTIONS = {"handled": _l("Ditangani sekretariat"), "served": _l("Dilayani program"),
+               "not_served": _l("Tidak dapat dilayani"), "redirected": _l("Dialihkan")}
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+YEAR_RE = re.compile(r"^(\d{4})$")
+
+
+def today() -> date:
+    """Today in the platform's local time zone."""
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Jakarta")
+    return datetime.now(zone).date()
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local calendar days start..end (inclusive)."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def month(cls, year: int, month: int) -> "Period":
+        first = date(year, month, 1)
+        return cls(first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1))
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+    @classmethod
+    def parse(cls, text: str) -> "Period | None":
+        """`2026-11` → that month, `2026` → that year, else None."""
+        text = (text or "").strip()
+        if m := MONTH_RE.match(text):
+            return cls.month(int(m.group(1)), int(m.group(2)))
+        if (m := YEAR_RE.match(text)) and 2000 <= int(m.group(1)) <= 2100:
+            return cls.year(int(m.group(1)))
+        return None
+
+    @classmethod
+    def from_args(cls, start: str, end: str, default: "Period") -> tuple["Period", dict]:
+        """The period from two ISO dates (either may be missing), with errors by field."""
+        errors, values = {}, {}
+        for name, text, fallback in (("from", start, default.start), ("to", end, default.end)):
+            try:
+                values[name] = date.fromisoformat(text) if text else fallback
+            except ValueError:
+                errors[name] = str(_l("Tanggal tidak sah (format: TTTT-BB-HH)."))
+                values[name] = fallback
+        if values["from"] > values["to"]:
+            errors["to"] = str(_l("Tanggal akhir sebelum tanggal awal."))
+            return default, errors
+        if (values["to"] - values["from"]).days > 3 * 366:
+            errors["from"] = str(_l("Periode paling panjang tiga tahun."))
+            return default, errors
+        return cls(values["from"], values["to"]), errors
+
+    def label(self) -> str:
+        """`November 2026`, `Tahun 2026`, or `1 Nov 2026 – 15 Nov 2026`."""
+        if self == Period.month(self.start.year, self.start.month):
+            return format_date(self.start, "MMMM yyyy")
+        if self == Period.year(self.start.year):
+            return str(_l("Tahun %(y)s", y=self.start.year))
+        return f"{format_date(self.start, 'd MMM yyyy')} – {format_date(self.end, 'd MMM yyyy')}"
+
+    def months(self) -> list["Period"]:
+        out, cursor = [], self.start.replace(day=1)
+        while cursor <= self.end:
+            out.append(Period.month(cursor.year, cursor.month))
+            cursor = (cursor + timedelta(days=32)).replace(day=1)
+        return out
+
+
+def current_month() -> Period:
+    now = today()
+    return Period.month(now.year, now.month)
+
+
+def number(value) -> str:
+    """`1.234` (Indonesian thousands separator)."""
+    if value is None:
+        return "—"
+    return f"{int(value):,}".replace(",", ".")
+
+
+def hours_text(hours: float | None) -> str:
+    """`5 jam`, `2,5 hari` — durations as a person says them."""
+    if hours is None:
+        return "—"
+    if hours < 10:
+        return f"{hours:.1f} jam".replace(".", ",")
+    if hours < 48:
+        return f"{hours:.0f} jam"
+    return f"{hours / 24:.1f} hari".replace(".", ",")
+
+
+
+
+def formatted(value, fmt: str) -> str:
+    """A table cell as text: `int` → 1.234, `hours` → 2,5 hari, `percent` (a 0–1 share) → 45%."""
+    if fmt == "int":
+        return number(value)
+    if fmt == "hours":
+        return hours_text(value)
+    if fmt == "percent":
+        return "—" if value is None else f"{100 * value:.0f}%"
+    return "" if value is None else str(value)

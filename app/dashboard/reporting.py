@@ -1,0 +1,163 @@
+"""Report operations: requesting a report, trying again, download links, and writing the file.
+
+Download links are signed (itsdangerous), name the job, the user and the realm (a region
+or the platform), and expire; the route checks all of that again on every download.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.dashboard.figures import figures
+from app.dashboard.lists import prelist_rows, referral_rows
+from app.dashboard.models import PlatformReportJob, ReportJob
+from app.dashboard.national import national_columns, national_summary, national_total
+from app.dashboard.periods import Period
+from app.extensions import db
+from app.jobs.reports import build_platform_report, build_region_report, reports_dir, schedule
+from app.reports.activity import national_report_pdf, region_facts, region_report_pdf
+from app.reports.workbook import national_workbook, region_workbook
+from app.tenants.context import current_tenant_id
+from app.tenants.models import utcnow
+from app.templating import localtime
+
+KINDS = ("monthly", "yearly")
+FORMATS = ("pdf", "xlsx")
+MIMETYPES = {"pdf": "application/pdf",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+STALE_AFTER = timedelta(minutes=30)
+RECENT = 20
+
+
+class NotRetryable(ValueError):
+    """Only a failed (or stalled) job can be tried again."""
+
+
+def request_region_report(kind: str, period: str, fmt: str, user) -> ReportJob:
+    """Record a report job for the current region; it is queued when the request commits."""
+    job = ReportJob(kind=kind, period=period, format=fmt, requested_by=user.id)
+    db.session.add(job)
+    db.session.flush()
+    schedule(build_region_report, str(job.id), str(current_tenant_id()))
+    return job
+
+
+def request_platform_report(kind: str, period: str, fmt: str, user, region=None) -> PlatformReportJob:
+    """Record a platform report job (a region's report, or the national summary when `region` is None)."""
+    job = PlatformReportJob(kind=kind if region is not None else "national", period=period, format=fmt,
+                            requested_by=user.id, region_id=region.id if region is not None else None)
+    db.session.add(job)
+    db.session.flush()
+    schedule(build_platform_report, str(job.id))
+    return job
+
+
+def is_stalled(job) -> bool:
+    """Queued or running, but no word from the worker for a long time (worker lost)."""
+    updated = job.updated_at if job.updated_at.tzinfo else job.updated_at.replace(tzinfo=utcnow().tzinfo)
+    return job.is_active and utcnow() - updated > STALE_AFTER
+
+
+def retry_region_report(job: ReportJob) -> None:
+    """Queue a failed job again from the start (attempts reset)."""
+    if job.status != "failed" and not is_stalled(job):
+        raise NotRetryable(job.status)
+    job.status, job.attempts, job.progress, job.error, job.file_path = "queued", 0, 0, "", ""
+    job.updated_at, job.finished_at = utcnow(), None
+    schedule(build_region_report, str(job.id), str(job.tenant_id))
+
+
+def my_region_jobs(user_id) -> list[ReportJob]:
+    return list(db.session.scalars(select(ReportJob).where(ReportJob.requested_by == user_id)
+                                   .order_by(ReportJob.created_at.desc()).limit(RECENT)))
+
+
+def my_platform_jobs(user_id) -> list[PlatformReportJob]:
+    return list(db.session.scalars(select(PlatformReportJob).where(PlatformReportJob.requested_by == user_id)
+                                   .order_by(PlatformReportJob.created_at.desc()).limit(RECENT)))
+
+
+# --- download links ----------------------------------------------------------------------------
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="report-download")
+
+
+def realm_of(job) -> str:
+    return str(job.tenant_id) if isinstance(job, ReportJob) else "platform"
+
+
+def download_token(job, user_id) -> str:
+    return _serializer().dumps({"j": str(job.id), "u": str(user_id), "r": realm_of(job)})
+
+
+def check_download(token: str, job, user_id) -> str:
+    """'ok', 'expired' or 'invalid' for this job, this user, this realm, now."""
+    max_age = current_app.config.get("REPORT_LINK_MAX_AGE", 3600)
+    try:
+        data = _serializer().loads(token or "", max_age=max_age)
+    except SignatureExpired:
+        return "expired"
+    except BadSignature:
+        return "invalid"
+    expected = {"j": str(job.id), "u": str(user_id), "r": realm_of(job)}
+    if data != expected or job.requested_by != user_id:
+        return "invalid"
+    return "ok"
+
+
+def ready_file(job) -> Path | None:
+    """The finished file, or None (not done, or missing on disk)."""
+    if job.status != "done" or not job.file_path:
+        return None
+    path = reports_dir() / job.file_path
+    return path if path.is_file() else None
+
+
+def download_name(job, slug: str) -> str:
+    kind = {"monthly": "laporan-bulanan", "yearly": "laporan-tahunan", "national": "ringkasan-nasional"}[job.kind]
+    return f"{kind}-{slug}-{job.period}.{job.format}"
+
+
+# --- writing the files (called by the jobs) -------------------------------------------------------
+
+def _requester(job) -> str:
+    user = db.session.get(User, job.requested_by)
+    return user.name if user else ""
+
+
+def write_region_report(tenant, job, out, progress) -> None:
+    """The region's report (in its tenant context) as PDF or Excel into `out`."""
+    period = Period.parse(job.period)
+    figs = figures(tenant, period)
+    progress(20)
+    made_at, requester = localtime(utcnow()), _requester(job)
+    if job.format == "pdf":
+        data = region_report_pdf(tenant, job.kind, figs, prelist_rows(period), referral_rows(period), requester,
+                                 made_at, progress)
+        progress(90)
+        out.write(data)
+    else:
+        facts = region_facts(tenant, job.kind, figs, requester, made_at)
+        region_workbook(out, facts, figs, prelist_rows(period), referral_rows(period), progress)
+
+
+def write_national_report(job, out, progress) -> None:
+    """The national summary (one row per region) as PDF or Excel into `out`."""
+    period = Period.parse(job.period)
+    rows = national_summary(period)
+    progress(40)
+    made_at, requester = localtime(utcnow()), _requester(job)
+    if job.format == "pdf":
+        out.write(national_report_pdf(period.label(), national_columns(), rows, national_total(rows), requester,
+                                      made_at))
+    else:
+        facts = [(_("Ringkasan nasional SLRT"), period.label()), (_("Disusun"), made_at),
+                 (_("Diminta oleh"), requester)]
+        national_workbook(out, facts, national_columns(), rows, national_total(rows))

@@ -1,0 +1,158 @@
+"""Keeping the rollups current: a session listener on the case event stream.
+
+After every flush that wrote case events or pre-list proposals, the counters they add
+(see `app.dashboard.metrics`) are upserted into `case_rollups` in the same transaction
+(so a rollback takes them back too), and citizens' programs into `citizen_programs`.
+A case whose district, service area, channel or unit changed has its whole
+contribution moved. Nothing in `app.casework` knows about this.
+"""
+from __future__ import annotations
+
+import uuid
+from collections import Counter, defaultdict
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, func, inspect, select
+from sqlalchemy.orm import Session
+
+from app.casework.models import Case, CaseEvent
+from app.citizens.models import PrelistProposal
+from app.dashboard.facts import load_histories
+from app.dashboard.metrics import DEFAULT_ZONE, CaseFacts, Key, prelist_key
+from app.dashboard.models import CaseRollup, CitizenProgram
+
+CASE_DIMENSIONS = ("district_code", "service_area", "channel", "unit_id")
+PRELIST_FIELDS = ("created_at", "district_code", "status")
+
+
+def zone() -> str:
+    """The region's local time zone for day boundaries."""
+    if has_app_context():
+        return current_app.config.get("BABEL_DEFAULT_TIMEZONE") or DEFAULT_ZONE
+    return DEFAULT_ZONE
+
+
+_STATEMENTS: dict = {}
+
+
+def _upsert(dialect: str, name: str):
+    """The two upsert statements, built once per dialect (building `excluded` is not free)."""
+    key = (dialect, name)
+    if key not in _STATEMENTS:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        if name == "counters":
+            table = CaseRollup.__table__
+            stmt = insert(table)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[c.name for c in table.c if c.name not in ("id", "value")],
+                set_={"value": table.c.value + stmt.excluded.value})
+        else:
+            table = CitizenProgram.__table__
+            stmt = insert(table)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["tenant_id", "citizen_id", "partner_id"],
+                set_={"served_at": func.coalesce(table.c.served_at, stmt.excluded.served_at)})
+        _STATEMENTS[key] = stmt
+    return _STATEMENTS[key]
+
+
+def upsert_counters(connection, tenant_id, deltas: Counter) -> None:
+    """Add `deltas` to the region's counters (insert, or value = value + delta), in key order."""
+    rows = [{"tenant_id": tenant_id, "id": uuid.uuid4(), "value": value, **key._asdict()}
+            for key, value in sorted(deltas.items()) if value]
+    if rows:
+        connection.execute(_upsert(connection.dialect.name, "counters"), rows)
+
+
+def upsert_programs(connection, tenant_id, rows: list[tuple]) -> None:
+    """Record citizen ↔ program links (the first one wins; `served_at` is set once)."""
+    stmt = _upsert(connection.dialect.name, "programs")
+    for citizen, partner, level, district, at, served in rows:
+        connection.execute(stmt, {"tenant_id": tenant_id, "id": uuid.uuid4(), "citizen_id": citizen,
+                                  "partner_id": uuid.UUID(str(partner)), "partner_level": level,
+                                  "district_code": district, "first_at": at, "served_at": at if served else None})
+
+
+def _old_value(obj, name: str):
+    history = inspect(obj).attrs[name].history
+    return history.deleted[0] if history.deleted else getattr(obj, name)
+
+
+def _changed(obj, names) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _prelist_deltas(session, tz: str) -> dict:
+    out: dict = defaultdict(Counter)
+    for obj in session.new:
+        if isinstance(obj, PrelistProposal):
+            out[obj.tenant_id][prelist_key(obj.created_at, obj.district_code, obj.status, tz)] += 1
+    for obj in session.dirty:
+        if isinstance(obj, PrelistProposal) and _changed(obj, PRELIST_FIELDS):
+            old = prelist_key(*(_old_value(obj, n) for n in PRELIST_FIELDS), tz)
+            out[obj.tenant_id][old] -= 1
+            out[obj.tenant_id][prelist_key(obj.created_at, obj.district_code, obj.status, tz)] += 1
+    for obj in session.deleted:
+        if isinstance(obj, PrelistProposal):
+            old = prelist_key(*(_old_value(obj, n) for n in PRELIST_FIELDS), tz)
+            out[obj.tenant_id][old] -= 1
+    return out
+
+
+def _case_deltas(session, tz: str) -> tuple[dict, dict]:
+    """Per region: counter deltas and program links from new events and moved cases."""
+    new_events: dict = defaultdict(set)
+    touched: dict = defaultdict(set)
+    for obj in session.new:
+        if isinstance(obj, CaseEvent):
+            new_events[obj.tenant_id].add(obj.id)
+            touched[obj.tenant_id].add(obj.case_id)
+    moved: dict = {}
+    for obj in session.dirty:
+        if isinstance(obj, Case) and obj not in session.new and _changed(obj, CASE_DIMENSIONS):
+            old = {n: _old_value(obj, n) for n in CASE_DIMENSIONS}
+            moved[obj.id] = CaseFacts(old["district_code"] or "", old["service_area"] or "", old["channel"] or "",
+                                      str(old["unit_id"]) if old["unit_id"] else "", obj.citizen_id)
+            touched[obj.tenant_id].add(obj.id)
+    deltas: dict = defaultdict(Counter)
+    programs: dict = defaultdict(list)
+    for tenant_id, case_ids in touched.items():
+        fresh = new_events.get(tenant_id, set())
+        for case_id, history in load_histories(session, tenant_id, case_ids).items():
+            if case_id in moved:
+                deltas[tenant_id].subtract(history.deltas(moved[case_id], exclude=fresh, zone=tz))
+                deltas[tenant_id].update(history.deltas(zone=tz))
+            else:
+                deltas[tenant_id].update(history.deltas(only=fresh, zone=tz))
+            programs[tenant_id].extend(history.programs(only=fresh))
+    return deltas, programs
+
+
+@event.listens_for(Session, "after_flush")
+def _roll_up(session: Session, flush_context) -> None:
+    """Turn what this flush wrote into counter deltas, applied in the same transaction."""
+    if not any(isinstance(o, (CaseEvent, PrelistProposal, Case)) for o in
+               (*session.new, *session.dirty, *session.deleted)):
+        return
+    tz = zone()
+    deltas, programs = _case_deltas(session, tz)
+    for tenant_id, counter in _prelist_deltas(session, tz).items():
+        deltas[tenant_id].update(counter)
+    connection = session.connection()
+    for tenant_id in sorted(set(deltas) | set(programs), key=str):
+        upsert_counters(connection, tenant_id, deltas.get(tenant_id, Counter()))
+        upsert_programs(connection, tenant_id, programs.get(tenant_id, []))
+
+
+def read_counters(session, tenant_id) -> Counter:
+    """Every counter of a region as {Key: value} (zeros left out), for checks and rebuilds."""
+    cols = [CaseRollup.day, CaseRollup.metric] + [getattr(CaseRollup, d) for d in Key._fields[2:]]
+    out: Counter = Counter()
+    for row in session.execute(select(*cols, CaseRollup.value).where(CaseRollup.tenant_id == tenant_id)):
+        if row.value:
+            out[Key(*row[:-1])] = row.value
+    return out

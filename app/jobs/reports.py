@@ -1,0 +1,185 @@
+"""Report jobs: built in the background, with progress, retries and an atomic file.
+
+* A request only records the job; it is handed to the queue *after* the request's
+  transaction commits (so a worker never looks for a row that is not there yet, and a
+  rolled-back request queues nothing).
+* With Redis the job goes to RQ with `Retry(max=2)`; without, it runs inline in a loop
+  that tries the same number of times.
+* The job enters its own app context (its own session) and the region's tenant context,
+  commits progress in short transactions of their own, writes to a temporary file in the
+  target folder and `os.replace`s it into place, then marks the job done. A failure marks
+  the job queued again (a retry follows) or, after the last attempt, failed with the error;
+  a half-written file is removed and never offered.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session
+
+from app.dashboard.models import PlatformReportJob, ReportJob
+from app.extensions import db
+from app.tenants.context import tenant_context
+from app.tenants.models import Tenant, utcnow
+
+MAX_ATTEMPTS = 3
+_PENDING = "pending_report_jobs"
+
+
+def reports_dir() -> Path:
+    """Where report files live: REPORTS_DIR, else instance/reports (one folder per region)."""
+    configured = current_app.config.get("REPORTS_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "reports"
+
+
+# --- handing jobs to the queue once the request has committed ------------------------------
+
+def schedule(func: Callable, *args: str) -> None:
+    """Run `func(*args)` in the background once the current transaction commits."""
+    db.session.info.setdefault(_PENDING, []).append((func, args))
+
+
+@event.listens_for(Session, "after_commit")
+def _dispatch_pending(session) -> None:
+    for func, args in session.info.pop(_PENDING, []):
+        dispatch(func, *args)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_uncommitted(session, transaction) -> None:
+    if transaction.parent is None:  # the outer transaction ended without a commit reaching us
+        session.info.pop(_PENDING, None)
+
+
+def dispatch(func: Callable, *args: str) -> None:
+    """RQ with retries when Redis is configured, else inline with the same number of attempts."""
+    if not current_app.config.get("REDIS_URL"):
+        run_inline(func, *args)
+        return
+    from rq import Retry
+
+    from app.jobs.queue import get_queue
+
+    intervals = current_app.config.get("REPORT_RETRY_INTERVALS", [1, 5])
+    try:
+        get_queue().enqueue(func, *args, retry=Retry(max=MAX_ATTEMPTS - 1, interval=intervals),
+                            job_timeout=current_app.config.get("REPORT_JOB_TIMEOUT", 3600))
+    except Exception as exc:  # noqa: BLE001 - the user must see the job failed, not a 500
+        current_app.logger.exception("report job could not be queued")
+        mark_failed(func, args, f"Antrean pekerjaan tidak dapat dihubungi ({type(exc).__name__}).")
+
+
+def run_inline(func: Callable, *args: str) -> None:
+    for _attempt in range(MAX_ATTEMPTS):
+        try:
+            func(*args)
+            return
+        except Exception:  # noqa: BLE001 - recorded on the job by the job itself
+            current_app.logger.exception("report job attempt failed")
+
+
+# --- the jobs ---------------------------------------------------------------------------------
+
+@contextmanager
+def job_app():
+    """A fresh app context (and so a fresh session), inside the worker's or a new app."""
+    if has_app_context():
+        app = current_app._get_current_object()
+    else:
+        from app import create_app
+
+        app = create_app()
+    with app.app_context():
+        yield app
+
+
+def build_region_report(job_id: str, tenant_id: str) -> None:
+    """RQ job: one region's monthly or yearly report (requested by its staff)."""
+    from app.dashboard.reporting import write_region_report
+
+    with job_app():
+        tenant = db.session.get(Tenant, uuid.UUID(tenant_id))
+        if tenant is None:
+            return
+        with tenant_context(tenant):
+            _run(ReportJob, (tenant.id, uuid.UUID(job_id)), tenant.slug,
+                 lambda job, out, progress: write_region_report(tenant, job, out, progress))
+
+
+def build_platform_report(job_id: str) -> None:
+    """RQ job: a report requested on the platform (one region's, or the national summary)."""
+    from app.dashboard.reporting import write_national_report, write_region_report
+
+    with job_app():
+        job = db.session.get(PlatformReportJob, uuid.UUID(job_id))
+        if job is None:
+            return
+        if job.region_id is None:
+            _run(PlatformReportJob, job.id, "_nasional", write_national_report)
+            return
+        tenant = db.session.get(Tenant, job.region_id)
+        with tenant_context(tenant):
+            _run(PlatformReportJob, job.id, tenant.slug,
+                 lambda job, out, progress: write_region_report(tenant, job, out, progress))
+
+
+def _progress_writer(model, job_id) -> Callable[[int], None]:
+    def set_progress(percent: int) -> None:
+        with Session(db.engine) as session:  # its own short transaction, visible at once
+            session.execute(update(model).where(model.id == job_id)
+                            .values(progress=max(1, min(99, int(percent))), updated_at=utcnow()))
+            session.commit()
+
+    return set_progress
+
+
+def _run(model, key, folder: str, write: Callable) -> None:
+    job = db.session.get(model, key)
+    if job is None or job.status == "done":
+        return
+    job.status, job.attempts, job.progress, job.error, job.updated_at = "running", job.attempts + 1, 1, "", utcnow()
+    db.session.commit()
+    target_dir = reports_dir() / folder
+    target_dir.mkdir(parents=True, exist_ok=True)
+    name = f"{job.id}.{job.format}"
+    tmp = None
+    try:
+        handle, tmp = tempfile.mkstemp(dir=target_dir, prefix=f".{job.id}.", suffix=".part")
+        with os.fdopen(handle, "wb") as out:
+            write(job, out, _progress_writer(model, job.id))
+        os.replace(tmp, target_dir / name)
+        tmp = None
+    except Exception as exc:
+        db.session.rollback()
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
+        job = db.session.get(model, key)
+        job.status = "failed" if job.attempts >= MAX_ATTEMPTS else "queued"
+        job.error, job.progress, job.updated_at = f"{type(exc).__name__}: {exc}"[:500], 0, utcnow()
+        db.session.commit()
+        raise
+    job.status, job.progress, job.file_path = "done", 100, f"{folder}/{name}"
+    job.finished_at = job.updated_at = utcnow()
+    db.session.commit()
+
+
+def mark_failed(func: Callable, args: tuple, message: str) -> None:
+    """Record that a job never reached the queue (so the page offers to try again)."""
+    with job_app():
+        if func is build_region_report:
+            tenant = db.session.get(Tenant, uuid.UUID(args[1]))
+            with tenant_context(tenant):
+                job = db.session.get(ReportJob, (tenant.id, uuid.UUID(args[0])))
+                job.status, job.error = "failed", message
+                db.session.commit()
+        else:
+            job = db.session.get(PlatformReportJob, uuid.UUID(args[0]))
+            job.status, job.error = "failed", message
+            db.session.commit()

@@ -1,0 +1,286 @@
+"""Activity reports as PDF: the region's monthly report to the national SLRT secretariat,
+its year-end evaluation, and the national summary for auditors.
+
+Built from the same `Figures` as the dashboard, on the shared building blocks of
+`app.reports.pdf` (region header on every page, key/value tables, headings). Long lists
+are added in chunks of rows, each its own table, so layout time stays linear.
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Callable, Iterable, Iterator
+
+from flask_babel import gettext as _
+from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.platypus import Paragraph, Table as PdfTable, TableStyle
+
+from app.dashboard.charts import PALETTE, SERIES_COLOURS
+from app.dashboard.periods import formatted
+from app.dashboard.queries import Figures, Table
+from app.reports import pdf
+
+WIDTH = A4[0] - 2 * pdf.MARGIN
+LIST_CHUNK = 100
+Progress = Callable[[int], None]
+
+
+def _cell_style():
+    return pdf.STYLES["small"].clone("cell", textColor=colors.black, fontSize=8.5, leading=10.5)
+
+
+CELL = _cell_style()
+HEAD = CELL.clone("head", fontName="Helvetica-Bold", fontSize=7.5, leading=9)
+LIST_CELL = CELL.clone("list_cell", fontSize=7, leading=8.5)
+FONT = "Helvetica"
+
+
+def _grid(data: list[list], widths: list[float], highlight: Iterable[bool] = ()) -> PdfTable:
+    table = PdfTable(data, colWidths=widths, repeatRows=1)
+    style = [("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
+             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
+    for i, flag in enumerate(highlight, start=1):
+        if flag:
+            style.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor("#fde8e8")))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def figures_table(table: Table) -> PdfTable:
+    """A figures table with wrapping cells; flagged rows shaded."""
+    text_cols = sum(1 for i in range(len(table.columns)) if table.format_of(i) == "text")
+    number_cols = len(table.columns) - text_cols
+    room = WIDTH - 38 * pdf.mm * text_cols
+    number_width = min(22 * pdf.mm, room / max(1, number_cols)) if text_cols else WIDTH / len(table.columns)
+    text_width = (WIDTH - number_width * number_cols) / max(1, text_cols)
+    widths = [text_width if table.format_of(i) == "text" else number_width for i in range(len(table.columns))]
+    data = [[Paragraph(pdf.text(c), HEAD) for c in table.columns]]
+    for row in table.rows:
+        data.append([Paragraph(pdf.text(formatted(v, table.format_of(i))), CELL) for i, v in enumerate(row)])
+    return _grid(data, widths, table.highlight)
+
+
+def chart(table: Table) -> Drawing | None:
+    """The table's bar chart drawn with reportlab shapes (same design as the web's SVG)."""
+    rows = [(label, values) for label, values in table.chart_rows() if any(values)]
+    if not table.chart_columns or not rows:
+        return None
+    stacked = table.stacked or len(table.chart_columns) == 1
+    colours = SERIES_COLOURS.get(table.key, PALETTE)
+    top = max((sum(v) if stacked else max(v)) for _l, v in rows) or 1
+    row_height, usable = 22 if stacked else 14 + 8 * len(table.chart_columns), WIDTH - 60
+    legend = 14 if len(table.chart_columns) > 1 else 0
+    height = legend + row_height * len(rows)
+    drawing = Drawing(WIDTH, height)
+    x = 0
+    for i, name in enumerate(table.chart_series if legend else []):
+        drawing.add(Rect(x, height - 9, 8, 8, fillColor=colors.HexColor(colours[i % len(colours)]),
+                         strokeColor=None))
+        drawing.add(String(x + 11, height - 8, name[:40], fontSize=7.5, fontName=FONT))
+        x += 16 + 4.2 * len(name[:40])
+    y = height - legend
+    for label, values in rows:
+        drawing.add(String(0, y - 9, label[:90], fontSize=7.5, fontName=FONT))
+        bar_y, start = y - 19, 0.0
+        for i, value in enumerate(values):
+            width = usable * value / top
+            colour = colors.HexColor(colours[i % len(colours)])
+            if stacked:
+                drawing.add(Rect(start, bar_y, max(width, 0.5), 8, fillColor=colour, strokeColor=None))
+                start += width
+            else:
+                drawing.add(Rect(0, bar_y - 8 * i, max(width, 0.5), 6, fillColor=colour, strokeColor=None))
+                drawing.add(String(width + 3, bar_y - 8 * i, formatted(value, "hours" if table.chart_unit else "int"),
+                                   fontSize=6.5, fontName=FONT))
+        if stacked:
+            total = sum(values)
+            drawing.add(String(start + 4, bar_y + 1, formatted(total, "hours" if table.chart_unit else "int"),
+                               fontSize=7.5, fontName=FONT))
+        y -= row_height
+    return drawing
+
+
+def heading(title: str):
+    """A section heading that never ends a page alone."""
+    flowable = pdf.heading(title)
+    flowable.keepWithNext = True
+    return flowable
+
+
+def figures_story(figures: Figures) -> list:
+    """Headline figures, then each section's charts and tables."""
+    story = [heading(_("Ringkasan")),
+             pdf.key_value_table([(label, formatted(value, fmt)) for _k, label, value, fmt in figures.headline],
+                                 key_width_mm=70)]
+    for section in figures.sections:
+        story.append(heading(section.title))
+        if section.intro:
+            story.append(pdf.paragraph(section.intro))
+        for table in section.tables:
+            parts = [Paragraph(pdf.text(table.title), pdf.STYLES["body"].clone("sub", fontName="Helvetica-Bold"))]
+            drawing = chart(table)
+            if drawing is not None:
+                parts += [pdf.spacer(1), drawing]
+            if table.rows:
+                parts += [pdf.spacer(1), figures_table(table)]
+            else:
+                parts.append(pdf.paragraph(_("Belum ada data untuk periode ini."), "small"))
+            if table.note:
+                parts.append(pdf.paragraph(table.note, "small"))
+            story += [pdf.keep_together(*parts[:3]), *parts[3:], pdf.spacer(3)]
+    return story
+
+
+class LazyStory(list):
+    """A story that platypus consumes from the front while it is produced from an iterator.
+
+    `doc.build` only looks a few flowables ahead, so long lists never sit in memory whole:
+    at most AHEAD flowables (each a chunk of rows) are materialised at a time.
+    """
+
+    AHEAD = 4
+
+    def __init__(self, items: Iterable):
+        super().__init__()
+        self._source = iter(items)
+        self._fill()
+
+    def _fill(self) -> None:
+        while self._source is not None and list.__len__(self) < self.AHEAD:
+            try:
+                list.append(self, next(self._source))
+            except StopIteration:
+                self._source = None
+
+    def __len__(self) -> int:
+        self._fill()
+        return list.__len__(self)
+
+    def __getitem__(self, index):
+        self._fill()
+        return list.__getitem__(self, index)
+
+    def __delitem__(self, index) -> None:
+        list.__delitem__(self, index)
+        self._fill()
+
+
+def list_story(title: str, columns: list[str], chunks: Iterable[list[list[str]]], widths_mm: list[float],
+               wrap: tuple[bool, ...], progress: Progress = lambda p: None, start: int = 0,
+               end: int = 0) -> Iterator:
+    """A long list as consecutive tables of LIST_CHUNK rows, produced as the PDF is laid out.
+
+    Only the columns marked in `wrap` become wrapping paragraphs; the others stay plain text.
+    """
+    yield heading(title)
+    header = [Paragraph(pdf.text(c), HEAD) for c in columns]
+    scale = WIDTH / (sum(widths_mm) * pdf.mm)
+    widths = [w * pdf.mm * scale for w in widths_mm]
+    count = step = 0
+    for rows in chunks:
+        for i in range(0, len(rows), LIST_CHUNK):
+            part = [[Paragraph(pdf.text(c), LIST_CELL) if wrap[n] else c for n, c in enumerate(row)]
+                    for row in rows[i:i + LIST_CHUNK]]
+            count += len(part)
+            yield _grid([header, *part], widths)
+        step += 1
+        if end > start:
+            progress(min(end - 1, start + step))
+    if not count:
+        yield pdf.paragraph(_("Tidak ada."), "small")
+    else:
+        yield pdf.paragraph(_("Jumlah: %(n)s baris.", n=formatted(count, "int")), "small")
+
+
+def report_pdf(header: pdf.RegionHeader, document_title: str, facts: list[tuple[str, str]],
+               story: Iterable) -> bytes:
+    """Title and facts about the report first, then `story`, every page under the region's header."""
+    opening = [pdf.title(document_title), pdf.key_value_table(facts), pdf.spacer(2)]
+    return pdf.build_pdf(header, document_title, LazyStory(itertools.chain(opening, story)))
+
+
+TITLES = {"monthly": "Laporan Kegiatan SLRT %(period)s", "yearly": "Laporan Evaluasi Penyelenggaraan SLRT %(period)s"}
+AUDIENCE = {"monthly": "Sekretariat Nasional SLRT dan pihak terkait di daerah",
+            "yearly": "Evaluasi penyelenggaraan SLRT pada akhir tahun anggaran"}
+
+
+def region_facts(tenant, kind: str, figures: Figures, requested_by: str, made_at: str) -> list[tuple[str, str]]:
+    regulation = tenant.regulation_title + (f" tentang {tenant.regulation_about}" if tenant.regulation_about else "")
+    facts = [(_("Daerah"), f"{tenant.name} ({tenant.region_code})"),
+             (_("Layanan"), tenant.service_full_name or tenant.service_name),
+             (_("Dasar hukum"), regulation), (_("Periode"), figures.period.label())]
+    if figures.district:
+        facts.append((_("Kecamatan"), figures.district_name))
+    return facts + [(_("Disampaikan kepada"), _(AUDIENCE[kind])), (_("Disusun"), made_at),
+                    (_("Diminta oleh"), requested_by)]
+
+
+def region_report_pdf(tenant, kind: str, figures: Figures, prelist_chunks, referral_chunks, requested_by: str,
+                      made_at: str, progress: Progress = lambda p: None) -> bytes:
+    """The monthly or yearly report of one region: figures, charts, and the lists behind them."""
+    from app.dashboard.lists import prelist_columns, referral_columns
+
+    title = _(TITLES[kind], period=figures.period.label())
+    progress(30)
+    story = itertools.chain(
+        figures_story(figures),
+        list_story(_("Lampiran 1. Daftar usulan penambahan data penerima manfaat"), prelist_columns(),
+                   prelist_chunks, [20, 42, 30, 34, 30, 22], (False, True, False, True, True, False), progress, 30, 55),
+        list_story(_("Lampiran 2. Daftar rujukan"), referral_columns(), referral_chunks,
+                   [16, 24, 21, 22, 37, 21, 20, 22], (False, False, True, True, True, True, True, True), progress, 55, 85))
+    return report_pdf(pdf.RegionHeader.of(tenant), title, region_facts(tenant, kind, figures, requested_by, made_at),
+                      story)
+
+
+def national_report_pdf(period_label: str, columns: list[str], rows: list, total, requested_by: str,
+                        made_at: str) -> bytes:
+    """The national summary: one row per region and a national row."""
+    header = pdf.RegionHeader("SLRT Cloud", _("Ringkasan nasional seluruh daerah"),
+                              _("Permensos Nomor 15 Tahun 2018 tentang SLRT"))
+    formats = ("text", "text", "int", "int", "int", "int", "int", "hours")
+    table = Table("national", _("Ringkasan per daerah"), columns, [r.values() for r in rows] + [total.values()],
+                  formats=formats, chart_columns=())
+    title = _("Ringkasan Nasional SLRT %(period)s", period=period_label)
+    facts = [(_("Periode"), period_label), (_("Jumlah daerah"), str(len(rows))), (_("Disusun"), made_at),
+             (_("Diminta oleh"), requested_by)]
+    note = _("Terlambat: kasus terbuka yang melewati batas waktu tahapnya pada saat laporan disusun. Median: "
+             "perkiraan dari kelompok durasi.")
+    return report_pdf(header, title, facts, [figures_table(table), pdf.spacer(2), pdf.paragraph(note, "small")])
+
+
+def case_summary_pdf(case, tenant) -> bytes:
+    """One case on paper (for the file or a meeting): facts, its timeline and its referrals.
+
+    The NIK is masked; notes are printed as written. Expects the case's citizen, events,
+    referrals (with partners) and SOP version loaded.
+    """
+    from app.casework.steps import OUTCOMES
+    from app.citizens.identity import mask_nik
+    from app.dashboard.lists import REFERRAL_STATUSES
+    from app.org.vocabulary import SERVICE_AREAS
+    from app.templating import localtime
+
+    sop = case.sop_version.sop
+    channel = sop.channels.get(case.channel)
+    state = sop.states.get(case.state)
+    facts = [(_("Nomor tiket"), case.ticket), (_("Diterima"), localtime(case.created_at)),
+             (_("Nama warga"), case.citizen.name), (_("NIK"), mask_nik(case.citizen.nik)),
+             (_("Bidang layanan"), str(SERVICE_AREAS.get(case.service_area, case.service_area))),
+             (_("Jalur"), channel.label if channel else case.channel),
+             (_("Tahap sekarang"), state.label if state else case.state),
+             (_("Selesai"), localtime(case.closed_at) if case.closed_at else _("Belum"))]
+    timeline = [f"{localtime(e.at)} — {e.label or e.action} ({e.actor_name}, {e.actor_title})"
+                + (f": {e.note}" if e.note else "") for e in case.events]
+    story = [pdf.title(_("Ringkasan Kasus %(ticket)s", ticket=case.ticket)), pdf.key_value_table(facts),
+             pdf.heading(_("Keluhan")), pdf.paragraph(case.complaint),
+             pdf.heading(_("Riwayat penanganan")), pdf.numbered_list(timeline)]
+    if case.referrals:
+        story += [pdf.heading(_("Rujukan")), pdf.numbered_list(
+            [f"{r.partner.name} — {REFERRAL_STATUSES.get(r.status, r.status)}"
+             + (f", {OUTCOMES.get(r.outcome, r.outcome)}" if r.outcome else "")
+             + (f" ({localtime(r.requested_at)})" if r.requested_at else "") for r in case.referrals])]
+    return pdf.build_pdf(pdf.RegionHeader.of(tenant), _("Ringkasan kasus %(ticket)s", ticket=case.ticket), story)

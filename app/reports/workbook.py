@@ -1,0 +1,128 @@
+"""The same reports as Excel workbooks (openpyxl, write-only: rows stream to disk, memory stays flat).
+
+Numbers are real numbers in the cells (durations in hours, shares in percent), so the
+national secretariat can add them up; one sheet per table, and the long lists last.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+
+from app.dashboard.queries import Figures, Table
+
+Progress = Callable[[int], None]
+BOLD = Font(bold=True)
+FLAG = PatternFill("solid", fgColor="FDE8E8")
+SHEETS = {
+    "prelist": "Usulan per kecamatan", "programs": "Akses program", "overlap_levels": "Irisan antartingkat",
+    "overlap_pairs": "Irisan antarprogram", "gaps_by_area": "Kesenjangan per bidang", "gaps": "Kesenjangan rinci",
+    "by_channel": "Diterima per jalur", "by_area": "Diterima per bidang", "open_by_step": "Terbuka per tahap",
+    "overdue": "Terlambat", "durations": "Lama per tahap", "by_partner": "Rujukan per lembaga",
+    "informed": "Diberi tahu", "monthly": "Per bulan",
+}
+
+
+def _bold(ws, values: list) -> list:
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(ws, value=value)
+        cell.font = BOLD
+        cells.append(cell)
+    return cells
+
+
+def cell_value(value, fmt: str):
+    """What goes into a cell: numbers stay numbers (hours to one decimal, shares as whole percents)."""
+    if value is None:
+        return None
+    if fmt == "hours":
+        return round(float(value), 1)
+    if fmt == "percent":
+        return round(100 * float(value))
+    if fmt == "int":
+        return int(value)
+    return str(value)
+
+
+def header_of(table: Table, index: int) -> str:
+    suffix = {"hours": " (jam)", "percent": " (%)"}.get(table.format_of(index), "")
+    return table.columns[index] + suffix
+
+
+def write_table(wb: Workbook, table: Table) -> None:
+    ws = wb.create_sheet(SHEETS.get(table.key, table.key)[:31])
+    ws.append(_bold(ws, [table.title]))
+    ws.append([])
+    ws.append(_bold(ws, [header_of(table, i) for i in range(len(table.columns))]))
+    for n, row in enumerate(table.rows):
+        values = [cell_value(v, table.format_of(i)) for i, v in enumerate(row)]
+        if n < len(table.highlight) and table.highlight[n]:
+            cells = []
+            for value in values:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.fill = FLAG
+                cells.append(cell)
+            ws.append(cells)
+        else:
+            ws.append(values)
+    if table.note:
+        ws.append([])
+        ws.append([table.note])
+
+
+def write_list(wb: Workbook, name: str, title: str, columns: list[str], chunks: Iterable[list[list]],
+               progress: Progress = lambda p: None, start: int = 0, end: int = 0) -> int:
+    """A long list streamed chunk by chunk; returns the number of rows."""
+    ws = wb.create_sheet(name[:31])
+    ws.append(_bold(ws, [title]))
+    ws.append(_bold(ws, columns))
+    count = step = 0
+    for rows in chunks:
+        for row in rows:
+            ws.append(row)
+        count += len(rows)
+        step += 1
+        if end > start:
+            progress(min(end - 1, start + step))
+    return count
+
+
+def region_workbook(target, facts: list[tuple[str, str]], figures: Figures, prelist_chunks, referral_chunks,
+                    progress: Progress = lambda p: None) -> None:
+    """Write the region's report to `target` (a path or a binary file)."""
+    from app.dashboard.lists import prelist_columns, referral_columns
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Ringkasan"))
+    for label, value in facts:
+        ws.append([label, value])
+    ws.append([])
+    for _key, label, value, fmt in figures.headline:
+        ws.append([label + (" (jam)" if fmt == "hours" else ""), cell_value(value, fmt)])
+    for section in figures.sections:
+        for table in section.tables:
+            write_table(wb, table)
+    progress(30)
+    write_list(wb, _("Daftar usulan"), _("Daftar usulan penambahan data penerima manfaat"), prelist_columns(),
+               prelist_chunks, progress, 30, 50)
+    write_list(wb, _("Daftar rujukan"), _("Daftar rujukan"), referral_columns(), referral_chunks, progress, 50, 70)
+    progress(70)
+    wb.save(target)
+
+
+def national_workbook(target, facts: list[tuple[str, str]], columns: list[str], rows: list, total) -> None:
+    """Write the national summary (one row per region, then the national row) to `target`."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Ringkasan nasional"))
+    for label, value in facts:
+        ws.append([label, value])
+    ws.append([])
+    ws.append(_bold(ws, columns[:-1] + [columns[-1]]))
+    for row in [*rows, total]:
+        values = row.values()
+        ws.append([*values[:-1], cell_value(values[-1], "hours")])
+    wb.save(target)

@@ -1,0 +1,183 @@
+"""Benchmark: a year of casework for one region and for all five, then dashboard response
+times, report build times and peak memory. Not a test.
+
+    .venv/bin/python scripts/bench_dashboard.py [--cases 2000] [--regions palembang] [--skip-generate]
+    .venv/bin/python scripts/bench_dashboard.py --regions all
+
+Runs on the configured database (DATABASE_URL, else the SQLite file in instance/ or
+INSTANCE_PATH), which must be migrated and seeded (`make db`); use a scratch database,
+the generated cases stay. Cases are made through the real operations (`open_case`,
+`take_step`) on a simulated clock spread over the last 365 days, so the rollups are kept
+by the live listener, as in production. Then, per region measured:
+
+* dashboard GET (whole region this year, this month, one district) through the app, as its
+  manager: median and worst of several requests;
+* what the same figures would cost counted from the raw tables (a rollup rebuild);
+* monthly and yearly report, PDF and Excel: build time, then peak Python memory
+  (tracemalloc, in a second untimed pass);
+* the national summary (one row per region).
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import datetime, timedelta, timezone
+from io import BytesIO
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import func, select  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.casework.models import Case, CaseEvent  # noqa: E402
+from app.dashboard.rebuild import compute_from_raw  # noqa: E402
+from app.dashboard.sample import CaseworkSampler, Clock  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.tenants.context import tenant_context  # noqa: E402
+from app.tenants.models import Tenant  # noqa: E402
+
+REGIONS = ("bekasi", "cianjur", "batubara", "payakumbuh", "palembang")
+
+
+def generate(slug: str, cases: int, seed: int) -> tuple[int, float]:
+    """A year of cases in `slug`, committed in batches; returns (events written, seconds)."""
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    now = datetime.now(timezone.utc)
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    with tenant_context(tenant):
+        before = db.session.scalar(select(func.count()).select_from(CaseEvent)) or 0
+        sampler = CaseworkSampler(rng, register_share=0.6)
+        moments = sorted(now - timedelta(days=365) + timedelta(seconds=rng.uniform(0, 364 * 86400))
+                         for _ in range(cases))
+        for n, moment in enumerate(moments, start=1):
+            clock = Clock(moment)
+            case = sampler.open(clock)
+            if case is not None:
+                sampler.walk(case, clock, until=now - timedelta(minutes=1))
+            if n % 200 == 0:
+                db.session.commit()
+                print(f"  {slug}: {n}/{cases} kasus", end="\r", flush=True)
+        db.session.commit()
+        after = db.session.scalar(select(func.count()).select_from(CaseEvent)) or 0
+    return after - before, time.perf_counter() - started
+
+
+def timed_requests(client, host: str, path: str, times: int = 7) -> tuple[float, float]:
+    samples = []
+    for _ in range(times):
+        started = time.perf_counter()
+        response = client.get(path, base_url=host)
+        samples.append(time.perf_counter() - started)
+        assert response.status_code == 200, (path, response.status_code)
+    return statistics.median(samples[1:]), max(samples[1:])
+
+
+def peak_memory(build) -> float:
+    tracemalloc.start()
+    try:
+        build()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def bench_region(app, slug: str) -> None:
+    from app.dashboard.figures import figures
+    from app.dashboard.lists import prelist_rows, referral_rows
+    from app.dashboard.periods import Period
+    from app.reports.activity import region_facts, region_report_pdf
+    from app.reports.workbook import region_workbook
+
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    with tenant_context(tenant):
+        n_cases = db.session.scalar(select(func.count()).select_from(Case))
+        n_events = db.session.scalar(select(func.count()).select_from(CaseEvent))
+        district = db.session.scalar(select(Case.district_code).group_by(Case.district_code)
+                                     .order_by(func.count().desc()).limit(1))
+    print(f"\n== {tenant.name}: {n_cases} kasus, {n_events} peristiwa ==")
+    client = app.test_client()
+    host = f"http://{slug}.{app.config['BASE_DOMAIN']}"
+    client.post("/login", base_url=host, data={"email": f"manager@{slug}.demo",
+                                               "password": app.config["DEMO_PASSWORD"]})
+    today = datetime.now(timezone.utc).date()
+    year_ago = (today - timedelta(days=364)).isoformat()
+    for label, path in (("dasbor 12 bulan", f"/dashboard/?from={year_ago}&to={today.isoformat()}"),
+                        ("dasbor bulan ini", "/dashboard/"),
+                        ("dasbor 12 bulan, 1 kecamatan",
+                         f"/dashboard/?from={year_ago}&to={today}&district={district}")):
+        median, worst = timed_requests(client, host, path)
+        print(f"  {label:<32} median {median * 1000:7.1f} ms   terburuk {worst * 1000:7.1f} ms")
+    with tenant_context(tenant):
+        started = time.perf_counter()
+        compute_from_raw(db.session, tenant.id)
+        print(f"  {'hitung ulang dari data mentah':<32} {time.perf_counter() - started:8.2f} s "
+              "(yang dihindari dasbor dengan rollup)")
+        last_month = Period.month((today.replace(day=1) - timedelta(days=1)).year,
+                                  (today.replace(day=1) - timedelta(days=1)).month)
+        for kind, period in (("bulanan", last_month), ("tahunan", Period(today - timedelta(days=364), today))):
+            for fmt in ("pdf", "xlsx"):
+                def build():
+                    figs = figures(tenant, period)
+                    if fmt == "pdf":
+                        return region_report_pdf(tenant, "monthly" if kind == "bulanan" else "yearly", figs,
+                                                 prelist_rows(period), referral_rows(period), "Bench", "-")
+                    out = BytesIO()
+                    region_workbook(out, region_facts(tenant, "monthly", figs, "Bench", "-"), figs,
+                                    prelist_rows(period), referral_rows(period))
+                    return out.getvalue()
+
+                started = time.perf_counter()
+                size = len(build())
+                seconds = time.perf_counter() - started
+                print(f"  laporan {kind} {fmt:<4} {seconds:8.2f} s  {size / 1024:8.0f} KiB  "
+                      f"puncak memori {peak_memory(build):6.1f} MiB")
+
+
+def bench_national(app) -> None:
+    from app.dashboard.national import national_columns, national_summary, national_total
+    from app.dashboard.periods import Period
+    from app.reports.activity import national_report_pdf
+
+    today = datetime.now(timezone.utc).date()
+    period = Period(today - timedelta(days=364), today)
+
+    def build():
+        rows = national_summary(period)
+        return national_report_pdf(period.label(), national_columns(), rows, national_total(rows), "Bench", "-")
+
+    started = time.perf_counter()
+    build()
+    print(f"\n== Ringkasan nasional 12 bulan (PDF): {time.perf_counter() - started:.2f} s, "
+          f"puncak memori {peak_memory(build):.1f} MiB ==")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=2000, help="kasus per daerah dalam setahun")
+    parser.add_argument("--regions", default="palembang", help="satu subdomain, atau 'all'")
+    parser.add_argument("--skip-generate", action="store_true", help="pakai data yang sudah ada")
+    args = parser.parse_args()
+    slugs = REGIONS if args.regions == "all" else (args.regions,)
+    app = create_app({"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "REDIS_URL": None,
+                      "REPORTS_DIR": tempfile.mkdtemp(prefix="bench-reports-")})
+    with app.app_context():
+        print(f"Basis data: {db.engine.url.render_as_string(hide_password=True)}")
+        if not args.skip_generate:
+            for i, slug in enumerate(slugs):
+                events, seconds = generate(slug, args.cases, seed=i)
+                print(f"  {slug}: {args.cases} kasus, {events} peristiwa dibuat dalam {seconds:.0f} s "
+                      f"({seconds / max(events, 1) * 1000:.1f} ms per peristiwa, termasuk rollup)")
+        for slug in slugs:
+            bench_region(app, slug)
+        bench_national(app)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The dashboard page: who may see it, what it shows, filters, htmx fragments, the nav link."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app.dashboard.charts import bar_chart
+from app.dashboard.queries import Table
+from app.extensions import db
+from app.tenants.models import Tenant
+from tests.conftest import DEMO_PASSWORD
+from tests.unit.test_report_content import SLUG, build_known_data
+
+
+@pytest.fixture(scope="module")
+def known(app):
+    return build_known_data(app)
+
+
+def manager(region_client):
+    client = region_client(SLUG)
+    client.login(f"manager@{SLUG}.demo", DEMO_PASSWORD)
+    return client
+
+
+FEB = "/dashboard/?from=2025-02-01&to=2025-02-28"
+
+
+def headline(page: str) -> dict[str, str]:
+    """Headline figures by label."""
+    return {label: value for value, label in
+            re.findall(r'stat-value">([^<]+)</p><p class="stat-label">([^<]+)<', page)}
+
+
+def test_manager_sees_the_four_parts_and_casework(known, region_client):
+    page = manager(region_client).get(FEB).get_data(as_text=True)
+    for title in ("a. Ringkasan usulan penambahan data penerima manfaat", "b. Akses program pusat dan daerah",
+                  "c. Komplementaritas dan irisan program", "d. Informasi dan analisis kesenjangan layanan sosial",
+                  "Kinerja layanan dan rujukan"):
+        assert title in page
+    assert "Februari 2025" in page and "<svg" in page and "Lihat tabel" in page
+    stats = headline(page)
+    assert stats["Pengaduan diterima"] == "5" and stats["Rujukan diajukan"] == "4"
+    assert 'class="gap"' in page  # the not-served complaint is flagged as a gap
+    assert "style=" not in page.split("<main")[1]  # CSP: presentation attributes only
+
+
+def test_district_filter_and_htmx_fragment(known, region_client):
+    client = manager(region_client)
+    d2_code, d2_name = known["d2"]
+    full = client.get(f"{FEB}&district={d2_code}").get_data(as_text=True)
+    assert f"Kecamatan {d2_name}" in full
+    assert headline(full)["Pengaduan diterima"] == "2"
+    fragment = client.get(f"{FEB}&district={d2_code}", headers={"HX-Request": "true", "HX-Target": "dashboard-body"})
+    body = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "<html" not in body and 'name="district"' in body
+    assert "HX-Request" in fragment.headers.get("Vary", "")
+
+
+def test_bad_filters_fall_back_with_a_message(known, region_client):
+    client = manager(region_client)
+    page = client.get("/dashboard/?from=2025-03-01&to=2025-02-01&district=99.99").get_data(as_text=True)
+    assert "Tanggal akhir sebelum tanggal awal." in page and "Kecamatan tidak dikenal" in page
+    assert client.get("/dashboard/?from=kemarin").status_code == 200
+
+
+@pytest.mark.parametrize("role, slug, allowed", [
+    ("manager", "bekasi", True), ("unit_head", "bekasi", True), ("monitoring_officer", "bekasi", True),
+    ("patron", "bekasi", True), ("coordination_member", "palembang", True),
+    ("intake_officer", "bekasi", False), ("case_officer", "cianjur", False), ("supervisor", "palembang", False),
+])
+def test_who_may_see_the_dashboard(staff, role, slug, allowed):
+    client = staff(role, slug)
+    assert client.get("/dashboard/").status_code == (200 if allowed else 403)
+    home = client.get("/home").get_data(as_text=True)
+    assert ('href="/dashboard/"' in home) == allowed
+
+
+def test_reports_page_is_for_the_secretariat_only(staff):
+    assert staff("manager", "bekasi").get("/dashboard/reports").status_code == 200
+    assert staff("patron", "bekasi").get("/dashboard/reports").status_code == 403
+    assert 'href="/dashboard/reports"' not in staff("patron", "bekasi").get("/dashboard/").get_data(as_text=True)
+
+
+def test_apex_and_anonymous(region_client):
+    assert region_client(None).get("/dashboard/").status_code == 404
+    assert region_client("bekasi").get("/dashboard/").status_code == 302
+
+
+def test_empty_period_says_so(staff):
+    page = staff("manager", "payakumbuh").get("/dashboard/?from=2001-01-01&to=2001-01-31").get_data(as_text=True)
+    assert "Belum ada data untuk periode ini." in page
+
+
+def test_chart_escapes_labels_and_draws_one_bar_per_row():
+    table = Table("t", "Judul <b>", ["Nama", "Jumlah"], [["<script>alert(1)</script>", 3], ["Dinas & Co", 5]])
+    svg = str(bar_chart(table))
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "Dinas &amp; Co" in svg
+    assert svg.count("<rect") == 2 and "style=" not in svg
+    assert bar_chart(Table("e", "Kosong", ["Nama", "Jumlah"], [])) == ""
+    stacked = Table("programs", "x", ["Tingkat", "A", "B"], [["Pusat", 1, 2]], chart_columns=(1, 2))
+    assert str(bar_chart(stacked)).count("<rect") == 2 + 2  # two segments and two legend keys
+
+
+def test_region_of_the_test_data_exists(app, known):
+    with app.app_context():
+        assert db.session.scalar(select(Tenant).where(Tenant.slug == SLUG)) is not None

@@ -1,0 +1,211 @@
+"""Report content against a known data set: the figures in the PDF text and in the Excel cells
+are the ones the data says, and the dashboard shows the same.
+
+The data set: five cases in February 2025 in a fresh region (made from the Bekasi
+template), walked step by step on a fixed clock.
+"""
+from __future__ import annotations
+
+import io
+import subprocess
+from datetime import datetime, timezone
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from app.casework.models import Partner
+from app.citizens.models import PrelistProposal
+from app.dashboard.figures import figures
+from app.dashboard.lists import prelist_rows, referral_rows
+from app.dashboard.periods import Period
+from app.dashboard.sample import CaseworkSampler, Clock
+from app.extensions import db
+from app.reference.models import District, Village
+from app.reports.activity import region_facts, region_report_pdf
+from app.reports.workbook import region_workbook
+from app.tenants.context import tenant_context
+from app.tenants.models import Tenant
+from tests.unit.test_rollups import sample_region_id
+
+SLUG = "uji-laporan"
+FEBRUARY = Period.month(2025, 2)
+
+
+def _partner(level: str) -> Partner:
+    return db.session.scalars(select(Partner).where(Partner.level == level).order_by(Partner.name)).first()
+
+
+def build_known_data(app) -> dict:
+    """Five cases, three pre-list proposals, four referrals, one citizen with two programs."""
+    tid = sample_region_id(app, SLUG)
+    with app.app_context():
+        tenant = db.session.get(Tenant, tid)
+        with tenant_context(tenant):
+            if db.session.scalar(select(PrelistProposal).limit(1)) is not None:
+                return _districts(tenant)
+            import random
+            s = CaseworkSampler(random.Random(1))
+            d1, d2 = db.session.scalars(select(District.code).where(District.regency_code == tenant.region_code)
+                                        .order_by(District.code).limit(2)).all()
+            v2 = db.session.scalar(select(Village.code).where(Village.district_code == d2).order_by(Village.code))
+            facilitator_village = next(a.village_code for m in s.members for a in m.areas if a.village_code)
+            regency, province, central = _partner("regency"), _partner("province"), _partner("central")
+            c = Clock(datetime(2025, 2, 3, 2, 0, tzinfo=timezone.utc))
+            citizen1 = s.new_citizen(facilitator_village)
+            one = s.open_for(c, citizen1, "walk_in", "kesehatan")
+            for key, hours, data in (("forward_to_back_office", 2, {}),
+                                     ("request_referral", 5, {"partner_id": str(regency.id)}),
+                                     ("approve_referral", 24, {}), ("send_referral", 2, {}),
+                                     ("record_answer", 48, {}), ("record_outcome", 24, {"outcome": "served"}),
+                                     ("inform", 3, {"inform_channel": "phone"})):
+                c.advance(hours)
+                s.take(one, key, c, **data)
+            c.advance(1)
+            two = s.open_for(c, s.new_citizen(v2, in_register=True), "walk_in", "pendidikan")
+            for key, hours, data in (("forward_to_back_office", 1, {}), ("handle", 10, {}),
+                                     ("inform", 1, {"inform_channel": "in_person"})):
+                c.advance(hours)
+                s.take(two, key, c, **data)
+            c.advance(1)
+            three = s.open_for(c, s.new_citizen(v2), "walk_in", "kesehatan")
+            for key, hours, data in (("forward_to_back_office", 1, {}),
+                                     ("request_referral", 2, {"partner_id": str(central.id)}),
+                                     ("return_referral", 3, {"note": "Lengkapi surat"}),
+                                     ("request_referral", 4, {"partner_id": str(province.id)}),
+                                     ("approve_referral", 5, {}), ("send_referral", 6, {})):
+                c.advance(hours)
+                s.take(three, key, c, **data)
+            c.advance(1)
+            four = s.open_for(c, s.new_citizen(facilitator_village), "home_visit", "pelayanan_dasar_lainnya")
+            c.advance(20)
+            s.take(four, "approve_field_record", c)
+            c.advance(1)
+            five = s.open_for(c, citizen1, "walk_in", "sosial")
+            for key, hours, data in (("forward_to_back_office", 1, {}),
+                                     ("request_referral", 1, {"partner_id": str(province.id)}),
+                                     ("approve_referral", 1, {}), ("send_referral", 1, {}),
+                                     ("record_answer", 30, {}), ("record_outcome", 1, {"outcome": "not_served"}),
+                                     ("inform", 1, {"inform_channel": "message"})):
+                c.advance(hours)
+                s.take(five, key, c, **data)
+            proposal = db.session.scalar(select(PrelistProposal).where(PrelistProposal.case_id == three.id))
+            proposal.status = "verified"
+            db.session.commit()
+            return _districts(tenant)
+
+
+def _districts(tenant) -> dict:
+    names = db.session.execute(select(District.code, District.name).where(District.regency_code == tenant.region_code)
+                               .order_by(District.code).limit(2)).all()
+    return {"d1": names[0], "d2": names[1], "partners": {lvl: _partner(lvl).name for lvl in
+                                                          ("regency", "province", "central")}}
+
+
+@pytest.fixture(scope="module")
+def known(app):
+    return build_known_data(app)
+
+
+@pytest.fixture()
+def in_known_region(app, known):
+    with app.app_context():
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == SLUG))
+        with tenant_context(tenant):
+            yield tenant
+
+
+def test_figures_match_the_known_data(in_known_region, known):
+    figs = figures(in_known_region, FEBRUARY)
+    t = figs.totals
+    assert (t["received"], t["closed"], t["referrals"], t["informed"], t["prelist"]) == (5, 3, 4, 3, 3)
+    assert t["referrals_by_level"] == {"regency": 1, "province": 2, "central": 1, "non_government": 0}
+    assert t["outcomes"] == {"served": 1, "not_served": 1, "redirected": 0}
+    assert t["prelist_by_status"] == {"proposed": 2, "verified": 1, "rejected": 0}
+    assert t["multi_program_citizens"] == 1 and t["multi_served_citizens"] == 0
+    assert t["open"] >= 2  # snapshot: the referral awaiting an answer and the approved field record
+    channels = {row[0]: row[1] for row in figs.table("by_channel").rows}
+    assert sorted(channels.values()) == [1, 4]
+    levels = {row[0]: row[1:] for row in figs.table("programs").rows}
+    assert levels["Provinsi"] == [2, 0, 2, 1, 0, 1, 0] and levels["Pusat"] == [1, 1, 0, 0, 0, 0, 0]
+    matrix = {row[0]: row[1:] for row in figs.table("overlap_levels").rows}
+    assert matrix["Kabupaten/Kota"][1] == 1 and matrix["Provinsi"][0] == 1
+    prelist = {row[0]: row[1:] for row in figs.table("prelist").rows}
+    assert prelist[known["d1"].name] == [2, 0, 0, 2] and prelist[known["d2"].name] == [0, 1, 0, 1]
+    gaps = {(row[0], row[1]): row[2:6] for row in figs.table("gaps").rows}
+    assert gaps[("Pendidikan", known["d2"].name)] == [1, 1, 0, 0]
+    assert gaps[("Sosial", known["d1"].name)] == [1, 0, 1, 1]
+    # Another month and one district filter down as they should.
+    assert figures(in_known_region, Period.month(2025, 3)).totals["received"] == 0
+    only_d2 = figures(in_known_region, FEBRUARY, known["d2"].code).totals
+    assert (only_d2["received"], only_d2["prelist"], only_d2["referrals"]) == (2, 1, 2)
+
+
+def _pdf_text(data: bytes) -> str:
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True)
+    return result.stdout.decode()
+
+
+def test_pdf_carries_region_regulation_figures_and_lists(in_known_region, known):
+    figs = figures(in_known_region, FEBRUARY)
+    data = region_report_pdf(in_known_region, "monthly", figs, prelist_rows(FEBRUARY), referral_rows(FEBRUARY),
+                             "Manajer Uji", "01-03-2025 09:00 WIB")
+    text = _pdf_text(data)
+    flat = " ".join(text.split())
+    assert "Laporan Kegiatan SLRT Februari 2025" in flat
+    assert in_known_region.name in flat and in_known_region.regulation_title in flat
+    assert in_known_region.service_name in flat
+    for label, value in (("Pengaduan diterima", "5"), ("Selesai", "3"), ("Rujukan diajukan", "4"),
+                         ("Warga diberi tahu hasilnya", "3"), ("Usulan daftar awal", "3")):
+        assert f"{label} {value} " in flat + " ", label
+    assert "a. Ringkasan usulan penambahan data penerima manfaat" in flat
+    assert "d. Informasi dan analisis kesenjangan layanan sosial" in flat
+    assert known["partners"]["province"] in flat
+    assert "Lampiran 1. Daftar usulan penambahan data penerima manfaat" in flat
+    assert "Jumlah: 3 baris." in flat and "Jumlah: 4 baris." in flat  # three proposals, four referrals
+    assert "••••••" in flat  # NIKs are masked in the list
+
+
+def test_excel_cells_match_the_known_data(in_known_region, known):
+    figs = figures(in_known_region, FEBRUARY)
+    facts = region_facts(in_known_region, "monthly", figs, "Manajer Uji", "01-03-2025 09:00 WIB")
+    out = io.BytesIO()
+    region_workbook(out, facts, figs, prelist_rows(FEBRUARY), referral_rows(FEBRUARY))
+    wb = load_workbook(io.BytesIO(out.getvalue()), read_only=True)
+    summary = {row[0]: row[1] for row in wb["Ringkasan"].iter_rows(values_only=True) if row and row[0]}
+    assert summary["Daerah"].startswith(in_known_region.name) and summary["Periode"] == "Februari 2025"
+    assert summary["Pengaduan diterima"] == 5 and summary["Selesai"] == 3 and summary["Rujukan diajukan"] == 4
+    programs = {row[0]: row[1:] for row in wb["Akses program"].iter_rows(min_row=4, values_only=True)
+                if len(row) > 1}
+    assert programs["Provinsi"] == (2, 0, 2, 1, 0, 1, 0)
+    referrals = list(wb["Daftar rujukan"].iter_rows(min_row=3, values_only=True))
+    assert len(referrals) == 4 and {r[4] for r in referrals} == set(known["partners"].values())
+    proposals = list(wb["Daftar usulan"].iter_rows(min_row=3, values_only=True))
+    assert len(proposals) == 3 and all("••••••" in r[2] for r in proposals)
+    durations = {row[0]: row[1] for row in wb["Lama per tahap"].iter_rows(min_row=4, values_only=True)
+                 if len(row) > 1 and row[1] is not None}
+    assert durations
+    assert all(isinstance(v, (int, float)) for v in durations.values()), durations
+    assert 24 <= durations["Menunggu jawaban pengelola program"] <= 60  # 48 h and 30 h waits
+
+
+def test_lists_are_read_in_chunks(in_known_region, known):
+    chunks = list(referral_rows(FEBRUARY, chunk=1))
+    assert [len(c) for c in chunks] == [1, 1, 1, 1]
+    assert [r[0] for c in chunks for r in c] == sorted(r[0] for c in chunks for r in c)
+
+
+def test_case_summary_uses_the_same_building_blocks(in_known_region, known):
+    from sqlalchemy.orm import selectinload
+
+    from app.casework.models import Case, Referral
+    from app.reports.activity import case_summary_pdf
+
+    case = db.session.scalar(select(Case).where(Case.service_area == "sosial").options(
+        selectinload(Case.citizen), selectinload(Case.events), selectinload(Case.sop_version),
+        selectinload(Case.referrals).selectinload(Referral.partner)))
+    flat = " ".join(_pdf_text(case_summary_pdf(case, in_known_region)).split())
+    assert f"Ringkasan Kasus {case.ticket}" in flat and in_known_region.regulation_title in flat
+    assert case.citizen.nik not in flat and "••••••" in flat
+    assert known["partners"]["province"] in flat and "Tidak dapat dilayani" in flat
+    assert flat.count("Catatan.") >= 5  # each step's note on the timeline
