@@ -30,6 +30,11 @@ def create_app(config: type | dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_cli(app)
     register_template_helpers(app)
+    if app.config.get("PROXY_FIX_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 
@@ -97,16 +102,24 @@ def register_request_hooks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.blueprints.auth import bp as auth_bp
     from app.blueprints.cases import bp as cases_bp
+    from app.blueprints.dashboard import bp as dashboard_bp
     from app.blueprints.health import bp as health_bp
     from app.blueprints.home import bp as home_bp
     from app.blueprints.intake import bp as intake_bp
     from app.blueprints.org import bp as org_bp
     from app.blueprints.platform import bp as platform_bp
+    from app.blueprints.platform_reports import bp as platform_reports_bp
     from app.blueprints.register import bp as register_bp
     from app.blueprints.public import bp as public_bp
+    from app.blueprints.settings_org import bp as settings_org_bp
+    from app.blueprints.settings_sop import bp as settings_sop_bp
 
-    for bp in (health_bp, home_bp, auth_bp, org_bp, platform_bp, cases_bp, intake_bp, public_bp, register_bp):
+    for bp in (health_bp, home_bp, auth_bp, org_bp, platform_bp, cases_bp, intake_bp, public_bp, register_bp,
+               settings_org_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(platform_reports_bp)
+    app.register_blueprint(settings_sop_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -122,12 +135,14 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from app.cli import demo_cli
+    from app.dashboard.rebuild import dashboard_cli
     from app.reference.cli import wilayah_cli
     from app.tenants.cli import tenants_cli
 
     app.cli.add_command(wilayah_cli)
     app.cli.add_command(tenants_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(dashboard_cli)
 
 
 def register_template_helpers(app: Flask) -> None:

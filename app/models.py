@@ -8,3 +8,5 @@ from app.casework.models import Case, CaseEvent, Partner, Referral, SopVersion, 
 from app.citizens.models import Citizen, PrelistProposal, RegisterEntry, RegisterImport  # noqa: F401,E402
 from app.accounts.invitations import Invitation  # noqa: F401,E402
 from app.accounts.outbox import OutboundEmail  # noqa: F401,E402
+from app.platform.models import PlatformAuditEvent, TenantAlias  # noqa: F401,E402
+from app.dashboard.models import CaseRollup, CitizenProgram, PlatformReportJob, ReportJob  # noqa: F401,E402

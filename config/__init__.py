@@ -54,6 +54,9 @@ class Config:
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_DOMAIN = None
     FORCE_HTTPS = _bool("FORCE_HTTPS", False)
+    # Behind a load balancer: trust this many X-Forwarded-* hops for the client address
+    # (audit "from where") and the scheme. 0 = direct connections (development).
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
 
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # a long intake form must not expire under the officer

@@ -38,7 +38,7 @@ def main() -> None:
 
     app = create_app({"BASE_DOMAIN": "bench.test", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         seed_all("bench-password-1")
         started = time.perf_counter()
         with tenant_context(tenant("bekasi")):

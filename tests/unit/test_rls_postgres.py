@@ -72,3 +72,10 @@ def test_insert_for_another_tenant_is_refused_by_policy(app, region_ids):
         assert "row-level security" in str(err.value)
         conn.rollback()
     engine.dispose()
+
+
+def test_policies_compare_uuids_so_indexes_apply(app_ctx):
+    quals = db.session.execute(text(
+        "SELECT tablename, qual FROM pg_policies WHERE policyname = 'tenant_isolation'")).all()
+    # The old form cast the column, `(tenant_id)::text = …`, which no index can serve.
+    assert quals and all("(tenant_id)::text" not in qual and "::uuid" in qual for _t, qual in quals), quals
