@@ -36,11 +36,11 @@ LIST_CELL = CELL.clone("list_cell", fontSize=7, leading=8.5)
 FONT = "Helvetica"
 
 
-def _grid(data: list[list], widths: list[float], highlight: Iterable[bool] = ()) -> PdfTable:
+def _grid(data: list[list], widths: list[float], highlight: Iterable[bool] = (), font_size: float = 8.5) -> PdfTable:
     table = PdfTable(data, colWidths=widths, repeatRows=1)
     style = [("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
              ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTSIZE", (0, 0), (-1, -1), font_size),
              ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
              ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
     for i, flag in enumerate(highlight, start=1):
@@ -186,7 +186,7 @@ def list_story(title: str, columns: list[str], chunks: Iterable[list[list[str]]]
             part = [[Paragraph(pdf.text(c), LIST_CELL) if wrap[n] else c for n, c in enumerate(row)]
                     for row in rows[i:i + LIST_CHUNK]]
             count += len(part)
-            yield _grid([header, *part], widths)
+            yield _grid([header, *part], widths, font_size=LIST_CELL.fontSize)
         step += 1
         if end > start:
             progress(min(end - 1, start + step))

@@ -209,3 +209,29 @@ def test_case_summary_uses_the_same_building_blocks(in_known_region, known):
     assert case.citizen.nik not in flat and "••••••" in flat
     assert known["partners"]["province"] in flat and "Tidak dapat dilayani" in flat
     assert flat.count("Catatan.") >= 5  # each step's note on the timeline
+
+
+def test_long_lists_are_laid_out_while_they_are_read(app):
+    from app.reports import pdf
+    from app.reports.activity import LazyStory, list_story, report_pdf
+
+    pulled = []
+    story = LazyStory(pulled.append(i) or i for i in range(1000))
+    assert len(pulled) == LazyStory.AHEAD  # only a few flowables ahead of the layout
+    del story[0]
+    assert len(pulled) == LazyStory.AHEAD + 1 and story[0] == 1
+
+    read = []
+
+    def chunks():
+        for n in range(6):
+            read.append(n)
+            yield [[f"0{n}-01-2025", f"PLG-{n}{i:05d}", "Nama Panjang Sekali", "Kelurahan"] for i in range(200)]
+
+    with app.app_context():
+        data = report_pdf(pdf.RegionHeader("L", "D", "P"), "Uji", [("a", "b")],
+                          list_story("Daftar", ["A", "B", "C", "D"], chunks(), [20, 20, 40, 40],
+                                     (False, False, True, True)))
+    assert read == list(range(6))
+    flat = " ".join(_pdf_text(data).split())
+    assert "Jumlah: 1.200 baris." in flat and "PLG-500199" in flat
