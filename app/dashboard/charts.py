@@ -6,6 +6,7 @@ Each chart is drawn from a `Table`; the table itself is shown one click away.
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from app.dashboard.periods import hours_text, number
@@ -17,6 +18,7 @@ LABEL_HEIGHT = 17
 BAR_HEIGHT = 14
 ROW_GAP = 10
 MAX_LABEL = 48
+MAX_ROWS = 25
 PALETTE = ("#2563eb", "#d97706", "#059669", "#7c3aed", "#db2777", "#0891b2", "#65a30d")
 #: Series whose meaning has a natural colour (done = green, refused = red, waiting = grey).
 SERIES_COLOURS = {
@@ -49,7 +51,7 @@ def _legend(series: list[str], colours: tuple[str, ...]) -> tuple[list[str], int
 
 def bar_chart(table: Table) -> Markup:
     """The table's chart as an inline <svg>, or an empty string when there is nothing to draw."""
-    rows = [(label, values) for label, values in table.chart_rows() if any(values)]
+    rows = table.chart_rows(MAX_ROWS)
     if not table.chart_columns or not rows:
         return Markup("")
     series, unit = table.chart_series, table.chart_unit
@@ -87,6 +89,10 @@ def bar_chart(table: Table) -> Markup:
                              f'{escape(_fmt(value, unit))}</text>')
         parts.append("</g>")
         y = top + bars_per_row * (BAR_HEIGHT - (3 if bars_per_row > 1 else 0)) + ROW_GAP
+    if table.chart_is_cut(MAX_ROWS):
+        note = _("%(n)s baris terbesar; semuanya ada di tabel.", n=MAX_ROWS)
+        parts.append(f'<text x="0" y="{y + 4}" font-size="11" fill="#6b7280">{escape(note)}</text>')
+        y += 14
     height = y
     return Markup(f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
                   f'aria-label="{escape(table.title)}" xmlns="http://www.w3.org/2000/svg">'

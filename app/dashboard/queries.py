@@ -47,14 +47,25 @@ class Table:
             return self.formats[index]
         return "text" if index == 0 else "int"
 
-    def chart_rows(self) -> list[tuple[str, list[float]]]:
-        """(label, values) per row for the chart; labels join the text columns."""
+    def chart_rows(self, limit: int | None = None) -> list[tuple[str, list[float]]]:
+        """(label, values) per non-empty row for the chart; labels join the text columns.
+
+        With more than `limit` rows, only the `limit` largest are drawn (the table has them all).
+        """
         text_cols = [i for i in range(len(self.columns)) if self.format_of(i) == "text"]
         out = []
         for row in self.rows:
             label = " — ".join(str(row[i]) for i in text_cols if row[i] not in (None, ""))
-            out.append((label, [float(row[i] or 0) for i in self.chart_columns]))
+            values = [float(row[i] or 0) for i in self.chart_columns]
+            if any(values):
+                out.append((label, values))
+        if limit is not None and len(out) > limit:
+            keep = set(sorted(range(len(out)), key=lambda i: -sum(out[i][1]))[:limit])
+            out = [item for i, item in enumerate(out) if i in keep]
         return out
+
+    def chart_is_cut(self, limit: int) -> bool:
+        return len(self.chart_rows()) > limit
 
     @property
     def chart_series(self) -> list[str]:

@@ -93,6 +93,11 @@ def realm_of(job) -> str:
     return str(job.tenant_id) if isinstance(job, ReportJob) else "platform"
 
 
+def link_minutes() -> int:
+    """How long a download link stays valid, in minutes (REPORT_LINK_MAX_AGE seconds)."""
+    return max(1, current_app.config.get("REPORT_LINK_MAX_AGE", 3600) // 60)
+
+
 def download_token(job, user_id) -> str:
     return _serializer().dumps({"j": str(job.id), "u": str(user_id), "r": realm_of(job)})
 

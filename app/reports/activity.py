@@ -21,7 +21,7 @@ from app.dashboard.periods import formatted
 from app.dashboard.queries import Figures, Table
 from app.reports import pdf
 
-WIDTH = A4[0] - 2 * pdf.MARGIN
+WIDTH = A4[0] - 2 * pdf.MARGIN - 12  # the frame's own padding: 6 pt each side
 LIST_CHUNK = 100
 Progress = Callable[[int], None]
 
@@ -64,15 +64,22 @@ def figures_table(table: Table) -> PdfTable:
     return _grid(data, widths, table.highlight)
 
 
+def chart_limit(table: Table) -> int:
+    """How many bars fit on one page."""
+    stacked = table.stacked or len(table.chart_columns) == 1
+    return int(560 // (22 if stacked else 14 + 8 * len(table.chart_columns)))
+
+
 def chart(table: Table) -> Drawing | None:
     """The table's bar chart drawn with reportlab shapes (same design as the web's SVG)."""
-    rows = [(label, values) for label, values in table.chart_rows() if any(values)]
+    stacked = table.stacked or len(table.chart_columns) == 1
+    row_height = 22 if stacked else 14 + 8 * len(table.chart_columns)
+    rows = table.chart_rows(limit=chart_limit(table))  # a chart never outgrows a page
     if not table.chart_columns or not rows:
         return None
-    stacked = table.stacked or len(table.chart_columns) == 1
     colours = SERIES_COLOURS.get(table.key, PALETTE)
     top = max((sum(v) if stacked else max(v)) for _l, v in rows) or 1
-    row_height, usable = 22 if stacked else 14 + 8 * len(table.chart_columns), WIDTH - 60
+    usable = WIDTH - 60
     legend = 14 if len(table.chart_columns) > 1 else 0
     height = legend + row_height * len(rows)
     drawing = Drawing(WIDTH, height)
@@ -125,6 +132,9 @@ def figures_story(figures: Figures) -> list:
             drawing = chart(table)
             if drawing is not None:
                 parts += [pdf.spacer(1), drawing]
+                if table.chart_is_cut(chart_limit(table)):
+                    parts.append(pdf.paragraph(_("Grafik: %(n)s baris terbesar; semuanya ada di tabel.",
+                                                 n=chart_limit(table)), "small"))
             if table.rows:
                 parts += [pdf.spacer(1), figures_table(table)]
             else:

@@ -104,6 +104,14 @@ def test_chart_escapes_labels_and_draws_one_bar_per_row():
     assert str(bar_chart(stacked)).count("<rect") == 2 + 2  # two segments and two legend keys
 
 
+def test_a_long_chart_keeps_the_largest_rows(app):
+    rows = [[f"Kecamatan {i}", i] for i in range(1, 41)]
+    with app.app_context():
+        svg = str(bar_chart(Table("prelist_like", "Banyak", ["Nama", "Jumlah"], rows)))
+    assert svg.count("<rect") == 25 and "Kecamatan 40" in svg and ">Kecamatan 15<" not in svg
+    assert "25 baris terbesar" in svg
+
+
 def test_region_of_the_test_data_exists(app, known):
     with app.app_context():
         assert db.session.scalar(select(Tenant).where(Tenant.slug == SLUG)) is not None

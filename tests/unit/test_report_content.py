@@ -235,3 +235,18 @@ def test_long_lists_are_laid_out_while_they_are_read(app):
     assert read == list(range(6))
     flat = " ".join(_pdf_text(data).split())
     assert "Jumlah: 1.200 baris." in flat and "PLG-500199" in flat
+
+
+def test_a_chart_with_many_rows_still_fits_a_page(app):
+    from app.dashboard.queries import Figures, Section, Table
+    from app.reports import pdf
+    from app.reports.activity import figures_story, report_pdf
+
+    table = Table("prelist", "Banyak kecamatan", ["Kecamatan", "A", "B", "C", "Jumlah"],
+                  [[f"Kecamatan {i}", i, 1, 0, i + 1] for i in range(60)], chart_columns=(1, 2, 3))
+    figs = Figures(period=FEBRUARY, district="", district_name="", headline=[("r", "Diterima", 1, "int")], sections=[
+        Section("s", "Bagian", "", [table])])
+    with app.app_context():
+        flat = " ".join(_pdf_text(report_pdf(pdf.RegionHeader("L", "D", "P"), "Uji", [("a", "b")],
+                                         figures_story(figs))).split())
+    assert "baris terbesar; semuanya ada di tabel" in flat and "Kecamatan 59" in flat and "Kecamatan 0 " in flat

@@ -14,7 +14,7 @@ from app.blueprints.dashboard.forms import FORMAT_LABELS, KIND_LABELS, ReportFor
 from app.dashboard.models import ReportJob
 from app.dashboard.periods import Period
 from app.dashboard.reporting import (MIMETYPES, NotRetryable, check_download, download_name, download_token,
-                                     is_stalled, my_region_jobs, ready_file, request_region_report,
+                                     is_stalled, link_minutes, my_region_jobs, ready_file, request_region_report,
                                      retry_region_report)
 from app.extensions import db, htmx
 from app.tenants.context import current_tenant
@@ -36,7 +36,7 @@ def job_view(job: ReportJob) -> dict:
                 download_url=url_for("dashboard.report_download", job_id=job.id,
                                      token=download_token(job, current_user.id)) if job.status == "done" else "",
                 retry_action=url_for("dashboard.report_retry", job_id=job.id), retry_fields={},
-                retry_target=f"#job-{job.id}", retry_swap="outerHTML")
+                retry_target=f"#job-{job.id}", retry_swap="outerHTML", link_minutes=link_minutes())
 
 
 def _render(form: ReportForm, status: int = 200):

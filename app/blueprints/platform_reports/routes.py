@@ -20,7 +20,7 @@ from app.blueprints.platform_reports.forms import NATIONAL, PlatformReportForm
 from app.dashboard.models import PlatformReportJob
 from app.dashboard.periods import Period
 from app.dashboard.reporting import (MIMETYPES, check_download, download_name, download_token, is_stalled,
-                                     my_platform_jobs, ready_file, request_platform_report)
+                                     link_minutes, my_platform_jobs, ready_file, request_platform_report)
 from app.extensions import db, htmx
 from app.tenants.models import Tenant
 
@@ -53,6 +53,7 @@ def job_view(job: PlatformReportJob, names: dict) -> dict:
                 download_url=url_for("platform_reports.download", job_id=job.id,
                                      token=download_token(job, current_user.id)) if job.status == "done" else "",
                 retry_action=url_for("platform_reports.index"), retry_target="#report-area", retry_swap="innerHTML",
+                link_minutes=link_minutes(),
                 retry_fields={"scope": str(job.region_id) if job.region_id else NATIONAL, "kind": kind,
                               "month" if kind == "monthly" else "year": job.period, "format": job.format})
 
