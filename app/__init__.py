@@ -72,6 +72,9 @@ def register_extensions(app: Flask) -> None:
     )
     from app.db_setup import configure_engine_events
     from app.accounts import auth  # noqa: F401  (registers the user loader)
+    from app.accounts.models import configure_hasher
+
+    configure_hasher(app.config)
 
     with app.app_context():
         configure_engine_events(db.engine)

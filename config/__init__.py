@@ -77,3 +77,5 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     BASE_DOMAIN = "slrt.test"
+    # Cheap hashing: the suite hashes ~70 demo passwords; production keeps argon2's defaults.
+    ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 64, "parallelism": 1}

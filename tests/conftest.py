@@ -48,7 +48,7 @@ def _migrate(owner_url: str, tmp_root) -> None:
     owner_app = create_app({**_config(tmp_root), "SQLALCHEMY_DATABASE_URI": owner_url,
                             "MIGRATION_DATABASE_URI": owner_url})
     with owner_app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         from app.extensions import db
         db.engine.dispose()
 

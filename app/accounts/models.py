@@ -23,6 +23,13 @@ from app.tenants.models import TenantOwned, utcnow
 
 _hasher = PasswordHasher()
 
+
+def configure_hasher(config) -> None:
+    """Argon2 parameters from the config (tests use cheap ones; production keeps the library's)."""
+    global _hasher
+    params = config.get("ARGON2_PARAMS")
+    _hasher = PasswordHasher(**params) if params else PasswordHasher()
+
 PLATFORM_ROLES = ("national_admin", "auditor")
 
 
