@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from config import INSTANCE, ROOT, Config
+from config import INSTANCE, ROOT, Config, refuse_unsafe_settings
 
 
 def create_app(config: type | dict | None = None) -> Flask:
@@ -21,6 +21,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
+    refuse_unsafe_settings(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     register_models()
@@ -45,7 +46,10 @@ def register_models() -> None:
 
 def register_extensions(app: Flask) -> None:
     from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate, talisman
+    from app.tenants.scoping import configure_platform_bind, install_tenant_scoping
 
+    configure_platform_bind(app)
+    install_tenant_scoping()  # the tenant filter holds from the first statement, tenant or not
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -82,8 +86,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from app.extensions import db
+    from app.platform.audit import save_kept_events
+    from app.request_guards import register_guards
     from app.tenants.resolver import resolve_tenant
 
+    register_guards(app)  # NUL bytes refused first; no-store on private responses
     app.before_request(resolve_tenant)
 
     @app.after_request
@@ -93,6 +100,7 @@ def register_request_hooks(app: Flask) -> None:
             db.session.commit()
         else:
             db.session.rollback()
+            save_kept_events()  # audit of refusals (failed login, 403) outlives the rollback
         response.vary.add("HX-Request")
         return response
 

@@ -43,7 +43,13 @@ class Config:
     MIGRATION_DATABASE_URI = _database_url(
         os.environ.get("MIGRATION_DATABASE_URL") or os.environ.get("DATABASE_URL")
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Test each pooled connection before use: a connection the server dropped (restart,
+    # failover, pg_terminate_backend) is replaced instead of failing a user's request.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Platform reads across regions (the all_tenants option) connect as a read-only role
+    # (app/tenants/rls.py); unset on SQLite means the same engine.
+    PLATFORM_DATABASE_URI = (_database_url(os.environ["PLATFORM_DATABASE_URL"])
+                             if os.environ.get("PLATFORM_DATABASE_URL") else None)
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RQ_QUEUE = os.environ.get("RQ_QUEUE", "slrt")
 
@@ -65,7 +71,20 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: count limits in this process's memory (Flask-Limiter logs a warning) rather
+    # than turn login and the public status page into a 500; fail fast while it is down.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # Failed logins for one account, from any address (a correct password is not counted).
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes")
+
+    SLRT_ENV = os.environ.get("SLRT_ENV", "development")
+    # Server-side sessions (app/accounts/sessions.py): idle timeout, absolute lifetime, and how
+    # often a request may record activity (so an ordinary request is not a write).
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+    SESSION_TOUCH_SECONDS = int(os.environ.get("SESSION_TOUCH_SECONDS", "60"))
 
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "slrt-demo-2026")
     WILAYAH_DIR = Path(os.environ.get("WILAYAH_DIR", ROOT / "data" / "wilayah"))
@@ -79,3 +98,17 @@ class TestConfig(Config):
     BASE_DOMAIN = "slrt.test"
     # Cheap hashing: the suite hashes ~70 demo passwords; production keeps argon2's defaults.
     ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 64, "parallelism": 1}
+
+
+DEFAULT_SECRET_KEY = Config.SECRET_KEY
+
+
+def refuse_unsafe_settings(config) -> None:
+    """Production must not start with the development secret key (anyone could forge sessions)."""
+    if config.get("SLRT_ENV") != "production":
+        return
+    key = config.get("SECRET_KEY") or ""
+    if key == DEFAULT_SECRET_KEY or len(key) < 32:
+        raise RuntimeError("SECRET_KEY belum diatur untuk produksi (SLRT_ENV=production): setel variabel "
+                           "lingkungan SECRET_KEY ke nilai acak minimal 32 karakter, mis. hasil "
+                           "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`.")

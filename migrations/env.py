@@ -11,7 +11,7 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
@@ -111,8 +111,9 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
-            from app.tenants.rls import grant_app_role
+            from app.tenants.rls import grant_app_role, grant_platform_role
             grant_app_role(connection)
+            grant_platform_role(connection)
 
 
 if context.is_offline_mode():

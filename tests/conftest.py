@@ -30,6 +30,12 @@ def database_urls(tmp_root) -> tuple[str, str]:
     return _database_url(url), _database_url(os.environ.get("MIGRATION_DATABASE_URL") or url)
 
 
+def platform_database_url() -> str | None:
+    """The platform role (read-only, every region) on PostgreSQL; None on SQLite (same engine)."""
+    url = os.environ.get("PLATFORM_DATABASE_URL")
+    return _database_url(url) if url and is_postgres() else None
+
+
 def is_postgres() -> bool:
     return bool(os.environ.get("DATABASE_URL", "").startswith("postgres"))
 
@@ -72,7 +78,8 @@ def app(tmp_root):
         _reset_postgres(owner_url)
     _migrate(owner_url, tmp_root)
     app = create_app({**_config(tmp_root), "SQLALCHEMY_DATABASE_URI": app_url,
-                      "MIGRATION_DATABASE_URI": owner_url})
+                      "MIGRATION_DATABASE_URI": owner_url,
+                      "PLATFORM_DATABASE_URI": platform_database_url()})
     with app.app_context():
         from app.cli import seed_all
 
@@ -148,6 +155,8 @@ def pytest_sessionstart(session):
         return
     if not is_postgres():
         pytest.exit("CI must run on PostgreSQL: DATABASE_URL is not set", returncode=1)
+    if not platform_database_url():
+        pytest.exit("CI must run with the platform role: PLATFORM_DATABASE_URL is not set", returncode=1)
     if not os.environ.get("REDIS_URL"):
         pytest.exit("CI must run with Redis: REDIS_URL is not set", returncode=1)
     from redis import Redis

@@ -16,6 +16,8 @@ class TenantAlias(db.Model):
     """A region's former subdomain; requests to it are redirected (301) to the current one."""
 
     __tablename__ = "tenant_aliases"
+    __platform_table__ = ("resolved from the request host before any tenant is known, to redirect "
+                          "a former subdomain; holds no region data, only the slug it used")
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     old_slug: Mapped[str] = mapped_column(String(63), unique=True)
@@ -31,6 +33,8 @@ class PlatformAuditEvent(db.Model):
     if any. Append-only: database triggers refuse UPDATE and DELETE."""
 
     __tablename__ = "platform_audit_events"
+    __platform_table__ = ("written by platform code about a region (or none), read only by the "
+                          "national administrator and auditor; tenant_id is nullable, not an owner")
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -20,7 +20,7 @@ from typing import Iterator
 
 from flask_babel import gettext as _
 from sqlalchemy import (
-    Table, bindparam, column, delete, insert, inspect, select, table, text, update,
+    Table, bindparam, column, delete, insert, inspect, select, table, update,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
@@ -200,24 +200,26 @@ def _references(conn: Connection, vanished: dict[str, set[str]]) -> list[str]:
     """
     problems: list[str] = []
     inspector = inspect(conn)
-    postgres = conn.dialect.name == "postgresql"
-    if postgres:  # let row-level security show every tenant's rows (see app.tenants.scoping)
-        conn.execute(text("SELECT set_config('app.all_tenants', 'on', true)"))
-    try:
-        for table_name in sorted(inspector.get_table_names()):
-            if table_name in REFERENCE_TABLES:
-                continue  # children of a vanished code vanish too, or fail validation
-            for fk in inspector.get_foreign_keys(table_name):
-                target = fk.get("referred_table")
-                if not vanished.get(target) or fk.get("referred_schema"):
-                    continue
-                for local, remote in zip(fk["constrained_columns"], fk["referred_columns"]):
-                    if remote == "code":
-                        problems.extend(_used(conn, table_name, local, target, vanished[target]))
-    finally:
-        if postgres:
-            conn.execute(text("SELECT set_config('app.all_tenants', '', true)"))
+    for table_name in sorted(inspector.get_table_names()):
+        if table_name in REFERENCE_TABLES:
+            continue  # children of a vanished code vanish too, or fail validation
+        for fk in inspector.get_foreign_keys(table_name):
+            target = fk.get("referred_table")
+            if not vanished.get(target) or fk.get("referred_schema"):
+                continue
+            for local, remote in zip(fk["constrained_columns"], fk["referred_columns"]):
+                if remote == "code":
+                    problems.extend(_used(conn, table_name, local, target, vanished[target]))
     return problems
+
+
+def _every_region(conn: Connection) -> Connection:
+    """A connection that sees every region's rows: the platform role's when configured (see
+    app.tenants.rls). Without it row-level security hides other regions' references, and the
+    foreign key refuses the delete instead (caught below)."""
+    from app.tenants.scoping import PLATFORM_BIND, platform_connection
+
+    return platform_connection() if PLATFORM_BIND in db.engines else conn
 
 
 def _used(conn: Connection, table_name: str, local: str, target: str, gone: set[str]) -> list[str]:
@@ -267,7 +269,7 @@ def load_wilayah(directory: Path) -> dict[str, int]:
         plans.append((level, new, added, changed, gone))
 
     if vanished:
-        _raise_if_any(_references(conn, vanished))
+        _raise_if_any(_references(_every_region(conn), vanished))
 
     changes: dict[str, dict[str, int]] = {}
     for level, new, added, changed, gone in plans:  # parents first

@@ -10,8 +10,9 @@ from werkzeug.local import LocalProxy
 
 from app.tenants.models import Tenant
 
-#: Execution option that lets one ORM statement see every tenant. Platform code only
-#: (national administrator, auditor); see `app.tenants.scoping`.
+#: Execution option that lets one ORM statement *read* every tenant. Platform code only
+#: (national administrator, auditor): the statement runs as the read-only platform role
+#: (`PLATFORM_DATABASE_URL`); writes with it are refused. See `app.tenants.scoping`.
 ALL_TENANTS = "all_tenants"
 
 

@@ -1,11 +1,15 @@
-"""Central tenant scoping: one ORM filter, one insert rule, one database setting.
+"""Central tenant scoping: one ORM filter, one insert rule, one database setting, one platform bind.
 
+* `install_tenant_scoping()` runs in `create_app` (`register_extensions`), so the rules hold
+  from the first statement a process makes, tenant or not.
 * Every ORM SELECT/UPDATE/DELETE gets `with_loader_criteria(TenantOwned, tenant_id == current)`
   (the pattern of SQLAlchemy's `examples/extending_query/filter_public.py`). Outside a
   tenant the criteria match nothing: the default fails closed.
 * The only way past it is the named execution option `all_tenants=True`, meant for
-  platform code. On PostgreSQL the same statement also lifts row-level security for
-  itself only.
+  platform code, and for reading only: such a statement runs on the *platform bind*
+  (`PLATFORM_DATABASE_URL`, a read-only role whose policy shows every tenant; see
+  `app.tenants.rls`), in the same session transaction. An UPDATE, DELETE or INSERT with the
+  option is refused. On SQLite without a platform URL the platform bind is the app's engine.
 * New tenant-owned rows get `tenant_id` from the context; a row for another tenant
   is refused before it reaches the database.
 * On PostgreSQL each transaction carries `app.tenant_id` (`set_config(..., true)`), so
@@ -13,15 +17,65 @@
 """
 from __future__ import annotations
 
+from flask import Flask
 from sqlalchemy import event, false, text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from app.tenants.context import ALL_TENANTS, current_tenant_id
 from app.tenants.models import TenantOwned
 
+#: Flask-SQLAlchemy bind key of the platform role's engine (no model is mapped to it).
+PLATFORM_BIND = "platform"
+
 
 class CrossTenantWrite(RuntimeError):
     """A tenant-owned row was about to be written for another tenant than the current one."""
+
+
+class PlatformBindMissing(RuntimeError):
+    """An all-tenants read on PostgreSQL without PLATFORM_DATABASE_URL configured."""
+
+
+def configure_platform_bind(app: Flask) -> None:
+    """Add the platform role's engine as a bind (before `db.init_app`), when configured."""
+    url = app.config.get("PLATFORM_DATABASE_URI")
+    if not url or url == app.config.get("SQLALCHEMY_DATABASE_URI"):
+        return
+    binds = dict(app.config.get("SQLALCHEMY_BINDS") or {})  # never mutate a shared default
+    binds[PLATFORM_BIND] = url
+    app.config["SQLALCHEMY_BINDS"] = binds
+
+
+def install_tenant_scoping() -> None:
+    """Register the session listeners (idempotent; once per process is enough)."""
+    for name, listener in (("after_begin", _after_begin), ("do_orm_execute", _scope_to_tenant),
+                           ("before_flush", _stamp_tenant)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+def platform_engine() -> Engine:
+    """The engine for reads across every tenant: the platform role's; on SQLite without one, the app's.
+
+    On PostgreSQL without PLATFORM_DATABASE_URL it refuses (the app role sees one tenant at
+    most, so a silent fallback would show the platform wrong figures).
+    """
+    from app.extensions import db
+
+    engine = db.engines.get(PLATFORM_BIND)
+    if engine is not None:
+        return engine
+    if db.engine.dialect.name == "postgresql":
+        raise PlatformBindMissing("PLATFORM_DATABASE_URL is not set: platform reads need the platform role")
+    return db.engine
+
+
+def platform_connection() -> Connection:
+    """The current session's connection on the platform engine (read only, every tenant)."""
+    from app.extensions import db
+
+    return db.session.connection(bind_arguments={"bind": platform_engine()})
 
 
 def _is_postgres(session: Session) -> bool:
@@ -45,7 +99,6 @@ def apply_tenant_setting() -> None:
         _set_pg_tenant(session.connection(), current_tenant_id())
 
 
-@event.listens_for(Session, "after_begin")
 def _after_begin(session, transaction, connection) -> None:
     if connection.dialect.name == "postgresql":
         _set_pg_tenant(connection, _safe_tenant_id())
@@ -58,12 +111,11 @@ def _safe_tenant_id():
         return None
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _scope_to_tenant(state: ORMExecuteState):
-    if not (state.is_select or state.is_update or state.is_delete):
-        return None
     if state.execution_options.get(ALL_TENANTS):
         return _execute_all_tenants(state)
+    if not (state.is_select or state.is_update or state.is_delete):
+        return None
     tenant_id = _safe_tenant_id()
     if tenant_id is None:
         criteria = with_loader_criteria(TenantOwned, lambda cls: false(), include_aliases=True)
@@ -76,19 +128,11 @@ def _scope_to_tenant(state: ORMExecuteState):
 
 
 def _execute_all_tenants(state: ORMExecuteState):
-    session = state.session
-    if not _is_postgres(session):
-        return None
-    connection = session.connection()
-    connection.execute(text("SELECT set_config('app.all_tenants', 'on', true)"))
-    try:
-        frozen = state.invoke_statement().freeze()
-    finally:
-        connection.execute(text("SELECT set_config('app.all_tenants', '', true)"))
-    return frozen()
+    if state.is_update or state.is_delete or state.is_insert:
+        raise CrossTenantWrite("the all_tenants option is for reading; write in the region's tenant context")
+    return state.invoke_statement(bind_arguments={"bind": platform_engine()})
 
 
-@event.listens_for(Session, "before_flush")
 def _stamp_tenant(session, flush_context, instances) -> None:
     tenant_id = _safe_tenant_id()
     for obj in list(session.new) + list(session.dirty):

@@ -1,8 +1,9 @@
 """The central ORM filter: every select sees only the current tenant."""
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from app.extensions import db
+from app.accounts.models import MembershipArea
 from app.org.models import OrgUnit, Position
 from app.tenants.context import ALL_TENANTS, tenant_context
 from app.tenants.models import Tenant
@@ -76,3 +77,51 @@ def test_row_outside_tenant_context_is_refused(app_ctx):
         with pytest.raises(CrossTenantWrite):
             db.session.flush()
         db.session.rollback()
+
+
+def test_named_option_inside_a_tenant_still_sees_every_tenant(app_ctx):
+    with tenant_context(_tenant("bekasi")):
+        db.session.add(OrgUnit(key="uji_platform_baca", name="X", kind="field"))
+        db.session.flush()  # the tenant transaction is open and has written
+        rows = db.session.scalars(
+            select(Position.tenant_id).distinct().execution_options(**{ALL_TENANTS: True})).all()
+        assert len(set(rows)) >= 5
+        db.session.rollback()
+
+
+def test_named_option_never_writes(app_ctx):
+    """Platform code writes to tenant tables only inside that tenant: a write across all is refused."""
+    statements = (update(OrgUnit).values(name="dirusak"), delete(MembershipArea))
+    for stmt in statements:
+        with pytest.raises(CrossTenantWrite):
+            db.session.execute(stmt.execution_options(**{ALL_TENANTS: True}))
+        db.session.rollback()
+    with tenant_context(_tenant("cianjur")):
+        assert db.session.scalar(select(func.count()).where(OrgUnit.name == "dirusak")) == 0
+
+
+@pytest.mark.postgres
+def test_named_option_runs_as_the_platform_role(app, app_ctx):
+    from sqlalchemy.engine import make_url
+
+    platform_role = make_url(app.config["PLATFORM_DATABASE_URI"]).username
+    app_role = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).username
+    assert platform_role and platform_role != app_role
+    assert db.session.scalar(select(func.current_user())) == app_role
+    assert db.session.scalar(select(func.current_user()).execution_options(**{ALL_TENANTS: True})) \
+        == platform_role
+
+
+@pytest.mark.postgres
+def test_platform_read_without_platform_url_is_refused_on_postgres(app):
+    from app import create_app
+    from app.tenants.scoping import PlatformBindMissing
+
+    config = {**app.config, "PLATFORM_DATABASE_URI": None, "SQLALCHEMY_BINDS": {}}
+    bare = create_app(config)
+    with bare.app_context():
+        with pytest.raises(PlatformBindMissing):
+            db.session.scalar(select(func.count()).select_from(Position)
+                              .execution_options(**{ALL_TENANTS: True}))
+        db.session.rollback()
+        db.engine.dispose()

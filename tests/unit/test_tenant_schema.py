@@ -47,3 +47,18 @@ def test_unique_constraints_are_per_tenant(app):
 def test_tenant_owned_tables_are_found_by_mixin(app):
     names = {t.name for t in _tenant_owned()}
     assert {"org_units", "positions", "memberships", "membership_areas"} <= names
+
+
+def test_every_table_with_tenant_id_is_tenant_owned_or_a_marked_platform_table(app):
+    """By construction: a table added later with a `tenant_id` column must choose a side."""
+    from app.tenants.rls import platform_tables
+
+    owned = {t.name for t in _tenant_owned()}
+    platform = platform_tables(db.metadata)
+    assert {"invitations", "outbound_emails", "platform_audit_events", "tenant_aliases"} <= set(platform)
+    for name, reason in platform.items():
+        assert name not in owned, f"{name} is both tenant-owned and a platform table"
+        assert len(reason.strip()) >= 20, f"{name}: say why it is a platform table"
+    undecided = [t.name for t in db.metadata.sorted_tables
+                 if "tenant_id" in t.c and t.name not in owned and t.name not in platform]
+    assert undecided == [], f"tables with tenant_id that are neither TenantOwned nor platform: {undecided}"
