@@ -2,22 +2,23 @@
 
 A session is bound to the realm it was opened in (one region's subdomain, or the
 platform apex). Cookies are host-only already; on top of that the user loader loads
-a user only with an active membership in the current region (or a platform role on
-the apex), and only while the session's version matches the user's — bumping
-`User.session_version` ends every session of that user at once.
+a user only while their server-side session (`app.accounts.sessions`) is live in this
+realm, and only with an active membership in the current region (or a platform role on
+the apex). Logging in verifies a password hash whether or not the email exists.
 """
 from __future__ import annotations
 
 import uuid
 from functools import wraps
 
-from flask import abort, g, session
-from flask_login import UserMixin, current_user
-from sqlalchemy import select
+from flask import abort, g, request, session
+from flask_login import UserMixin, current_user, login_user
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.local import LocalProxy
 
-from app.accounts.models import Membership, User
+from app.accounts.models import Membership, User, verify_against_dummy
+from app.accounts.sessions import end_session, forget, live_session, open_session
 from app.extensions import db, login_manager
 from app.org.models import Position
 from app.tenants.context import current_tenant_id
@@ -30,12 +31,15 @@ login_manager.login_message_category = "info"
 class SessionUser(UserMixin):
     """The logged-in person as the request sees them: the user plus their membership here."""
 
-    def __init__(self, user: User, membership: Membership | None):
+    def __init__(self, user: User, membership: Membership | None, token: str = "",
+                 session_id: uuid.UUID | None = None):
         self.user = user
         self.membership = membership
+        self.token = token
+        self.session_id = session_id
 
     def get_id(self) -> str:
-        return session_token(self.user)
+        return self.token
 
     @property
     def id(self) -> uuid.UUID:
@@ -59,10 +63,6 @@ class SessionUser(UserMixin):
         return self.membership.position.role if self.membership else None
 
 
-def session_token(user: User) -> str:
-    return f"{user.id}.{user.session_version}"
-
-
 def realm() -> str:
     """The realm this request belongs to: a tenant id, or 'platform'."""
     tid = current_tenant_id()
@@ -81,25 +81,43 @@ def membership_for(user_id: uuid.UUID) -> Membership | None:
 
 @login_manager.user_loader
 def load_user(token: str) -> SessionUser | None:
-    try:
-        raw_id, version = token.rsplit(".", 1)
-        user_id = uuid.UUID(raw_id)
-    except ValueError:
-        return None
-    if session.get("realm") != realm():
-        return None
-    user = db.session.get(User, user_id)
-    if user is None or not user.active or str(user.session_version) != version:
-        return None
-    return authorize_in_realm(user)
+    """The person behind the cookie's session token, if that session is live here and they may be here."""
+    row, reason = live_session(token, realm())
+    user = db.session.get(User, row.user_id) if row is not None else None
+    found = authorize_in_realm(user, token, row.id) if user is not None and user.active else None
+    if found is None:
+        forget(reason)
+    return found
 
 
-def authorize_in_realm(user: User) -> SessionUser | None:
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None; the same work either way."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None or not user.password_hash:
+        verify_against_dummy(password)
+        return None
+    return user if user.check_password(password) and user.active else None
+
+
+def start_session(user: User) -> SessionUser | None:
+    """Log `user` in here with a fresh server-side session; None if they have no place here."""
+    session_user = authorize_in_realm(user)
+    if session_user is None:
+        return None
+    if current_user.is_authenticated:  # e.g. accepting an invitation while logged in: replace, not orphan
+        end_session(current_user.session_id)
+    session.clear()  # a new cookie at each login: no session fixation
+    session_user.token, session_user.session_id = open_session(user, realm())
+    login_user(session_user)
+    return session_user
+
+
+def authorize_in_realm(user: User, token: str = "", session_id: uuid.UUID | None = None) -> SessionUser | None:
     """The session user for `user` in the current realm, or None if they have no place here."""
     if current_tenant_id() is None:
-        return SessionUser(user, None) if user.platform_role else None
+        return SessionUser(user, None, token, session_id) if user.platform_role else None
     membership = membership_for(user.id)
-    return SessionUser(user, membership) if membership else None
+    return SessionUser(user, membership, token, session_id) if membership else None
 
 
 current_membership: Membership | None = LocalProxy(  # type: ignore[assignment]
@@ -137,9 +155,18 @@ def platform_required(*roles: str):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if roles and current_user.platform_role not in roles:
+                _record_refusal()
                 abort(403)
             return view(*args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def _record_refusal() -> None:
+    """A console page refused to a logged-in platform user is kept in the audit trail."""
+    from app.platform.audit import record_here
+
+    record_here("access.refused", durable=True, object_type="page", object_id=request.endpoint or "",
+                path=request.path, method=request.method)

@@ -1,9 +1,14 @@
-"""Invitations: a person is invited by email and sets their own password.
+"""Invitations: a person is invited by email and joins with a new or an existing account.
 
 Staff are invited by a region's manager into a position (with areas for supervisors and
 facilitators); the first manager of a new region and platform users are invited by the
 national administrator. The link is sent through the outbox (`app.accounts.outbox`).
-Only a hash of the token is stored; links expire.
+Only a hash of the token is stored (in the invitation and in the outbox); links expire.
+
+Accepting never takes an account over: for an email that already has an account the
+person proves it is theirs with its existing password, and only the membership (or the
+platform role) is added: its password, name and active flag stay as they are. A brand-new
+email creates the account with the password chosen on the invitation page.
 """
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from typing import Optional
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import JSON, DateTime, ForeignKey, String, select
+from sqlalchemy import JSON, DateTime, ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.accounts.models import Membership, MembershipArea, User
@@ -30,6 +35,8 @@ class Invitation(db.Model):
     """A pending invitation (platform table: it may be for a region or for the platform)."""
 
     __tablename__ = "invitations"
+    __platform_table__ = ("looked up by token hash before login and before any session exists; "
+                          "tenant_id is NULL for platform invitations, so it cannot own the row")
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -62,9 +69,41 @@ def invitation_url(tenant: Tenant | None, token: str) -> str:
     return f"{scheme}://{host}/invite/{token}"
 
 
+class InvitationRefused(ValueError):
+    """Accepting was refused; `field` names the form field the message belongs to."""
+
+    def __init__(self, message: str, field: str = "password"):
+        self.message, self.field = message, field
+        super().__init__(message)
+
+
+def existing_account(email: str) -> User | None:
+    """The account that already uses `email` (case-insensitive), if any."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def account_places(user: User) -> list[str]:
+    """Where an account is in use, for the national administrator only (never shown to a
+    region): its platform role and its active posts, e.g. `Manajer SLRT, Kabupaten Cianjur`."""
+    from app.org.models import Position
+    from app.tenants.context import ALL_TENANTS
+
+    places = [{"national_admin": _("administrator nasional"), "auditor": _("auditor")}.get(user.platform_role, "")]
+    rows = db.session.execute(
+        select(Position.title, Tenant.name).select_from(Membership)
+        .join(Position, (Position.tenant_id == Membership.tenant_id) & (Position.id == Membership.position_id))
+        .join(Tenant, Tenant.id == Membership.tenant_id)
+        .where(Membership.user_id == user.id, Membership.active.is_(True)).order_by(Tenant.name)
+        .execution_options(**{ALL_TENANTS: True}))
+    return [p for p in places if p] + [f"{title}, {region}" for title, region in rows]
+
+
 def create_invitation(email: str, name: str, *, invited_by=None, tenant: Tenant | None = None,
                       position=None, areas=(), platform_role: str | None = None) -> tuple[Invitation, str]:
-    """Create an invitation and queue its email; returns (invitation, link). Flushes only."""
+    """Create an invitation and queue its email; returns (invitation, link). Flushes only.
+
+    The link exists only in the message handed to the outbox and in the return value
+    (shown once to the inviter); nothing stored can rebuild it."""
     from app.accounts.outbox import send_email
 
     token = secrets.token_urlsafe(32)
@@ -78,9 +117,11 @@ def create_invitation(email: str, name: str, *, invited_by=None, tenant: Tenant 
     link = invitation_url(tenant, token)
     where = tenant.service_name + " " + tenant.name if tenant else "SLRT Cloud"
     send_email(invitation.email, _("Undangan bergabung dengan %(where)s", where=where),
-               _("Yth. %(name)s,\n\nAnda diundang bergabung dengan %(where)s. Buka tautan berikut untuk "
-                 "membuat kata sandi (berlaku 7 hari):\n\n%(link)s\n", name=invitation.name, where=where, link=link),
-               tenant_id=invitation.tenant_id)
+               _("Yth. %(name)s,\n\nAnda diundang bergabung dengan %(where)s. Buka tautan berikut (berlaku "
+                 "7 hari). Bila Anda sudah memiliki akun SLRT Cloud dengan email ini, masuk dengan kata sandi "
+                 "Anda yang sudah ada; bila belum, buat kata sandi baru:\n\n%(link)s\n",
+                 name=invitation.name, where=where, link=link),
+               tenant_id=invitation.tenant_id, secret=link, secret_hash=invitation.token_hash)
     return invitation, link
 
 
@@ -89,29 +130,76 @@ def find_open_invitation(token: str) -> Invitation | None:
     return invitation if invitation is not None and invitation.is_open else None
 
 
-def accept_invitation(invitation: Invitation, password: str) -> User:
-    """Create (or reuse) the user, set the password, grant the membership or platform role."""
-    user = db.session.scalar(select(User).where(User.email == invitation.email))
-    if user is None:
+def accept_invitation(invitation: Invitation, password: str, *, name: str | None = None) -> tuple[User, bool]:
+    """Accept: join the existing account for the email (proved by its own password, as at the
+    login) or create a new one with `password`. Returns (user, joined_existing). Flushes only;
+    raises `InvitationRefused` and changes nothing when refused."""
+    user = existing_account(invitation.email)
+    joined = user is not None
+    if joined:
+        _prove_owner(user, password)
+    else:
+        invitation.name = (name or invitation.name).strip()
+        _check_new_password(password, [invitation.email, invitation.name])
         user = User(email=invitation.email, name=invitation.name)
+        user.set_password(password)
         db.session.add(user)
-    user.set_password(password)
-    user.active = True
-    if invitation.platform_role:
+    if invitation.platform_role and not user.platform_role:
         user.platform_role = invitation.platform_role
     db.session.flush()
     if invitation.tenant_id and invitation.position_id:
-        tenant = db.session.get(Tenant, invitation.tenant_id)
-        with tenant_context(tenant):
-            membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
-            if membership is None:
-                membership = Membership(user_id=user.id, position_id=invitation.position_id)
-                db.session.add(membership)
-            membership.position_id, membership.active = invitation.position_id, True
-            membership.areas.clear()
-            db.session.flush()
-            for district, village in invitation.areas:
-                membership.areas.append(MembershipArea(district_code=district, village_code=village))
-            db.session.flush()
+        _grant_membership(invitation, user)
     invitation.accepted_at = utcnow()
-    return user
+    _record_acceptance(invitation, user, joined)
+    return user, joined
+
+
+def _check_new_password(password: str, context: list[str]) -> None:
+    """The password policy of `app.accounts.passwords` (the form checks it too)."""
+    from app.accounts.passwords import password_problem
+
+    problem = password_problem(password or "", context)
+    if problem:
+        raise InvitationRefused(problem)
+
+
+def _prove_owner(user: User, password: str) -> None:
+    """Only the account's owner may add it somewhere; a platform-deactivated account stays out."""
+    if not user.check_password(password or ""):
+        raise InvitationRefused(_("Kata sandi salah. Masukkan kata sandi akun SLRT Cloud Anda yang sudah ada."))
+    if not user.active:
+        raise InvitationRefused(_("Akun ini dinonaktifkan oleh administrator SLRT Cloud, sehingga undangan "
+                                  "tidak dapat diterima. Hubungi administrator nasional."))
+
+
+def _grant_membership(invitation: Invitation, user: User) -> None:
+    tenant = db.session.get(Tenant, invitation.tenant_id)
+    with tenant_context(tenant):
+        membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+        if membership is None:
+            membership = Membership(user_id=user.id, position_id=invitation.position_id)
+            db.session.add(membership)
+        membership.position_id, membership.active = invitation.position_id, True
+        membership.areas.clear()
+        db.session.flush()
+        for district, village in invitation.areas:
+            membership.areas.append(MembershipArea(district_code=district, village_code=village))
+        db.session.flush()
+
+
+def _record_acceptance(invitation: Invitation, user: User, joined: bool) -> None:
+    """Audit: region invitations in the region's log, platform ones in the platform's; the
+    person accepting is the actor (they are not logged in yet)."""
+    from app.audit.log import record
+    from app.platform.audit import record_platform
+
+    detail = {"email": user.email, "account": "existing" if joined else "new"}
+    if invitation.tenant_id:
+        with tenant_context(db.session.get(Tenant, invitation.tenant_id)):
+            event = record("config.staff.invitation_accept", "invitation", invitation.id, **detail)
+            event.user_id, event.actor = user.id, user.email
+            db.session.flush()
+    else:
+        event = record_platform("platform_user.invitation_accept", object_type="invitation",
+                                object_id=invitation.id, role=invitation.platform_role, **detail)
+        event.user_id, event.actor = user.id, user.email

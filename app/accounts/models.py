@@ -1,6 +1,7 @@
 """Users (platform-wide identities) and memberships (a post held in one region)."""
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import datetime
 from typing import Optional
@@ -12,7 +13,6 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
-    Integer,
     String,
     UniqueConstraint,
 )
@@ -44,8 +44,6 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(String(200), default="")
     platform_role: Mapped[Optional[str]] = mapped_column(String(30))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Bumped to end every session of this user at once (deactivation, password change).
-    session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     def set_password(self, password: str) -> None:
@@ -58,6 +56,41 @@ class User(db.Model):
             return _hasher.verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+
+_dummy_hash: tuple[object, str] | None = None
+
+
+def verify_against_dummy(password: str) -> bool:
+    """Spend one real verification on a throwaway hash and fail: an unknown email (or an
+    account without a password) costs as much time as a wrong password for a real one."""
+    global _dummy_hash
+    if _dummy_hash is None or _dummy_hash[0] is not _hasher:
+        _dummy_hash = (_hasher, _hasher.hash(secrets.token_urlsafe(16)))
+    try:
+        _hasher.verify(_dummy_hash[1], password)
+    except (VerificationError, InvalidHashError):
+        pass
+    return False
+
+
+class UserSession(db.Model):
+    """One logged-in browser, server side: the cookie holds only a random token whose hash is
+    `token_hash`. A platform table (not tenant-scoped); `realm` is the tenant id as text, or
+    'platform'. A session counts only while it is open, recently used and not too old."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    realm: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[Optional[str]] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship()
 
 
 class Membership(TenantOwned, db.Model):

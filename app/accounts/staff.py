@@ -9,8 +9,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.accounts.invitations import Invitation, create_invitation
+from app.accounts.invitations import Invitation, create_invitation, existing_account
 from app.accounts.models import Membership, MembershipArea, User
+from app.accounts.sessions import DEACTIVATED, end_sessions
 from app.audit.log import record
 from app.extensions import db
 from app.org.models import Position
@@ -74,9 +75,24 @@ def pending_invitations() -> list[Invitation]:
     return [i for i in found if i.is_open]
 
 
+class ExistingAccount(ConfigError):
+    """The email already has an account: the inviter is told so and confirms before sending."""
+
+
+def account_notice(email: str) -> str | None:
+    """What the inviting region is told about an email that already has an account: only
+    that it has one (never where else it is used), or None for a brand-new email."""
+    if not email or existing_account(email) is None:
+        return None
+    return _("Email ini sudah terdaftar di SLRT Cloud; orang tersebut akan bergabung dengan akun yang sudah ada "
+             "(kata sandinya tidak berubah).")
+
+
 def invite_staff(*, email: str, name: str, position: Position | None, district_codes=(), village_codes=(),
-                 invited_by=None) -> tuple[Invitation, str]:
-    """Invite a person into a post (with areas); returns (invitation, link)."""
+                 invited_by=None, existing_ok: bool = False) -> tuple[Invitation, str]:
+    """Invite a person into a post (with areas); returns (invitation, link). An email that
+    already has an account is refused with `ExistingAccount` unless `existing_ok` (the inviter
+    saw the notice); the person then joins that account on acceptance, with its own password."""
     email, name = email.strip().lower(), name.strip()
     errors: dict[str, list[str]] = {"email": [], "name": []}
     if not name:
@@ -95,10 +111,14 @@ def invite_staff(*, email: str, name: str, position: Position | None, district_c
     raise_if(errors)
     _check_position(position)
     areas = clean_areas(position, district_codes, village_codes)
+    notice = account_notice(email)
+    if notice and not existing_ok:
+        raise ExistingAccount({"email": [notice]})
     invitation, link = create_invitation(email, name, tenant=current_tenant._get_current_object(),
                                          position=position, areas=areas, invited_by=invited_by)
     record("config.staff.invite", "invitation", invitation.id,
-           after={"email": email, "name": name, "position": position.title, "areas": area_names(areas)})
+           after={"email": email, "name": name, "position": position.title, "areas": area_names(areas),
+                  "existing_account": notice is not None})
     return invitation, link
 
 
@@ -157,10 +177,10 @@ def deactivate_member(membership: Membership, *, actor=None) -> bool:
         raise ConfigError({"": [_("Staf ini sudah nonaktif.")]})
     user = membership.user
     membership.active = False
-    user.session_version = (user.session_version or 1) + 1
+    end_sessions(user.id, DEACTIVATED, realm=str(membership.tenant_id))  # this region only
+    # "Closed" is derived (no active post anywhere, no platform role: no realm lets them in);
+    # `User.active` is the platform's switch and a region never sets it.
     closes_account = not user.platform_role and other_active_memberships(user, membership) == 0
-    if closes_account:
-        user.active = False
     db.session.flush()
     record("config.staff.deactivate", "membership", membership.id, before={"active": True},
            after={"active": False, "account_closed": closes_account}, user=user.email)
@@ -168,12 +188,13 @@ def deactivate_member(membership: Membership, *, actor=None) -> bool:
 
 
 def reactivate_member(membership: Membership) -> None:
-    """Give a deactivated member their post back (they log in with their old password)."""
+    """Give a deactivated member their post back (they log in with their old password).
+
+    Only the membership changes: an account deactivated on the platform stays deactivated."""
     if membership.active:
         raise ConfigError({"": [_("Staf ini masih aktif.")]})
     _check_position(membership.position)
-    membership.active = True
-    membership.user.active = True
+    membership.active = True  # this post only: the account's own flag is the platform's
     db.session.flush()
     record("config.staff.reactivate", "membership", membership.id, before={"active": False},
            after={"active": True}, user=membership.user.email)

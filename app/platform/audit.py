@@ -13,16 +13,16 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterator
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import and_, func, literal, or_, select, union_all
 
-from app.audit.log import _jsonable
+from app.audit.log import _jsonable, record
 from app.audit.models import AuditEvent
 from app.citizens.identity import mask_nik
 from app.extensions import db
 from app.platform.models import PlatformAuditEvent
-from app.tenants.context import ALL_TENANTS
+from app.tenants.context import ALL_TENANTS, current_tenant_id
 
 PAGE_SIZE = 50
 PLATFORM_ONLY = "platform"
@@ -42,6 +42,30 @@ def record_platform(action: str, *, tenant=None, object_type: str = "", object_i
                                object_id=str(object_id)[:64], ip=ip, detail=_jsonable(detail))
     db.session.add(event)
     return event
+
+
+def record_here(action: str, *, durable: bool = False, object_type: str = "", object_id: Any = "",
+                **detail: Any):
+    """Record in this region's log at a region host, in the platform's on the apex.
+
+    `durable` events are about a refused request (failed login, 403): they are written even
+    though the request's own transaction is rolled back (see `save_kept_events`)."""
+    if current_tenant_id() is not None:
+        event = record(action, object_type, object_id, **detail)
+    else:
+        event = record_platform(action, object_type=object_type, object_id=object_id, **detail)
+    if durable:
+        g.setdefault("_kept_audit_events", []).append(event)
+    return event
+
+
+def save_kept_events() -> None:
+    """After a refused request was rolled back: write its durable audit events on their own."""
+    kept = g.pop("_kept_audit_events", None) if has_request_context() else None
+    if not kept:
+        return
+    db.session.add_all(kept)
+    db.session.commit()
 
 
 def local_zone() -> ZoneInfo:
@@ -81,7 +105,7 @@ def _conditions(model, filters: AuditFilters) -> list:
     elif filters.region:
         conds.append(model.tenant_id == uuid.UUID(filters.region))
     if filters.action:
-        conds.append(model.action.ilike(f"%{filters.action}%"))
+        conds.append(model.action == filters.action)
     if filters.actor:
         conds.append(model.actor.ilike(f"%{filters.actor}%"))
     lower, upper = day_bounds(filters.start, filters.end)

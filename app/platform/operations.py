@@ -9,8 +9,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.accounts.invitations import Invitation, create_invitation
+from app.accounts.invitations import Invitation, create_invitation, existing_account
 from app.accounts.models import PLATFORM_ROLES, User
+from app.accounts.sessions import DEACTIVATED, end_sessions
 from app.extensions import db
 from app.platform.audit import record_platform
 from app.platform.models import TenantAlias
@@ -99,16 +100,21 @@ def open_platform_invitations() -> list[Invitation]:
 
 
 def invite_platform_user(email: str, name: str, role: str, *, invited_by) -> tuple[Invitation, str]:
-    """Invite a national administrator or auditor by email; returns (invitation, link)."""
+    """Invite a national administrator or auditor by email; returns (invitation, link). An
+    existing account joins with its own password on acceptance; a deactivated one is refused."""
     email = email.strip().lower()
     if role not in PLATFORM_ROLES:
         raise PlatformError(_("Pilih peran yang tersedia."), field="role")
-    existing = db.session.scalar(select(User).where(User.email == email))
-    if existing is not None and existing.active and existing.platform_role:
+    existing = existing_account(email)
+    if existing is not None and not existing.active:
+        # An invitation never reopens an account: it would be accepted with the old password.
+        raise PlatformError(_("Akun %(email)s dinonaktifkan; undangan tidak mengaktifkannya kembali.",
+                              email=email), field="email")
+    if existing is not None and existing.platform_role:
         raise PlatformError(_("%(email)s sudah menjadi pengguna platform.", email=email), field="email")
     invitation, link = create_invitation(email, name, invited_by=invited_by, platform_role=role)
     record_platform("platform_user.invite", object_type="invitation", object_id=invitation.id,
-                    email=email, role=role)
+                    email=email, role=role, existing_account=existing is not None)
     return invitation, link
 
 
@@ -121,6 +127,20 @@ def deactivate_platform_user(user: User, *, by: User) -> None:
     if not user.active:
         raise PlatformError(_("Akun ini sudah nonaktif."))
     user.active = False
-    user.session_version += 1
+    end_sessions(user.id, DEACTIVATED)
     record_platform("platform_user.deactivate", object_type="user", object_id=user.id,
+                    email=user.email, role=user.platform_role)
+
+
+def reactivate_platform_user(user: User, *, by: User) -> None:
+    """Give a deactivated platform user their access back; they log in with their old password.
+
+    Only the national administrator does this: no region and no invitation can reopen an account.
+    """
+    if not user.platform_role:
+        raise PlatformError(_("Akun ini bukan pengguna platform."))
+    if user.active:
+        raise PlatformError(_("Akun ini masih aktif."))
+    user.active = True
+    record_platform("platform_user.reactivate", object_type="user", object_id=user.id,
                     email=user.email, role=user.platform_role)

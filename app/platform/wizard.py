@@ -12,16 +12,16 @@ import binascii
 import re
 from dataclasses import asdict, dataclass, fields
 
-import yaml
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
+from app.accounts.invitations import account_places, existing_account
 from app.extensions import db
 from app.platform.starting_points import (PERMENSOS_SHORT, PERMENSOS_TITLE, build_template,
                                           regency_facts, source_region, title_case)
 from app.reference.models import Province, Regency
 from app.tenants.models import Tenant, TenantStatus
-from app.tenants.template import TemplateError
+from app.tenants.template import TemplateError, load_yaml
 
 STARTS = ("blank", "copy", "upload")
 MAX_UPLOAD = 512 * 1024
@@ -44,6 +44,7 @@ class WizardData:
     regulation_short: str = ""
     manager_name: str = ""
     manager_email: str = ""
+    manager_existing_ok: str = ""  # the manager email the administrator was told already has an account
 
     @classmethod
     def from_form(cls, form) -> "WizardData":
@@ -103,8 +104,8 @@ def suggest(data: WizardData) -> WizardData:
 
 def _uploaded_region(data: WizardData) -> dict:
     try:
-        loaded = yaml.safe_load(data.uploaded_text)
-    except yaml.YAMLError:
+        loaded = load_yaml(data.uploaded_text, data.template_name or "unggahan.yaml")
+    except TemplateError:
         return {}
     region = loaded.get("region") if isinstance(loaded, dict) else None
     return region if isinstance(region, dict) else {}
@@ -179,6 +180,27 @@ def _check_manager(data: WizardData):
         yield "manager_email", _("Email manajer wajib diisi.")
     elif len(data.manager_email) > 254 or not _EMAIL.match(data.manager_email):
         yield "manager_email", _("Format email tidak sah.")
+    elif (account := existing_account(data.manager_email)) is not None and not account.active:
+        yield "manager_email", _("Akun dengan email ini dinonaktifkan di platform; undangan tidak dapat "
+                                 "mengaktifkannya kembali. Gunakan email lain.")
+
+
+def manager_notice(data: WizardData) -> str | None:
+    """Said before sending when the manager email already has an account (the administrator
+    may see where it is used); None for a brand-new email."""
+    account = existing_account(data.manager_email) if data.manager_email else None
+    if account is None:
+        return None
+    places = "; ".join(account_places(account)) or _("tanpa jabatan aktif")
+    return _("%(e)s sudah terdaftar di SLRT Cloud (%(places)s). Orang tersebut akan bergabung dengan akun yang "
+             "sudah ada dengan kata sandinya sendiri; nama dan kata sandinya tidak berubah.",
+             e=data.manager_email, places=places)
+
+
+def unconfirmed_manager_notice(data: WizardData) -> str | None:
+    """The notice, while the administrator has not yet been shown it for this very email."""
+    notice = manager_notice(data)
+    return notice if notice and data.manager_existing_ok != data.manager_email else None
 
 
 def template_field(data: WizardData) -> str:

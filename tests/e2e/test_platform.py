@@ -179,7 +179,7 @@ def test_auditor_reads_on_a_phone(new_page, live_server, path, name):
     save_screenshot(page, f"platform-phone-{name}")
     assert width <= 390, f"{path} is {width}px wide on a 390px phone"
     if name == "audit":
-        page.get_by_label("Tindakan").fill("auditor.view")
+        page.get_by_label("Tindakan").select_option("auditor.view")
         expect(page.locator("#audit-list")).to_contain_text("auditor@platform.demo")
 
 

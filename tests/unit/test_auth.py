@@ -81,12 +81,14 @@ def test_logout_ends_session(staff):
     assert client.get("/home").status_code == 302
 
 
-def test_bumping_session_version_ends_every_session(app, staff):
+def test_ending_a_users_sessions_logs_them_out_until_they_log_in_again(app, staff):
+    from app.accounts.sessions import DEACTIVATED, end_sessions
+
     client = staff("intake_officer", "cianjur")
     assert client.get("/home").status_code == 200
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "intake_officer@cianjur.demo"))
-        user.session_version += 1
+        end_sessions(user.id, DEACTIVATED)
         db.session.commit()
     assert client.get("/home").status_code == 302
     client.login("intake_officer@cianjur.demo")

@@ -34,6 +34,7 @@ CROSS_TENANT = {
     "platform.suspend_region": ("POST", _region_id),
     "platform.rename_region": ("POST", _region_id),
     "platform.deactivate_user": ("POST", _auditor_id),
+    "platform.reactivate_user": ("POST", _auditor_id),
 }
 PLATFORM_ROUTES = set(CROSS_TENANT)
 

@@ -21,16 +21,24 @@ def admin(region_client):
     return client
 
 
+#: Invitation links as shown once to the inviter (the outbox keeps none), by email.
+LINKS: dict[str, str] = {}
+
+
 def _invite(admin, role="auditor", **extra):
     email = f"{unique_slug('pengguna')}@kemensos.example.id"
     response = admin.post("/console/users", data={"name": "Pengguna Uji", "email": email, "role": role, **extra})
+    if response.status_code == 302:
+        flashed = admin.get(response.headers["Location"]).get_data(as_text=True)
+        LINKS[email] = re.search(r"https?://[^/\s]+(/invite/[A-Za-z0-9_-]+)", flashed).group(1)
     return email, response
 
 
 def _accept(app, region_client, email) -> None:
     with app.app_context():
         body = db.session.scalar(select(OutboundEmail.body).where(OutboundEmail.to == email))
-    path = re.search(r"https?://[^/]+(/invite/\S+)", body).group(1)
+    path = LINKS[email]
+    assert path not in body
     response = region_client(None).post(path, data={"name": "Pengguna Uji", "password": "kata-sandi-uji-1",
                                                     "confirm": "kata-sandi-uji-1"})
     assert response.status_code == 302
@@ -84,7 +92,28 @@ def test_deactivation_ends_sessions_and_login(app, admin, region_client):
     with app.app_context():
         assert db.session.get(User, user_id).active is False
         assert db.session.scalar(select(PlatformAuditEvent.action).where(
-            PlatformAuditEvent.object_id == str(user_id))) == "platform_user.deactivate"
+            PlatformAuditEvent.object_id == str(user_id),
+            PlatformAuditEvent.action == "platform_user.deactivate")) == "platform_user.deactivate"
+
+
+def test_only_the_administrator_reopens_a_deactivated_platform_account(app, admin, region_client):
+    email, _ = _invite(admin, role="auditor")
+    _accept(app, region_client, email)
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.email == email))
+    assert admin.post(f"/console/users/{user_id}/deactivate").status_code == 302
+    auditor = region_client(None)
+    auditor.login("auditor@platform.demo")
+    assert auditor.post(f"/console/users/{user_id}/reactivate").status_code == 403
+    with app.app_context():
+        assert db.session.get(User, user_id).active is False
+    page = admin.post(f"/console/users/{user_id}/reactivate", follow_redirects=True).get_data(as_text=True)
+    assert "aktif kembali" in page
+    region_client(None).login(email, "kata-sandi-uji-1")  # their own, unchanged password
+    with app.app_context():
+        assert db.session.scalar(select(PlatformAuditEvent.action).where(
+            PlatformAuditEvent.object_id == str(user_id),
+            PlatformAuditEvent.action == "platform_user.reactivate")) == "platform_user.reactivate"
 
 
 def test_no_one_deactivates_themselves(app, admin):

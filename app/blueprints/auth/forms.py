@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from app.accounts.passwords import PasswordPolicy
+
 
 class LoginForm(FlaskForm):
     email = EmailField(
@@ -15,7 +17,21 @@ class LoginForm(FlaskForm):
 class AcceptInvitationForm(FlaskForm):
     name = StringField(_l("Nama lengkap"), validators=[DataRequired(_l("Nama wajib diisi.")), Length(max=200)])
     password = PasswordField(_l("Kata sandi baru"), validators=[
-        DataRequired(_l("Kata sandi wajib diisi.")),
-        Length(min=10, message=_l("Kata sandi minimal 10 karakter."))])
+        DataRequired(_l("Kata sandi wajib diisi.")), PasswordPolicy("name")])
     confirm = PasswordField(_l("Ulangi kata sandi"), validators=[
         DataRequired(_l("Ulangi kata sandi.")), EqualTo("password", _l("Kedua kata sandi tidak sama."))])
+
+
+class JoinInvitationForm(FlaskForm):
+    """Accept an invitation with the account the email already has: its existing password."""
+
+    password = PasswordField(_l("Kata sandi akun Anda"), validators=[DataRequired(_l("Kata sandi wajib diisi."))])
+
+
+class ChangePasswordForm(FlaskForm):
+    """A logged-in person changes their own password (the policy is checked by the operation)."""
+
+    current_password = PasswordField(_l("Kata sandi saat ini"), validators=[DataRequired(_l("Kata sandi wajib diisi."))])
+    new_password = PasswordField(_l("Kata sandi baru"), validators=[DataRequired(_l("Kata sandi baru wajib diisi."))])
+    confirm = PasswordField(_l("Ulangi kata sandi baru"), validators=[
+        DataRequired(_l("Ulangi kata sandi baru.")), EqualTo("new_password", _l("Kedua kata sandi tidak sama."))])

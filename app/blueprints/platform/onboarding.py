@@ -17,7 +17,8 @@ from app.blueprints.platform import bp
 from app.blueprints.platform.forms import OnboardForm
 from app.extensions import db, htmx
 from app.platform.wizard import (FIELD_STEP, bare_name, MAX_UPLOAD, WizardData, complete, first_step, problems_by_field,
-                                 regency_facts, search_regencies, source_region, suggest, validate)
+                                 regency_facts, search_regencies, source_region, suggest,
+                                 unconfirmed_manager_notice, validate)
 from app.tenants.models import Tenant
 from app.tenants.template import TemplateError
 
@@ -31,7 +32,8 @@ def _step(value, default: int = 1) -> int:
         return default
 
 
-def _render(data: WizardData, step: int, errors: dict | None = None, status: int = 200, q: str = ""):
+def _render(data: WizardData, step: int, errors: dict | None = None, status: int = 200, q: str = "",
+            notice: str | None = None):
     form = OnboardForm(formdata=None, data=data.hidden())
     form.copy_from.choices = [("", _("— pilih daerah —"))] + [
         (str(t.id), f"{t.name} ({t.slug})") for t in db.session.scalars(select(Tenant).order_by(Tenant.name))]
@@ -42,7 +44,7 @@ def _render(data: WizardData, step: int, errors: dict | None = None, status: int
         q = bare_name(facts[0]).title()
     context = dict(form=form, data=data, step=step, q=q, results=search_regencies(q), chosen=facts,
                    source=source_region(data), titles=STEP_TITLES, field_step=FIELD_STEP,
-                   summary=_summary(data) if step == 4 else None)
+                   summary=_summary(data) if step == 4 else None, notice=notice)
     if htmx and htmx.target == "region-results":
         return render_block("platform/onboard.html", "region_results", **context), status
     if htmx and htmx.target == "wizard":
@@ -97,6 +99,10 @@ def onboard():
         return _render(data, first_step(errors), errors, 422, q=q)
     if step < 4:
         return _render(suggest(data) if step == 2 else data, step + 1)
+    notice = unconfirmed_manager_notice(data)
+    if notice:  # said before sending: the next submit of this same email confirms it
+        data.manager_existing_ok = data.manager_email
+        return _render(data, 4, notice=notice)
     return _finish(data)
 
 

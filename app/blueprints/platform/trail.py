@@ -1,7 +1,6 @@
 """The audit trail across regions: filters, pages, and the same view as CSV."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 import uuid
@@ -14,8 +13,11 @@ from sqlalchemy import select
 
 from app.accounts.auth import platform_required
 from app.blueprints.platform import bp
+from app.dashboard.periods import parse_day
 from app.extensions import htmx, db
 from app.platform.audit import PLATFORM_ONLY, AuditFilters, iter_events, page_of_events
+from app.platform.audit_labels import ACTION_LABELS, action_choices, action_label
+from app.reports.cells import SafeCsvWriter
 from app.templating import localtime
 from app.tenants.models import Tenant
 
@@ -27,9 +29,9 @@ def _date(name: str, errors: dict) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = _("Tanggal tidak sah (format: TTTT-BB-HH).")
+        return parse_day(raw)
+    except ValueError as exc:
+        errors[name] = str(exc)
         return None
 
 
@@ -42,6 +44,9 @@ def filters_from_request() -> AuditFilters:
             region = str(uuid.UUID(region))
         except ValueError:
             errors["region"], region = _("Daerah tidak dikenal."), ""
+    action = args.get("action", "").strip()
+    if action and action not in ACTION_LABELS:
+        errors["action"], action = _("Pilih tindakan dari daftar."), ""
     start, end = _date("start", errors), _date("end", errors)
     if start and end and end < start:
         errors["end"] = _("Tanggal akhir sebelum tanggal awal.")
@@ -49,7 +54,7 @@ def filters_from_request() -> AuditFilters:
         page = int(args.get("page", 1))
     except ValueError:
         page = 1
-    return AuditFilters(region=region, action=args.get("action", "").strip()[:60],
+    return AuditFilters(region=region, action=action,
                         actor=args.get("actor", "").strip()[:254], start=start, end=end, page=page,
                         errors=errors)
 
@@ -63,14 +68,16 @@ def audit():
     events, total, pages, page = ([], 0, 1, 1) if filters.errors else page_of_events(filters)
     regions = db.session.scalars(select(Tenant).order_by(Tenant.name)).all()
     context = dict(filters=filters, events=events, total=total, pages=pages, page=page, regions=regions,
-                   names={t.id: t.name for t in regions}, platform_only=PLATFORM_ONLY)
+                   names={t.id: t.name for t in regions}, platform_only=PLATFORM_ONLY,
+                   actions=action_choices(), action_label=action_label)
     status = 422 if filters.errors else 200
     if htmx and htmx.target == "audit-list":
         return render_block("platform/audit.html", "audit_list", **context), status
     return render_template("platform/audit.html", **context), status
 
 
-CSV_HEADER = ("waktu", "daerah", "pelaku", "tindakan", "jenis_objek", "id_objek", "ip", "rincian", "sumber")
+CSV_HEADER = ("waktu", "daerah", "pelaku", "tindakan", "jenis_objek", "id_objek", "ip", "rincian", "sumber",
+              "kode_tindakan")
 
 
 @bp.get("/audit.csv")
@@ -84,12 +91,13 @@ def audit_csv():
 
     def rows():
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = SafeCsvWriter(buffer)  # text that a spreadsheet would run is neutralised
         writer.writerow(CSV_HEADER)
         for event in iter_events(filters):
             writer.writerow((localtime(event.at), names.get(event.tenant_id, _("Konsol nasional")), event.actor,
-                             event.action, event.object_type, event.object_id, event.ip,
-                             json.dumps(event.detail, ensure_ascii=False, sort_keys=True), event.source))
+                             action_label(event.action), event.object_type, event.object_id, event.ip,
+                             json.dumps(event.detail, ensure_ascii=False, sort_keys=True), event.source,
+                             event.action))
             if buffer.tell() > 64 * 1024:
                 yield buffer.getvalue()
                 buffer.seek(0)

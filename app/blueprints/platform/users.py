@@ -11,7 +11,7 @@ from app.blueprints.platform import bp
 from app.blueprints.platform.forms import ROLE_LABELS, DeactivateForm, InviteUserForm
 from app.extensions import db
 from app.platform.operations import (PlatformError, deactivate_platform_user, invite_platform_user,
-                                     open_platform_invitations, platform_users)
+                                     open_platform_invitations, platform_users, reactivate_platform_user)
 
 
 def _render(form: InviteUserForm | None = None, status: int = 200):
@@ -47,19 +47,31 @@ def invite_user():
     return _render(form, 422)
 
 
-@bp.post("/users/<uuid:user_id>/deactivate")
-@platform_required("national_admin")
-def deactivate_user(user_id):
-    """Deactivate a platform user: every session of theirs ends at once."""
+def _change_status(user_id, operation, done: str):
+    """Run `operation` on a platform user (404 for anyone else), then back to the list."""
     user = db.session.get(User, user_id)
     if user is None or not user.platform_role:
         abort(404)
     if not DeactivateForm().validate_on_submit():
         abort(400)
     try:
-        deactivate_platform_user(user, by=current_user.user)
+        operation(user, by=current_user.user)
     except PlatformError as exc:
         flash(exc.message, "warning")
     else:
-        flash(_("Akun %(email)s dinonaktifkan.", email=user.email), "success")
+        flash(done % {"email": user.email}, "success")
     return redirect(url_for("platform.users"))
+
+
+@bp.post("/users/<uuid:user_id>/deactivate")
+@platform_required("national_admin")
+def deactivate_user(user_id):
+    """Deactivate a platform user: every session of theirs ends at once."""
+    return _change_status(user_id, deactivate_platform_user, _("Akun %(email)s dinonaktifkan."))
+
+
+@bp.post("/users/<uuid:user_id>/reactivate")
+@platform_required("national_admin")
+def reactivate_user(user_id):
+    """Reactivate a platform user deactivated here; they log in with their own password."""
+    return _change_status(user_id, reactivate_platform_user, _("Akun %(email)s aktif kembali."))

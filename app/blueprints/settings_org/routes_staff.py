@@ -13,8 +13,8 @@ from app.accounts.handover import candidates_for, open_work, reassign_cases
 from app.accounts.invitations import Invitation
 from app.accounts.models import Membership, MembershipArea
 from app.accounts.outbox import OutboundEmail
-from app.accounts.staff import (deactivate_member, invite_staff, move_member, pending_invitations,
-                                reactivate_member, revoke_invitation)
+from app.accounts.staff import (ExistingAccount, deactivate_member, invite_staff, move_member,
+                                pending_invitations, reactivate_member, revoke_invitation)
 from app.blueprints.settings_org import bp
 from app.blueprints.settings_org.common import configuring, refused
 from app.blueprints.settings_org.forms import ConfirmForm, InviteForm, MoveForm, ReassignForm
@@ -85,12 +85,17 @@ def staff_invite():
     if _refreshing_areas():
         return render_block("settings_org/invite.html", "area_fields", form=form, **_areas(form))
     errors: list[str] = []
+    notice = None
     if form.validate_on_submit():
+        email = form.email.data.strip().lower()
         try:
-            invitation, link = invite_staff(email=form.email.data, name=form.name.data,
+            invitation, link = invite_staff(email=email, name=form.name.data,
                                             position=find(Position, form.position_id.data),
                                             district_codes=form.district_codes.data or [],
-                                            village_codes=form.village_codes.data or [], invited_by=current_user.user)
+                                            village_codes=form.village_codes.data or [], invited_by=current_user.user,
+                                            existing_ok=request.form.get("existing_ok") == email)
+        except ExistingAccount as exc:  # said before sending; submitting again confirms
+            notice = exc.errors["email"][0]
         except ConfigError as exc:
             errors = refused(exc, form)
         else:
@@ -100,8 +105,9 @@ def staff_invite():
             return render_template("settings_org/invited.html", invitation=invitation, link=link, mail=mail,
                                    position=find(Position, form.position_id.data),
                                    mail_relay=bool(current_app.config.get("MAIL_SMTP_URL")))
-    status = 422 if request.method == "POST" else 200
-    return render_template("settings_org/invite.html", form=form, errors=errors, **_areas(form)), status
+    status = 422 if request.method == "POST" and notice is None else 200
+    return render_template("settings_org/invite.html", form=form, errors=errors, notice=notice,
+                           **_areas(form)), status
 
 
 @bp.post("/staff/invitations/<uuid:invitation_id>/revoke")

@@ -10,6 +10,7 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from app.audit.log import record
 from app.blueprints.settings_sop import bp
 from app.blueprints.settings_sop import history as words
 from app.blueprints.settings_sop.forms import TERM_KEYS, ApplyForm, ImportForm, TermsForm
@@ -94,6 +95,7 @@ def export():
                name=tenant.name, slug=tenant.slug, day=date.today().isoformat(), who=current_user.name)
     body = header + to_yaml(export_region(tenant))
     filename = f"{tenant.slug}-konfigurasi-{date.today().isoformat()}.yaml"
+    record("config.export", "tenant", tenant.id, filename=filename)
     return Response(body, mimetype="application/yaml",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

@@ -1,0 +1,84 @@
+"""Audit actions in words: the Indonesian label of every action code the application records.
+
+The console's action filter is a list of these labels; a code recorded somewhere in the code
+without a label here fails `tests/unit/test_audit_labels.py`. Rows with a code unknown here
+(older data) are shown with the raw code.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ACTION_LABELS = {
+    # Accounts and access
+    "auth.login": _l("Masuk (berhasil)"),
+    "auth.login_failed": _l("Gagal masuk"),
+    "auth.logout": _l("Keluar"),
+    "account.password_change": _l("Kata sandi diubah"),
+    "access.refused": _l("Akses ditolak (403)"),
+    "config.staff.invitation_accept": _l("Undangan staf diterima"),
+    "platform_user.invitation_accept": _l("Undangan pengguna platform diterima"),
+    # Cases, citizens, register
+    "case.open": _l("Pengaduan dicatat"),
+    "case.step": _l("Langkah kasus dilakukan"),
+    "citizen.create": _l("Data warga ditambahkan"),
+    "citizen.update": _l("Data warga diubah"),
+    "citizen.reveal_nik": _l("NIK lengkap ditampilkan"),
+    "citizen.lookup": _l("NIK dicek saat pencatatan"),
+    "prelist.propose": _l("Usulan daftar awal dibuat"),
+    "prelist.review": _l("Usulan daftar awal ditinjau"),
+    "register.import": _l("Data terpadu diimpor"),
+    "register.search": _l("Data terpadu dicari"),
+    "report.request": _l("Laporan diminta"),
+    "report.download": _l("Laporan diunduh"),
+    "report.retry": _l("Laporan dibuat ulang"),
+    # A region's configuration
+    "config.export": _l("Konfigurasi diekspor"),
+    "config.import.apply": _l("Konfigurasi diimpor"),
+    "config.case.reassign": _l("Kasus dialihkan ke petugas lain"),
+    "config.partner.create": _l("Mitra ditambahkan"),
+    "config.partner.update": _l("Mitra diubah"),
+    "config.partner.retire": _l("Mitra dinonaktifkan"),
+    "config.partner.reactivate": _l("Mitra diaktifkan kembali"),
+    "config.partner.delete": _l("Mitra dihapus"),
+    "config.position.create": _l("Jabatan ditambahkan"),
+    "config.position.update": _l("Jabatan diubah"),
+    "config.position.retire": _l("Jabatan ditutup"),
+    "config.sop.draft_start": _l("Draf SOP dimulai"),
+    "config.sop.draft_edit": _l("Draf SOP diubah"),
+    "config.sop.draft_discard": _l("Draf SOP dibuang"),
+    "config.sop.publish": _l("SOP diterbitkan"),
+    "config.staff.invite": _l("Staf diundang"),
+    "config.staff.invitation_revoke": _l("Undangan staf dibatalkan"),
+    "config.staff.move": _l("Staf dipindahkan"),
+    "config.staff.deactivate": _l("Staf dinonaktifkan"),
+    "config.staff.reactivate": _l("Staf diaktifkan kembali"),
+    "config.terms.update": _l("Istilah diubah"),
+    "config.unit.create": _l("Unit ditambahkan"),
+    "config.unit.update": _l("Unit diubah"),
+    "config.unit.rename": _l("Unit diganti nama"),
+    "config.unit.move": _l("Unit dipindahkan"),
+    "config.unit.retire": _l("Unit ditutup"),
+    # The national console
+    "region.onboard": _l("Daerah didaftarkan"),
+    "region.activate": _l("Daerah diaktifkan"),
+    "region.suspend": _l("Daerah ditangguhkan"),
+    "region.reactivate": _l("Daerah diaktifkan kembali"),
+    "region.rename": _l("Subdomain daerah diganti"),
+    "platform_user.invite": _l("Pengguna platform diundang"),
+    "platform_user.deactivate": _l("Pengguna platform dinonaktifkan"),
+    "platform_user.reactivate": _l("Pengguna platform diaktifkan kembali"),
+    "platform.view": _l("Halaman konsol dibuka"),
+    "auditor.view": _l("Auditor membuka halaman"),
+    "auditor.download": _l("Auditor mengunduh berkas"),
+}
+
+
+def action_label(code: str) -> str:
+    """The action in words, or the code itself for an action this build has no label for."""
+    label = ACTION_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """(code, label) for the console's action filter, in label order."""
+    return sorted(((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda pair: pair[1])
