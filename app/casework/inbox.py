@@ -1,4 +1,7 @@
-"""Who sees which case: inboxes by role, unit and area, with filters and search."""
+"""The inbox: the cases waiting for a member (or all they may see), with filters and search.
+
+Which cases a member may see at all is `app.casework.access`'s rule, shared with the case pages.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from app.casework.access import visible_condition
 from app.casework.models import Case
-from app.casework.routing import unit_scope
 from app.casework.sop_store import versions_in_use
 from app.citizens.models import Citizen
 from app.extensions import db
@@ -38,16 +41,6 @@ def _waiting_for(role: str):
     return or_(*conditions) if conditions else false()
 
 
-def _area_condition(membership):
-    parts = []
-    for area in membership.areas:
-        if area.village_code:
-            parts.append(Case.village_code == area.village_code)
-        else:
-            parts.append(Case.district_code == area.district_code)
-    return or_(*parts) if parts else None
-
-
 def visible_cases(membership, filters: InboxFilters):
     """The select for this member's view (before pagination)."""
     role = membership.position.role
@@ -60,14 +53,9 @@ def visible_cases(membership, filters: InboxFilters):
         stmt = stmt.where(_waiting_for(role))
         # An assigned case waits on its assignee only; a pooled one on everyone who fits.
         stmt = stmt.where(or_(Case.assignee_id.is_(None), Case.assignee_id == membership.user_id))
-        unit = membership.position.unit
-        if unit.kind == "back_office":
-            stmt = stmt.where(or_(Case.unit_id.in_(unit_scope(unit.id)), Case.unit_id.is_(None)))
     elif role not in OVERSEEING_ROLES and role != "supervisor":
         stmt = stmt.where(_waiting_for(role))
-    area = _area_condition(membership)
-    if area is not None:
-        stmt = stmt.where(area)
+    stmt = stmt.where(visible_condition(membership))  # area and unit: the case pages' own rule
     if filters.q:
         term = filters.q.strip()
         stmt = stmt.where(or_(Case.ticket.ilike(f"%{term}%"), Citizen.name.ilike(f"%{term}%"),

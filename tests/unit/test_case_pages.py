@@ -101,7 +101,8 @@ def test_missing_reason_is_422_at_the_field(app, staff):
 
 
 def test_reveal_nik_is_logged_and_forbidden_to_others(app, staff):
-    case_id, _t, _v, nik = new_case(app, "bekasi")
+    # Routed to the education section, where the first demo case officer of Bekasi works.
+    case_id, _t, _v, nik = new_case(app, "bekasi", service_area="pendidikan")
     response = staff("case_officer", "bekasi").post(f"/cases/{case_id}/reveal-nik")
     assert nik in response.get_data(as_text=True)
     with app.app_context(), tenant_context(tenant("bekasi")):

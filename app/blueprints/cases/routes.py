@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.auth import current_membership, staff_required
 from app.audit.log import record
 from app.blueprints.cases.forms import StepForm
+from app.casework.access import visible_case
 from app.casework.errors import StaleCase, StepInvalid, StepNotAllowed
 from app.casework.inbox import InboxFilters, overdue_count, page_of_cases
 from app.casework.models import Case, Partner, Referral
@@ -51,11 +52,11 @@ def inbox():
 
 
 def _load_case(case_id) -> Case:
-    case = db.session.scalar(
-        select(Case).where(Case.id == case_id).options(
-            selectinload(Case.citizen).selectinload(Citizen.village),
-            selectinload(Case.events), selectinload(Case.referrals).selectinload(Referral.partner),
-            selectinload(Case.sop_version), selectinload(Case.unit)))
+    """The case if this member may see it; 404 otherwise, as for another region's case."""
+    case = visible_case(current_membership, case_id,
+                        selectinload(Case.citizen).selectinload(Citizen.village),
+                        selectinload(Case.events), selectinload(Case.referrals).selectinload(Referral.partner),
+                        selectinload(Case.sop_version), selectinload(Case.unit))
     if case is None:
         abort(404)
     return case

@@ -4,21 +4,20 @@ from __future__ import annotations
 from io import BytesIO
 
 from flask import abort, render_template, send_file
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.accounts.auth import staff_required
+from app.accounts.auth import current_membership, staff_required
 from app.blueprints.intake import bp
+from app.casework.access import visible_case
 from app.casework.models import Case
-from app.extensions import db
 from app.reports.pdf import RegionHeader
 from app.reports.receipt import receipt_of, receipt_pdf, status_instructions
 from app.tenants.context import current_tenant
 
 
 def _receipt(case_id):
-    case = db.session.scalar(select(Case).where(Case.id == case_id).options(
-        selectinload(Case.citizen), selectinload(Case.sop_version), selectinload(Case.events)))
+    case = visible_case(current_membership, case_id,
+                        selectinload(Case.citizen), selectinload(Case.sop_version), selectinload(Case.events))
     if case is None:
         abort(404)
     return case, receipt_of(case, current_tenant)

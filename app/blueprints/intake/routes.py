@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,11 +15,11 @@ from app.blueprints.intake import bp
 from app.blueprints.intake.access import (can_intake, field_villages, intake_roles, offered_channels,
                                           region_villages)
 from app.blueprints.intake.forms import IntakeForm, digits_of_phone
-from app.casework.intake import CitizenData, find_citizen, open_case, register_match
+from app.casework.intake import CitizenData, open_case
+from app.casework.lookup import PersonLookup, look_up_person
 from app.casework.models import Case
 from app.casework.sop_store import current_version
-from app.citizens.identity import check_identity, mask_nik
-from app.citizens.models import Citizen, RegisterEntry
+from app.citizens.identity import check_identity
 from app.extensions import db, htmx
 from app.org.vocabulary import ROLES
 from app.tenants.context import current_tenant
@@ -30,33 +29,6 @@ from app.tenants.context import current_tenant
 def intake_navigation():
     """`can_intake()` for the navigation: shown to whoever may record a complaint here."""
     return {"can_intake": can_intake}
-
-
-@dataclass
-class RegisterCheck:
-    """What the register (and this region's own records) say about a NIK / KK as typed."""
-
-    nik: str
-    asked: bool
-    entry: RegisterEntry | None = None
-    known: Citizen | None = None
-
-    @property
-    def entry_nik(self) -> str:
-        return mask_nik(self.entry.nik) if self.entry else ""
-
-
-def _complete(number: str) -> bool:
-    return len(number) == 16 and number.isdigit()
-
-
-def check_register(nik: str | None, kk_number: str | None) -> RegisterCheck:
-    """Look the citizen up once a full NIK or KK number is typed."""
-    nik, kk_number = (nik or "").strip(), (kk_number or "").strip()
-    if not (_complete(nik) or _complete(kk_number)):
-        return RegisterCheck(nik=nik, asked=False)
-    entry = register_match(nik if _complete(nik) else "", kk_number if _complete(kk_number) else "")
-    return RegisterCheck(nik=nik, asked=True, entry=entry, known=find_citizen(nik) if _complete(nik) else None)
 
 
 def _intake_access():
@@ -80,8 +52,10 @@ def _form(channels, **kwargs) -> IntakeForm:
     return form
 
 
-def _render(form: IntakeForm, sop, status: int = 200, notices=()):
-    context = dict(form=form, check=check_register(form.nik.data, form.kk_number.data), notices=notices,
+def _render(form: IntakeForm, sop, status: int = 200, notices=(), check: PersonLookup | None = None):
+    if check is None:
+        check = look_up_person(current_membership, form.nik.data, form.kk_number.data, purpose="intake_form")
+    context = dict(form=form, check=check, notices=notices,
                    first_stage={c.key: sop.state(c.entry).label for c in sop.channels.values()})
     if htmx and htmx.target == "citizen-fields":
         return render_block("intake/new.html", "citizen_fields", **context), status
@@ -93,15 +67,17 @@ def _render(form: IntakeForm, sop, status: int = 200, notices=()):
 def new():
     """One screen to find or register the citizen and record their complaint.
 
-    GET `?nik=` fills the citizen's part from this region's record of them. A POST with an
-    `intake_token` already used returns the case it opened (a double submit opens one case).
+    GET `?nik=` fills the citizen's part from this region's record of them, if they live in
+    the member's areas (the look-up is audited). A POST with an `intake_token` already used
+    returns the case it opened (a double submit opens one case).
     """
     sop, channels = _intake_access()
     if request.method == "GET":
-        known = find_citizen(request.args.get("nik", "").strip()) if request.args.get("nik") else None
-        form = _form(channels, obj=known)
+        nik = request.args.get("nik", "").strip()
+        check = look_up_person(current_membership, nik, "", purpose="intake_prefill")
+        form = _form(channels, obj=check.known) if check.known else _form(channels, nik=nik or None)
         form.intake_token.data = uuid.uuid4().hex
-        return _render(form, sop)
+        return _render(form, sop, check=check)
     form = _form(channels)
     valid = form.validate_on_submit()
     identity = check_identity(form.nik.data or "", form.kk_number.data or "", form.birth_date.data,
@@ -155,6 +131,7 @@ def _announce(case: Case, sop, notices) -> None:
 def register_check():
     """As the NIK / KK is typed: is the citizen in the register, and already known here?"""
     _intake_access()
-    check = check_register(request.args.get("nik"), request.args.get("kk_number"))
+    check = look_up_person(current_membership, request.args.get("nik"), request.args.get("kk_number"),
+                           purpose="register_check")
     return render_template("intake/_register_check.html", check=check)
 
