@@ -44,14 +44,24 @@ def find_citizen(nik: str) -> Citizen | None:
 
 
 def upsert_citizen(data: CitizenData) -> Citizen:
-    """The citizen with this NIK, created or updated (each personal-data edit is audited)."""
+    """The citizen with this NIK, created or updated (each personal-data edit is audited).
+
+    Two officers may register the same new person at once: the insert runs in a savepoint,
+    and when the NIK was taken meanwhile, the other officer's row is used (and updated).
+    """
     citizen = find_citizen(data.nik)
     if citizen is None:
-        citizen = Citizen(**data.__dict__)
-        db.session.add(citizen)
-        db.session.flush()
-        record("citizen.create", "citizen", citizen.id, village=data.village_code)
-        return citizen
+        try:
+            with db.session.begin_nested():
+                citizen = Citizen(**data.__dict__)
+                db.session.add(citizen)
+        except IntegrityError:
+            citizen = find_citizen(data.nik)
+            if citizen is None:  # the conflict was not this NIK after all
+                raise
+        else:
+            record("citizen.create", "citizen", citizen.id, village=data.village_code)
+            return citizen
     changed = [f for f, v in data.__dict__.items() if getattr(citizen, f) != v]
     for name in changed:
         setattr(citizen, name, getattr(data, name))
@@ -121,11 +131,19 @@ def open_case(*, citizen_data: CitizenData, complaint: str, service_area: str, c
 
 def _propose_prelist(citizen: Citizen, case: Case, user) -> None:
     exists = db.session.scalar(select(PrelistProposal).where(PrelistProposal.citizen_id == citizen.id))
-    if exists is None:
-        db.session.add(PrelistProposal(citizen_id=citizen.id, case_id=case.id,
-                                       district_code=citizen.district_code,
-                                       village_code=citizen.village_code, created_by=user.id))
-        record("prelist.propose", "citizen", citizen.id, case=case.ticket)
+    if exists is not None:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(PrelistProposal(citizen_id=citizen.id, case_id=case.id,
+                                           district_code=citizen.district_code,
+                                           village_code=citizen.village_code, created_by=user.id,
+                                           created_at=case.created_at))  # dates from the intake
+    except IntegrityError:  # another case may have proposed this citizen a moment ago
+        if db.session.scalar(select(PrelistProposal).where(PrelistProposal.citizen_id == citizen.id)) is None:
+            raise
+        return
+    record("prelist.propose", "citizen", citizen.id, case=case.ticket)
 
 
 def search_register(term: str, limit: int = 5) -> list[RegisterEntry]:

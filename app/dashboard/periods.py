@@ -17,12 +17,34 @@ RESOLUTIONS = {"handled": _l("Ditangani sekretariat"), "served": _l("Dilayani pr
                "not_served": _l("Tidak dapat dilayani"), "redirected": _l("Dialihkan")}
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 YEAR_RE = re.compile(r"^(\d{4})$")
+#: The first year with SLRT data; dates outside MIN_YEAR..next year are refused, not computed.
+MIN_YEAR = 2000
 
 
 def today() -> date:
     """Today in the platform's local time zone."""
     zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Jakarta")
     return datetime.now(zone).date()
+
+
+def year_in_range(year: int) -> bool:
+    """Whether `year` can hold SLRT data: MIN_YEAR up to next year."""
+    return MIN_YEAR <= year <= today().year + 1
+
+
+def out_of_range_message() -> str:
+    return str(_l("Tanggal harus antara tahun %(a)s dan %(b)s.", a=MIN_YEAR, b=today().year + 1))
+
+
+def parse_day(text: str) -> date:
+    """An ISO date typed in a filter; ValueError with the message for the field otherwise."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(str(_l("Tanggal tidak sah (format: TTTT-BB-HH)."))) from None
+    if not year_in_range(day.year):
+        raise ValueError(out_of_range_message())
+    return day
 
 
 @dataclass(frozen=True)
@@ -43,11 +65,11 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> "Period | None":
-        """`2026-11` → that month, `2026` → that year, else None."""
+        """`2026-11` → that month, `2026` → that year (MIN_YEAR to next year), else None."""
         text = (text or "").strip()
-        if m := MONTH_RE.match(text):
+        if (m := MONTH_RE.match(text)) and year_in_range(int(m.group(1))):
             return cls.month(int(m.group(1)), int(m.group(2)))
-        if (m := YEAR_RE.match(text)) and 2000 <= int(m.group(1)) <= 2100:
+        if (m := YEAR_RE.match(text)) and year_in_range(int(m.group(1))):
             return cls.year(int(m.group(1)))
         return None
 
@@ -57,10 +79,11 @@ class Period:
         errors, values = {}, {}
         for name, text, fallback in (("from", start, default.start), ("to", end, default.end)):
             try:
-                values[name] = date.fromisoformat(text) if text else fallback
-            except ValueError:
-                errors[name] = str(_l("Tanggal tidak sah (format: TTTT-BB-HH)."))
-                values[name] = fallback
+                values[name] = parse_day(text) if text else fallback
+            except ValueError as exc:
+                errors[name], values[name] = str(exc), fallback
+        if errors:
+            return default, errors
         if values["from"] > values["to"]:
             errors["to"] = str(_l("Tanggal akhir sebelum tanggal awal."))
             return default, errors

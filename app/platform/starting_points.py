@@ -16,7 +16,7 @@ from app.extensions import db
 from app.reference.models import Province, Regency
 from app.tenants.export import export_region, to_yaml
 from app.tenants.models import Tenant
-from app.tenants.template import RegionTemplate, TemplateError, parse_template
+from app.tenants.template import RegionTemplate, TemplateError, load_yaml, parse_template
 
 STARTING_POINT = Path(__file__).resolve().parent.parent / "tenants" / "starting_points" / "permensos_15_2018.yaml"
 PERMENSOS_TITLE = ("Peraturan Menteri Sosial Nomor 15 Tahun 2018 tentang Sistem Layanan dan Rujukan Terpadu "
@@ -88,7 +88,7 @@ def _starting_mapping(data, values: dict[str, str]) -> tuple[dict, str]:
             unit.pop("district", None)
             unit.pop("village", None)
         return {**mapping, **body}, f"salinan:{source.slug}"
-    loaded = yaml.safe_load(data.uploaded_text)
+    loaded = load_yaml(data.uploaded_text, data.template_name or "unggahan.yaml")
     if not isinstance(loaded, dict):
         raise TemplateError(data.template_name or "unggahan", [_("isi berkas harus berupa pemetaan YAML (kunci: nilai)")])
     return loaded, (data.template_name or "unggahan.yaml")[:200]

@@ -1,5 +1,8 @@
 """The same reports as Excel workbooks (openpyxl, write-only: rows stream to disk, memory stays flat).
 
+Every row goes through `append_safe` (`app.reports.cells`): text that would run as a formula
+is neutralised.
+
 Numbers are real numbers in the cells (durations in hours, shares in percent), so the
 national secretariat can add them up; one sheet per table, and the long lists last.
 """
@@ -13,6 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from app.dashboard.queries import Figures, Table
+from app.reports.cells import append_safe
 
 Progress = Callable[[int], None]
 BOLD = Font(bold=True)
@@ -55,9 +59,9 @@ def header_of(table: Table, index: int) -> str:
 
 def write_table(wb: Workbook, table: Table) -> None:
     ws = wb.create_sheet(SHEETS.get(table.key, table.key)[:31])
-    ws.append(_bold(ws, [table.title]))
+    append_safe(ws, _bold(ws, [table.title]))
     ws.append([])
-    ws.append(_bold(ws, [header_of(table, i) for i in range(len(table.columns))]))
+    append_safe(ws, _bold(ws, [header_of(table, i) for i in range(len(table.columns))]))
     for n, row in enumerate(table.rows):
         values = [cell_value(v, table.format_of(i)) for i, v in enumerate(row)]
         if n < len(table.highlight) and table.highlight[n]:
@@ -66,24 +70,24 @@ def write_table(wb: Workbook, table: Table) -> None:
                 cell = WriteOnlyCell(ws, value=value)
                 cell.fill = FLAG
                 cells.append(cell)
-            ws.append(cells)
+            append_safe(ws, cells)
         else:
-            ws.append(values)
+            append_safe(ws, values)
     if table.note:
         ws.append([])
-        ws.append([table.note])
+        append_safe(ws, [table.note])
 
 
 def write_list(wb: Workbook, name: str, title: str, columns: list[str], chunks: Iterable[list[list]],
                progress: Progress = lambda p: None, start: int = 0, end: int = 0) -> int:
     """A long list streamed chunk by chunk; returns the number of rows."""
     ws = wb.create_sheet(name[:31])
-    ws.append(_bold(ws, [title]))
-    ws.append(_bold(ws, columns))
+    append_safe(ws, _bold(ws, [title]))
+    append_safe(ws, _bold(ws, columns))
     count = step = 0
     for rows in chunks:
         for row in rows:
-            ws.append(row)
+            append_safe(ws, row)
         count += len(rows)
         step += 1
         if end > start:
@@ -99,10 +103,10 @@ def region_workbook(target, facts: list[tuple[str, str]], figures: Figures, prel
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Ringkasan"))
     for label, value in facts:
-        ws.append([label, value])
+        append_safe(ws, [label, value])
     ws.append([])
     for _key, label, value, fmt in figures.headline:
-        ws.append([label + (" (jam)" if fmt == "hours" else ""), cell_value(value, fmt)])
+        append_safe(ws, [label + (" (jam)" if fmt == "hours" else ""), cell_value(value, fmt)])
     for section in figures.sections:
         for table in section.tables:
             write_table(wb, table)
@@ -119,10 +123,10 @@ def national_workbook(target, facts: list[tuple[str, str]], columns: list[str], 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Ringkasan nasional"))
     for label, value in facts:
-        ws.append([label, value])
+        append_safe(ws, [label, value])
     ws.append([])
-    ws.append(_bold(ws, columns[:-1] + [columns[-1]]))
+    append_safe(ws, _bold(ws, columns[:-1] + [columns[-1]]))
     for row in [*rows, total]:
         values = row.values()
-        ws.append([*values[:-1], cell_value(values[-1], "hours")])
+        append_safe(ws, [*values[:-1], cell_value(values[-1], "hours")])
     wb.save(target)

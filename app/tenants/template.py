@@ -15,6 +15,7 @@ import yaml
 from flask_babel import gettext as _
 
 from app.org.vocabulary import AREA_LEVEL_BY_ROLE, AREA_LEVELS, ROLES, SERVICE_AREAS, UNIT_KINDS
+from app.tenants.safe_yaml import TooComplex, load_bounded
 
 FORMAT_VERSION = 1
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -22,6 +23,8 @@ KEY_RE = re.compile(r"^[a-z0-9_]{1,80}$")
 REGION_KINDS = ("kabupaten", "kota")
 PARTNER_LEVELS = ("regency", "province", "central", "non_government")
 RESERVED_SLUGS = frozenset({"www", "admin", "api", "static", "platform", "mail"})
+#: The shipped templates are <= 16 KB (~800 nodes, 6 levels deep; see `safe_yaml` for those limits).
+MAX_TEMPLATE_BYTES = 512 * 1024
 
 
 class TemplateError(ValueError):
@@ -86,18 +89,28 @@ def load_template_file(path: str | Path, known_regions=None) -> RegionTemplate:
     return parse_template(text, source=path.name, known_regions=known_regions)
 
 
+def load_yaml(text: str, source: str) -> Any:
+    """Parse untrusted YAML within the limits above, or raise `TemplateError` saying why."""
+    if len(text.encode("utf-8")) > MAX_TEMPLATE_BYTES:
+        raise TemplateError(source, [_("berkas terlalu besar (paling besar %(kb)s KB)", kb=MAX_TEMPLATE_BYTES // 1024)])
+    try:
+        return load_bounded(text)
+    except TooComplex as exc:
+        raise TemplateError(source, [exc.message]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = _("baris %(line)s", line=mark.line + 1) if mark else ""
+        raise TemplateError(source, [_("YAML tidak sah %(where)s: %(err)s", where=where,
+                                       err=getattr(exc, "problem", exc))]) from None
+
+
 def parse_template(text: str, source: str, known_regions=None) -> RegionTemplate:
     """Parse YAML text into a validated `RegionTemplate`, or raise `TemplateError`.
 
     `known_regions` maps a Kemendagri code to something truthy for each official
     regency/city; when given, the region code must be in it.
     """
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = _("baris %(line)s", line=mark.line + 1) if mark else ""
-        raise TemplateError(source, [_("YAML tidak sah %(where)s: %(err)s", where=where, err=getattr(exc, "problem", exc))])
+    data = load_yaml(text, source)
     if not isinstance(data, dict):
         raise TemplateError(source, [_("isi berkas harus berupa pemetaan YAML (kunci: nilai)")])
     return _Validator(source, data, known_regions).run()
@@ -165,9 +178,9 @@ class _Validator:
             for area in item.get("service_areas") or []:
                 if area not in SERVICE_AREAS:
                     self.fail(entry, _("bidang layanan '%(a)s' tidak dikenal", a=area))
-            partners.append({"name": name, "level": level, "kind": str(item.get("kind") or "opd"),
-                             "contact": str(item.get("contact") or ""),
-                             "service_areas": [str(a) for a in item.get("service_areas") or []]})
+            partners.append({"name": name, "level": level, "kind": self.text(item, "kind", entry, False) or "opd",
+                             "contact": self.text(item, "contact", entry, required=False),
+                             "service_areas": [a for a in item.get("service_areas") or [] if isinstance(a, str)]})
         return partners
 
     def _sop(self, data, units: list[UnitSpec], positions: list[PositionSpec]) -> dict:
@@ -205,6 +218,8 @@ class _Validator:
         if not isinstance(terminology, dict):
             self.fail(f"{entry}.terminology", _("harus berupa pemetaan istilah"))
             terminology = {}
+        terminology = {str(k): self.text(terminology, k, f"{entry}.terminology") for k in terminology
+                       if isinstance(k, (str, int))}
         return {
             "code": code,
             "slug": slug,
@@ -215,7 +230,7 @@ class _Validator:
             "regulation_title": self.text(regulation, "title", f"{entry}.regulation"),
             "regulation_short": self.text(regulation, "short", f"{entry}.regulation"),
             "regulation_about": self.text(regulation, "about", f"{entry}.regulation", required=False),
-            "terminology": {str(k): str(v) for k, v in terminology.items()},
+            "terminology": terminology,
         }
 
     def _entries(self, items, section: str) -> list[tuple[str, dict]]:
@@ -260,11 +275,11 @@ class _Validator:
                     self.fail(entry, _("bidang layanan '%(a)s' tidak dikenal (pilihan: %(opts)s)", a=area, opts=", ".join(SERVICE_AREAS)))
             units.append(UnitSpec(
                 key=key, name=self.text(item, "name", entry), kind=kind,
-                parent=(str(item["parent"]) if item.get("parent") else None),
+                parent=self.text(item, "parent", entry, required=False) or None,
                 legal_basis=self.text(item, "legal_basis", entry, required=False),
-                service_areas=[str(a) for a in areas],
-                district=(str(item["district"]) if item.get("district") else None),
-                village=(str(item["village"]) if item.get("village") else None),
+                service_areas=[a for a in areas if isinstance(a, str)],
+                district=self.text(item, "district", entry, required=False) or None,
+                village=self.text(item, "village", entry, required=False) or None,
             ))
         by_key = {u.key: u for u in units}
         roots = [u for u in units if not u.parent]

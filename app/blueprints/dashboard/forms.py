@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
-from app.dashboard.periods import MONTH_RE, YEAR_RE, Period, today
+from app.dashboard.periods import MIN_YEAR, MONTH_RE, YEAR_RE, Period, out_of_range_message, today
 
 KIND_LABELS = {"monthly": _l("Laporan kegiatan bulanan (untuk Sekretariat Nasional SLRT)"),
                "yearly": _l("Laporan evaluasi akhir tahun")}
@@ -44,8 +44,10 @@ class ReportForm(FlaskForm):
 
 def _check(value: str | None, pattern, message) -> None:
     value = (value or "").strip()
-    period = Period.parse(value) if pattern.match(value) else None
-    if period is None:
+    if not pattern.match(value):
         raise ValidationError(message)
-    if period.start > today():
+    if int(value[:4]) < MIN_YEAR:
+        raise ValidationError(out_of_range_message())
+    period = Period.parse(value)  # None past next year
+    if period is None or period.start > today():
         raise ValidationError(_l("Periode itu belum dimulai."))

@@ -10,6 +10,7 @@ from jinja2_fragments.flask import render_block
 
 from app.accounts.auth import platform_required
 from app.blueprints.platform import bp
+from app.dashboard.periods import parse_day
 from app.extensions import htmx
 from app.platform.audit import local_zone
 from app.platform.stats import OUTCOMES, PARTNER_LEVELS, comparison, totals
@@ -32,9 +33,9 @@ def _period() -> tuple[date, date, dict]:
     for name, default in (("start", first), ("end", last)):
         raw = request.args.get(name, "").strip()
         try:
-            values[name] = date.fromisoformat(raw) if raw else default
-        except ValueError:
-            errors[name], values[name] = _("Tanggal tidak sah (format: TTTT-BB-HH)."), default
+            values[name] = parse_day(raw) if raw else default
+        except ValueError as exc:
+            errors[name], values[name] = str(exc), default
     if values["end"] < values["start"]:
         errors["end"] = _("Tanggal akhir sebelum tanggal awal.")
         values["end"] = values["start"]
