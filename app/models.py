@@ -10,3 +10,4 @@ from app.accounts.invitations import Invitation  # noqa: F401,E402
 from app.accounts.outbox import OutboundEmail  # noqa: F401,E402
 from app.platform.models import PlatformAuditEvent, TenantAlias  # noqa: F401,E402
 from app.dashboard.models import CaseRollup, CitizenProgram, PlatformReportJob, ReportJob  # noqa: F401,E402
+from app.citizens.import_jobs import RegisterImportJob  # noqa: F401,E402

@@ -20,7 +20,7 @@ from app.dashboard.models import PlatformReportJob, ReportJob
 from app.dashboard.national import national_columns, national_summary, national_total
 from app.dashboard.periods import Period
 from app.extensions import db
-from app.jobs.reports import build_platform_report, build_region_report, reports_dir, schedule
+from app.jobs.reports import build_platform_report, build_region_report, reports_dir, schedule, sweep_abandoned
 from app.reports.activity import national_report_pdf, region_facts, region_report_pdf
 from app.reports.workbook import national_workbook, region_workbook
 from app.tenants.context import current_tenant_id
@@ -74,11 +74,13 @@ def retry_region_report(job: ReportJob) -> None:
 
 
 def my_region_jobs(user_id) -> list[ReportJob]:
+    sweep_abandoned()  # a job whose worker died shows as failed (or queued again) at once
     return list(db.session.scalars(select(ReportJob).where(ReportJob.requested_by == user_id)
                                    .order_by(ReportJob.created_at.desc()).limit(RECENT)))
 
 
 def my_platform_jobs(user_id) -> list[PlatformReportJob]:
+    sweep_abandoned()
     return list(db.session.scalars(select(PlatformReportJob).where(PlatformReportJob.requested_by == user_id)
                                    .order_by(PlatformReportJob.created_at.desc()).limit(RECENT)))
 

@@ -17,7 +17,7 @@ def _redis():
 
 
 def redis_status() -> str:
-    """'inline' when jobs run in-process, else 'ok' or 'error'."""
+    """'inline' when jobs run in-process, else 'ok' or 'down'."""
     if not current_app.config.get("REDIS_URL"):
         return "inline"
     try:
@@ -25,7 +25,7 @@ def redis_status() -> str:
         return "ok"
     except Exception as exc:  # noqa: BLE001
         current_app.logger.warning("healthz: redis check failed: %s", exc)
-        return "error"
+        return "down"
 
 
 def get_queue():

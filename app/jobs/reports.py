@@ -10,6 +10,10 @@
   target folder and `os.replace`s it into place, then marks the job done. A failure marks
   the job queued again (a retry follows) or, after the last attempt, failed with the error;
   a half-written file is removed and never offered.
+* A worker that dies mid-job (killed, restarted, out of memory) stops its heartbeat; RQ's
+  abandoned-job handling (`StartedJobRegistry.cleanup`, run by every worker's maintenance and by
+  `sweep_abandoned` when a job list is viewed) then retries the job or fails it, calling the
+  job's failure callback `job_lost`, which records that on the row and removes the `.part` file.
 """
 from __future__ import annotations
 
@@ -63,14 +67,15 @@ def dispatch(func: Callable, *args: str) -> None:
     if not current_app.config.get("REDIS_URL"):
         run_inline(func, *args)
         return
-    from rq import Retry
+    from rq import Callback, Retry
 
     from app.jobs.queue import get_queue
 
     intervals = current_app.config.get("REPORT_RETRY_INTERVALS", [1, 5])
     try:
         get_queue().enqueue(func, *args, retry=Retry(max=MAX_ATTEMPTS - 1, interval=intervals),
-                            job_timeout=current_app.config.get("REPORT_JOB_TIMEOUT", 3600))
+                            job_timeout=current_app.config.get("REPORT_JOB_TIMEOUT", 3600),
+                            on_failure=Callback(job_lost))
     except Exception as exc:  # noqa: BLE001 - the user must see the job failed, not a 500
         current_app.logger.exception("report job could not be queued")
         mark_failed(func, args, f"Antrean pekerjaan tidak dapat dihubungi ({type(exc).__name__}).")
@@ -170,6 +175,73 @@ def _run(model, key, folder: str, write: Callable) -> None:
     db.session.commit()
 
 
+# --- workers that die ------------------------------------------------------------------------
+
+LOST = "Pekerja latar berhenti di tengah jalan (dimatikan atau dimulai ulang)."
+#: Per job function (by RQ's func_name): records a lost run on the job's own row.
+LOST_HANDLERS: dict[str, Callable[[tuple, bool], None]] = {}
+
+
+def sweep_abandoned() -> int:
+    """Let RQ retry or fail the jobs whose worker stopped beating; returns how many it found."""
+    if not current_app.config.get("REDIS_URL"):
+        return 0
+    from rq.registry import StartedJobRegistry
+    from rq.timeouts import TimerDeathPenalty
+
+    from app.jobs.queue import get_queue
+
+    try:  # no signals: this may run in a web request on any thread
+        registry = StartedJobRegistry(queue=get_queue(), death_penalty_class=TimerDeathPenalty)
+        found = len(registry.get_expired_job_ids())
+        if found:
+            registry.cleanup()
+        return found
+    except Exception:  # noqa: BLE001 - a list page must still show when Redis is down
+        current_app.logger.warning("abandoned-job sweep failed", exc_info=True)
+        return 0
+
+
+def job_lost(rq_job, connection, exc_type, exc_value, traceback) -> None:
+    """RQ failure callback. A failure the job recorded itself is left alone; a lost run (abandoned,
+    or the work horse killed) is recorded here: queued again while RQ retries, else failed."""
+    from importlib import import_module
+
+    from rq.exceptions import AbandonedJobError
+
+    import_module(rq_job.func_name.rpartition(".")[0])  # the job's module registers its handler
+    handler = LOST_HANDLERS.get(rq_job.func_name)
+    if handler is not None:
+        handler(tuple(rq_job.args), exc_type is AbandonedJobError, bool(rq_job.retries_left))
+
+
+def record_lost(model, key, folder: Path, abandoned: bool, retrying: bool) -> None:
+    """On the current session: mark a lost run of job `key` and remove its half-written files."""
+    job = db.session.get(model, key)
+    if job is None or not (job.status == "running" or (abandoned and job.is_active)):
+        return
+    for part in folder.glob(f".{job.id}.*.part"):
+        part.unlink(missing_ok=True)
+    job.status, job.progress, job.error, job.updated_at = ("queued" if retrying else "failed"), 0, LOST, utcnow()
+    db.session.commit()
+
+
+def _report_lost(args: tuple, abandoned: bool, retrying: bool) -> None:
+    with job_app():
+        if len(args) == 2:
+            tenant = db.session.get(Tenant, uuid.UUID(args[1]))
+            with tenant_context(tenant):
+                record_lost(ReportJob, (tenant.id, uuid.UUID(args[0])), reports_dir() / tenant.slug,
+                            abandoned, retrying)
+            return
+        job = db.session.get(PlatformReportJob, uuid.UUID(args[0]))
+        if job is None:
+            return
+        region = db.session.get(Tenant, job.region_id) if job.region_id else None
+        folder = reports_dir() / (region.slug if region else "_nasional")
+        record_lost(PlatformReportJob, job.id, folder, abandoned, retrying)
+
+
 def mark_failed(func: Callable, args: tuple, message: str) -> None:
     """Record that a job never reached the queue (so the page offers to try again)."""
     with job_app():
@@ -183,3 +255,7 @@ def mark_failed(func: Callable, args: tuple, message: str) -> None:
             job = db.session.get(PlatformReportJob, uuid.UUID(args[0]))
             job.status, job.error = "failed", message
             db.session.commit()
+
+
+LOST_HANDLERS[f"{__name__}.build_region_report"] = _report_lost
+LOST_HANDLERS[f"{__name__}.build_platform_report"] = _report_lost

@@ -37,9 +37,15 @@ def entry_count(app, slug) -> int:
     return in_region(app, slug, lambda: db.session.scalar(select(func.count()).select_from(RegisterEntry)))
 
 
-def upload(client, content: bytes, name: str = "dtks.csv"):
-    return client.post("/register/import", data={"file": (io.BytesIO(content), name)},
-                       content_type="multipart/form-data")
+def upload(client, content: bytes, name: str = "dtks.csv", *, run: bool = True):
+    """Upload a register file; an accepted file's import job is run (inline already, or by a worker here)."""
+    response = client.post("/register/import", data={"file": (io.BytesIO(content), name)},
+                           content_type="multipart/form-data")
+    if run and response.status_code == 302:
+        from tests.unit.test_report_jobs import drain
+
+        drain(client.app)
+    return response
 
 
 def new_proposal(app, slug: str, *, district_index: int = 0) -> dict:

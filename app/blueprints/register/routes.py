@@ -1,13 +1,11 @@
 """The register extract page: its size, the last import, an exact lookup, and a new import."""
 from __future__ import annotations
 
-import csv
 import io
 import os
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import func, or_, select
@@ -18,11 +16,14 @@ from app.audit.log import record
 from app.blueprints.register import bp
 from app.blueprints.register.access import IMPORT_ROLES, VIEW_ROLES
 from app.blueprints.register.forms import ImportForm
-from app.citizens.dtks_import import COLUMNS, RegisterImportError, import_register, parse_register_csv
+from app.citizens.dtks_import import COLUMNS, RegisterImportError, parse_register_csv
+from app.citizens.import_jobs import RegisterImportJob, active_import, recent_imports, start_import
 from app.citizens.identity import mask_nik
 from app.citizens.models import RegisterEntry, RegisterImport
+from app.dashboard.reporting import is_stalled
 from app.extensions import db, htmx
 from app.reference.models import District, Village
+from app.reports.cells import SafeCsvWriter
 from app.tenants.context import current_tenant
 
 SEARCH_LIMIT = 20
@@ -58,7 +59,9 @@ def _render_index(form: ImportForm | None = None, status: int = 200):
         size=db.session.scalar(select(func.count()).select_from(RegisterEntry)) or 0,
         last=last, importer=db.session.get(User, last.imported_by) if last else None,
         can_import=current_user.role in IMPORT_ROLES, form=form or ImportForm(formdata=None), columns=COLUMNS,
-        example_village=_first_village().code)
+        example_village=_first_village().code, is_stalled=is_stalled)
+    if context["can_import"]:
+        context["import_jobs"] = recent_imports()
     return render_template("register/index.html", **context), status
 
 
@@ -77,14 +80,29 @@ def import_file():
     if not form.validate_on_submit():
         return _render_index(form, status=422)
     upload = form.file.data
-    try:
-        rows = parse_register_csv(upload.stream, current_tenant.region_code)
+    try:  # the whole file is checked before anything is saved or written
+        parse_register_csv(upload.stream, current_tenant.region_code)
     except RegisterImportError as exc:
         form.file.errors = list(exc.problems)
         return _render_index(form, status=422)
-    batch = import_register(rows, os.path.basename(upload.filename or ""), current_user.user)
-    flash(ngettext("%(num)s baris diimpor", "%(num)s baris diimpor", batch.row_count), "success")
+    if active_import() is not None:
+        form.file.errors = [_("Impor lain sedang berjalan. Tunggu sampai selesai, lalu unggah lagi.")]
+        return _render_index(form, status=422)
+    start_import(upload.stream, os.path.basename(upload.filename or ""), current_user.user)
+    flash(_("Berkas diterima dan sedang diimpor; kemajuannya tampil di bawah."), "success")
     return redirect(url_for("register.index"))
+
+
+@bp.get("/imports/<uuid:job_id>")
+@staff_required(*IMPORT_ROLES)
+def import_status(job_id):
+    """One import job's row (htmx polls it every 2 seconds while it runs)."""
+    job = db.session.scalar(select(RegisterImportJob).where(RegisterImportJob.id == job_id))
+    if job is None:
+        abort(404)
+    if not htmx:
+        return redirect(url_for("register.index"))
+    return render_template("register/_import_job.html", job=job, stalled=is_stalled(job))
 
 
 def _first_village() -> Village:
@@ -102,7 +120,7 @@ def sample():
     people = [("0101800001", "Siti Aminah", "Jl. Melati No. 1"), ("5203850002", "Budi Santoso", "Jl. Melati No. 1"),
               ("1207900003", "Rina Marlina", "Jl. Kenanga No. 7")]
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeCsvWriter(out)
     writer.writerow(COLUMNS)
     for n, (tail, name, address) in enumerate(people):
         kk = digits + ("0000000001" if n < 2 else "0000000002")
