@@ -1,10 +1,10 @@
 """The SOP as data: states, transitions, who may take each, what each needs.
 
 A region's SOP is a mapping (from its template, later edited in the browser) that
-`parse_sop` turns into an `Sop`. The code knows only transition *kinds* — what data a
-step collects and what it does (record a referral, inform the citizen…); which states
-exist, who takes which step, who approves, SLAs and legal bases are all data. No
-region's rule is an `if` in the code.
+`parse_sop` turns into an `Sop`. The code knows only transition *kinds* (the registry in
+`step_kinds`) — what a step collects and what it does (record a referral, inform the
+citizen…); which states exist, who takes which step, who approves, SLAs and legal bases
+are all data. No region's rule is an `if` in the code.
 """
 from __future__ import annotations
 
@@ -13,30 +13,21 @@ from typing import Any, Iterable
 
 from flask_babel import gettext as _
 
+from app.casework.step_kinds import REGISTRY, StepKind
+from app.errors import Invalid
 from app.org.vocabulary import ROLES, SERVICE_AREAS
 
 CHANNELS = ("walk_in", "welfare_center", "home_visit")
 
-#: Kinds of transition the software knows, and what each collects.
-TRANSITION_KINDS: dict[str, dict[str, Any]] = {
-    "forward": {},                                # move on (review done, analysis submitted…)
-    "approve": {},                                # an approver agrees
-    "return": {"note": "required"},               # an approver sends it back, with a reason
-    "handle": {"note": "required"},               # handled in-house: what was done
-    "request_referral": {"partner": True, "note": "required"},
-    "send_referral": {},                          # the referral letter went out
-    "record_answer": {"note": "required"},        # the partner's answer
-    "record_outcome": {"outcome": True, "note": "required"},
-    "inform": {"inform_channel": True, "note": "optional"},
-    "close": {},
-}
 NOTE_RULES = ("required", "optional", "none")
 
 
-class SopError(ValueError):
+class SopError(Invalid):
+    """An SOP definition was refused; `problems` lists every problem found."""
+
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__("; ".join(problems))
+        super().__init__(errors={"": problems})
 
 
 @dataclass(frozen=True)
@@ -60,20 +51,25 @@ class Transition:
     legal_basis: str = ""
 
     @property
+    def step_kind(self) -> StepKind:
+        """What this step's kind collects, does, renders and counts (from the registry)."""
+        return REGISTRY[self.kind]
+
+    @property
     def needs_partner(self) -> bool:
-        return bool(TRANSITION_KINDS[self.kind].get("partner"))
+        return "partner_id" in self.step_kind.fields
 
     @property
     def needs_outcome(self) -> bool:
-        return bool(TRANSITION_KINDS[self.kind].get("outcome"))
+        return "outcome" in self.step_kind.fields
 
     @property
     def needs_inform_channel(self) -> bool:
-        return bool(TRANSITION_KINDS[self.kind].get("inform_channel"))
+        return "inform_channel" in self.step_kind.fields
 
     @property
     def is_approval(self) -> bool:
-        return self.kind in ("approve", "return")
+        return self.step_kind.approval
 
 
 @dataclass(frozen=True)
@@ -191,13 +187,13 @@ def _transitions(items, states, problems, entry) -> list[Transition]:
             problems.append(f"{where}: " + _("'key' wajib diisi dan unik"))
         seen.add(key)
         kind = _text(item, "kind") or "forward"
-        if kind not in TRANSITION_KINDS:
-            problems.append(f"{where}: " + _("jenis langkah '%(k)s' tidak dikenal (pilihan: %(o)s)", k=kind, o=", ".join(TRANSITION_KINDS)))
+        if kind not in REGISTRY:
+            problems.append(f"{where}: " + _("jenis langkah '%(k)s' tidak dikenal (pilihan: %(o)s)", k=kind, o=", ".join(REGISTRY)))
             kind = "forward"
-        note = _text(item, "note") or TRANSITION_KINDS[kind].get("note", "optional")
+        note = _text(item, "note") or REGISTRY[kind].note
         if note not in NOTE_RULES:
             problems.append(f"{where}: " + _("'note' harus required, optional atau none"))
-        if TRANSITION_KINDS[kind].get("note") == "required":
+        if REGISTRY[kind].note == "required":
             note = "required"
         for end in ("from", "to"):
             if _text(item, end) not in states:

@@ -12,20 +12,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.casework.sop_edits import roles_of
+from app.casework.step_kinds import KIND_LABELS
 from app.org.vocabulary import ROLES, SERVICE_AREAS
 
-KIND_LABELS = {
-    "forward": _l("Meneruskan"),
-    "approve": _l("Persetujuan"),
-    "return": _l("Pengembalian (dengan alasan)"),
-    "handle": _l("Penanganan langsung"),
-    "request_referral": _l("Usulan rujukan"),
-    "send_referral": _l("Pengiriman rujukan"),
-    "record_answer": _l("Pencatatan jawaban lembaga"),
-    "record_outcome": _l("Pencatatan hasil tindak lanjut"),
-    "inform": _l("Pemberitahuan kepada warga"),
-    "close": _l("Penutupan"),
-}
 CHANNEL_LABELS = {"walk_in": _l("Datang langsung"), "welfare_center": _l("Puskesos"),
                   "home_visit": _l("Kunjungan rumah")}
 

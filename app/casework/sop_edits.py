@@ -13,20 +13,21 @@ from typing import Any, Iterable
 from flask_babel import gettext as _
 
 from app.casework.sop import CHANNELS
+from app.casework.step_kinds import kind_of
+from app.errors import Invalid
 from app.org.vocabulary import ROLES, SERVICE_AREAS
 
-#: Kinds of step after which a supervisor approval stage may be inserted: work submitted
-#: onwards (a record, an analysis) or handled in-house.
-REVIEWABLE_KINDS = ("forward", "handle")
 REVIEW_ROLE = "supervisor"
+#: The pair of kinds an inserted review is made of: an approval and a return beside it.
+APPROVE, RETURN = "approve", "return"
 
 
-class EditError(ValueError):
+class EditError(Invalid):
     """The edit was refused; `errors` maps a form field to its messages."""
 
     def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors=errors)
         self.errors = errors
-        super().__init__("; ".join(m for ms in errors.values() for m in ms))
 
 
 def roles_of(item: dict) -> tuple[str, ...]:
@@ -83,9 +84,9 @@ def set_step(definition: dict, key: str, *, roles: Iterable[str], legal_basis: s
     basis = _required(legal_basis, "legal_basis", _("Dasar hukum wajib diisi."))
     step = _find(out.get("transitions") or [], key)
     step["role"], step["legal_basis"] = _role_value(chosen), basis
-    if with_pair and step.get("kind") == "approve":
+    if with_pair and step.get("kind") == APPROVE:
         for other in out["transitions"]:
-            if other.get("from") == step.get("from") and other.get("kind") == "return":
+            if other.get("from") == step.get("from") and other.get("kind") == RETURN:
                 other["role"] = _role_value(chosen)
     return out
 
@@ -122,8 +123,9 @@ def can_add_review(definition: dict, step: dict) -> bool:
     """Whether a supervisor approval may be inserted after `step` (not before another approval)."""
     target = step.get("to")
     steps = definition.get("transitions") or []
-    approvals = [t for t in steps if t.get("from") == target and t.get("kind") == "approve"]
-    return step.get("kind", "forward") in REVIEWABLE_KINDS and not approvals
+    approvals = [t for t in steps if t.get("from") == target and t.get("kind") == APPROVE]
+    kind = kind_of(step.get("kind") or "forward")
+    return kind is not None and kind.reviewable and not approvals
 
 
 def add_review(definition: dict, step_key: str, *, label: str, sla_hours: int | None,
@@ -151,9 +153,9 @@ def add_review(definition: dict, step_key: str, *, label: str, sla_hours: int | 
     step["to"] = key
     step_label = step.get("label") or step_key
     approve = {"key": f"approve_{key}", "label": _("Setujui: %(s)s", s=step_label), "from": key, "to": target,
-               "role": REVIEW_ROLE, "kind": "approve", "legal_basis": basis}
+               "role": REVIEW_ROLE, "kind": APPROVE, "legal_basis": basis}
     back = {"key": f"return_{key}", "label": _("Kembalikan: %(s)s", s=step_label), "from": key, "to": source,
-            "role": REVIEW_ROLE, "kind": "return", "legal_basis": basis}
+            "role": REVIEW_ROLE, "kind": RETURN, "legal_basis": basis}
     index = transitions.index(step)
     transitions[index + 1:index + 1] = [approve, back]
     return out, key
@@ -168,14 +170,15 @@ def removable_review(definition: dict, stage_key: str | None) -> tuple[dict, dic
     if not stage_key or any(c.get("entry") == stage_key for c in definition.get("channels") or []):
         return None
     steps = definition.get("transitions") or []
-    if any(t.get("to") == stage_key and t.get("kind") == "request_referral" for t in steps):
+    if any(t.get("to") == stage_key and getattr(kind_of(t.get("kind") or "forward"), "keeps_approval", False)
+           for t in steps):
         return None
     steps = [t for t in definition.get("transitions") or [] if t.get("from") == stage_key]
     kinds = sorted(t.get("kind") for t in steps)
-    if kinds != ["approve", "return"]:
+    if kinds != sorted([APPROVE, RETURN]):
         return None
-    approve = next(t for t in steps if t.get("kind") == "approve")
-    back = next(t for t in steps if t.get("kind") == "return")
+    approve = next(t for t in steps if t.get("kind") == APPROVE)
+    back = next(t for t in steps if t.get("kind") == RETURN)
     return approve, back
 
 

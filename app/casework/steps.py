@@ -1,33 +1,21 @@
 """Taking a step of the SOP on a case: the one place where a case changes state."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.log import record
 from app.casework.errors import StaleCase, StepInvalid, StepNotAllowed
 from app.casework.intake import due_at
-from app.casework.models import Case, CaseEvent, Partner, Referral
+from app.casework.models import Case, CaseEvent
 from app.casework.routing import covers_unit
 from app.casework.sop import Transition
+from app.casework.step_kinds import StepInput
+from app.casework.step_kinds.inform import INFORM_CHANNELS
+from app.casework.step_kinds.referrals import open_referral
 from app.extensions import db
-from app.tenants.models import utcnow
+from app.tenancy.models import utcnow
 
-OUTCOMES = {"served": "Dilayani / diterima program", "not_served": "Tidak dapat dilayani",
-            "redirected": "Dialihkan ke program lain"}
-INFORM_CHANNELS = {"in_person": "Tatap muka", "phone": "Telepon", "message": "Pesan singkat / WhatsApp",
-                   "letter": "Surat", "home_visit": "Kunjungan rumah"}
-
-
-@dataclass
-class StepInput:
-    note: str = ""
-    partner_id: str | None = None
-    outcome: str = ""
-    inform_channel: str = ""
+__all__ = ["INFORM_CHANNELS", "StepInput", "allowed_steps", "covers", "open_referral", "take_step"]
 
 
 def covers(membership, case: Case) -> bool:
@@ -59,7 +47,7 @@ def take_step(case: Case, key: str, data: StepInput, *, user, membership, expect
     _validate(step, data)
     sop = case.sop_version.sop
     now = utcnow()
-    event_data = _apply_side_effects(case, step, data, now)
+    event_data = step.step_kind.apply(case, data, now)
     previous = case.state
     case.state = step.target
     case.state_entered_at = now
@@ -84,59 +72,11 @@ def take_step(case: Case, key: str, data: StepInput, *, user, membership, expect
 
 
 def _validate(step: Transition, data: StepInput) -> None:
+    """The note if the step requires one, then what the step's kind collects."""
+    kind = step.step_kind
     errors: dict[str, list[str]] = {}
     if step.note == "required" and not data.note.strip():
-        errors["note"] = [_("Catatan wajib diisi untuk langkah ini.") if step.kind != "return"
-                          else _("Alasan pengembalian wajib diisi.")]
-    if step.needs_partner:
-        partner = _partner(data.partner_id)
-        if partner is None:
-            errors["partner_id"] = [_("Pilih lembaga tujuan rujukan dari daftar.")]
-    if step.needs_outcome and data.outcome not in OUTCOMES:
-        errors["outcome"] = [_("Pilih hasil tindak lanjut.")]
-    if step.needs_inform_channel and data.inform_channel not in INFORM_CHANNELS:
-        errors["inform_channel"] = [_("Pilih cara warga diberi tahu.")]
+        errors["note"] = [kind.note_required_message()]
+    errors.update(kind.check(data))
     if errors:
         raise StepInvalid(errors)
-
-
-def _partner(partner_id) -> Partner | None:
-    import uuid
-
-    try:
-        pid = uuid.UUID(str(partner_id))
-    except (TypeError, ValueError):
-        return None
-    return db.session.scalar(select(Partner).where(Partner.id == pid, Partner.retired_at.is_(None)))
-
-
-def open_referral(case: Case) -> Referral | None:
-    return next((r for r in reversed(case.referrals) if r.status not in ("returned", "completed")), None)
-
-
-def _apply_side_effects(case: Case, step: Transition, data: StepInput, now) -> dict:
-    """What each kind of step records besides the state change."""
-    referral = open_referral(case)
-    if step.kind == "request_referral":
-        partner = _partner(data.partner_id)
-        referral = Referral(case_id=case.id, partner_id=partner.id, reason=data.note.strip(), requested_at=now)
-        db.session.add(referral)
-        case.referrals.append(referral)
-        return {"partner": partner.name, "level": partner.level}
-    if referral is not None and step.kind in ("approve", "return") and referral.status == "requested":
-        referral.status = "approved" if step.kind == "approve" else "returned"
-        referral.decided_at, referral.decision_note = now, data.note.strip()
-        return {"referral": referral.status, "partner": referral.partner.name}
-    if referral is not None and step.kind == "send_referral":
-        referral.status, referral.sent_at = "sent", now
-        return {"partner": referral.partner.name}
-    if referral is not None and step.kind == "record_answer":
-        referral.status, referral.answered_at, referral.answer = "answered", now, data.note.strip()
-        return {"partner": referral.partner.name}
-    if step.kind == "record_outcome":
-        if referral is not None:
-            referral.status, referral.completed_at, referral.outcome = "completed", now, data.outcome
-        return {"outcome": data.outcome}
-    if step.kind == "inform":
-        return {"inform_channel": data.inform_channel}
-    return {}

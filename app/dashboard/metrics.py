@@ -16,6 +16,9 @@ Metrics (all per region; `day` is the local date of the event):
 * `informed` (day, district, detail = how the citizen was told)
 * `prelist` (day of the proposal, district, detail = its current status)
 
+The common counters (received, open, closed, the hours) are kept here; what else a step
+adds is said by its kind (`app/casework/step_kinds`), through a `Tally`.
+
 Each counter keeps only the dimensions something reads (every one keeps the district, for
 the district filter): at a few thousand cases a year, a counter per day is already close
 to one row per event, so each extra dimension would only add rows.
@@ -31,6 +34,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import NamedTuple, Optional
 from zoneinfo import ZoneInfo
+
+from app.casework.step_kinds import kind_of
 
 #: Bucket 0 holds [0, 1) hour; bucket k ≥ 1 holds [2^((k-1)/2), 2^(k/2)) hours; the last is open.
 MAX_BUCKET = 29
@@ -143,12 +148,44 @@ def median_hours(histogram: dict[int, int]) -> Optional[float]:
 
 def referral_for(kind: str, at: datetime, referrals: list[ReferralFacts]) -> Optional[ReferralFacts]:
     """The referral a step acted on: the one whose timestamp for that kind of step is the step's time."""
-    stamp = {"request_referral": "requested_at", "approve": "decided_at", "return": "decided_at",
-             "send_referral": "sent_at", "record_answer": "answered_at", "record_outcome": "completed_at"}.get(kind)
+    step_kind = kind_of(kind)
+    stamp = step_kind.referral_stamp if step_kind is not None else None
     if stamp is None:
         return None
     moment = utc(at)
     return next((r for r in referrals if utc(getattr(r, stamp)) == moment), None)
+
+
+@dataclass
+class Tally:
+    """Where a step's kind adds its own counters: keyed by the event's day and the case's district."""
+
+    case: CaseFacts
+    event: EventFacts
+    day: date
+    out: Counter
+
+    @property
+    def data(self) -> dict:
+        return self.event.data or {}
+
+    @property
+    def referral(self) -> Optional[ReferralFacts]:
+        return self.event.referral
+
+    def add(self, metric: str, *, area: bool = False, partner: bool = False, detail: str = "",
+            bucket: int = 0) -> None:
+        """+1 on `metric` for this day and district (and service area / the referral's partner)."""
+        dims: dict = {"district_code": self.case.district_code}
+        if area:
+            dims["service_area"] = self.case.service_area
+        if partner and self.referral is not None:
+            dims.update(partner_level=self.referral.level, partner_id=self.referral.partner_id)
+        self.out[Key(self.day, metric, detail=detail, bucket=bucket, **dims)] += 1
+
+    def bucket_since(self, start: datetime) -> int:
+        """The duration bucket of the hours from `start` to this event."""
+        return bucket_of(hours_between(start, self.event.at))
 
 
 def event_deltas(case: CaseFacts, event: EventFacts, zone: str = DEFAULT_ZONE) -> Counter:
@@ -173,37 +210,10 @@ def event_deltas(case: CaseFacts, event: EventFacts, zone: str = DEFAULT_ZONE) -
         out[Key(day, "closed", channel=case.channel, **place)] += 1
         if event.intake_at is not None:
             out[Key(day, "close_hours", bucket=bucket_of(hours_between(event.intake_at, event.at)), **where)] += 1
-    out.update(_kind_deltas(event, day, place, where))
+    step_kind = kind_of(event.kind)
+    if step_kind is not None:
+        step_kind.counts(Tally(case, event, day, out))
     return Counter({k: v for k, v in out.items() if v})
-
-
-def _kind_deltas(event: EventFacts, day: date, place: dict, where: dict) -> Counter:
-    out: Counter = Counter()
-    ref = event.referral
-    partner = {"partner_level": ref.level, "partner_id": ref.partner_id} if ref else {}
-    kind, data = event.kind, event.data or {}
-    if kind == "request_referral" and ref:
-        out[Key(day, "referral_requested", **partner, **where)] += 1
-    elif kind in ("approve", "return") and ref and data.get("referral") in ("approved", "returned"):
-        out[Key(day, "referral_decision", detail=data["referral"], **partner, **where)] += 1
-    elif kind == "send_referral" and ref:
-        out[Key(day, "referral_sent", **partner, **where)] += 1
-    elif kind == "record_answer" and ref:
-        out[Key(day, "referral_answered", **partner, **where)] += 1
-        if ref.sent_at is not None:
-            bucket = bucket_of(hours_between(ref.sent_at, event.at))
-            out[Key(day, "response_hours", bucket=bucket, **partner, **where)] += 1
-    elif kind == "record_outcome":
-        outcome = str(data.get("outcome") or "")
-        if ref:
-            out[Key(day, "referral_outcome", detail=outcome, **partner, **where)] += 1
-        if outcome:
-            out[Key(day, "resolution", detail=outcome, **place)] += 1
-    elif kind == "handle":
-        out[Key(day, "resolution", detail="handled", **place)] += 1
-    elif kind == "inform":
-        out[Key(day, "informed", detail=str(data.get("inform_channel") or ""), **where)] += 1
-    return out
 
 
 def prelist_key(created_at: datetime, district_code: str, status: str, zone: str = DEFAULT_ZONE) -> Key:
@@ -217,12 +227,10 @@ def program_row(case: CaseFacts, event: EventFacts) -> Optional[tuple]:
     A referral counts once it is approved (or, in an SOP without approval, sent, answered or
     concluded); one returned by the approver never reached the program and does not count.
     """
-    ref, data = event.referral, event.data or {}
-    if ref is None:
+    ref, step_kind = event.referral, kind_of(event.kind)
+    if ref is None or step_kind is None:
         return None
-    if event.kind == "approve" and data.get("referral") != "approved":
+    served = step_kind.program(event)
+    if served is None:
         return None
-    if event.kind not in ("approve", "send_referral", "record_answer", "record_outcome"):
-        return None
-    served = event.kind == "record_outcome" and data.get("outcome") == "served"
     return case.citizen_id, ref.partner_id, ref.level, case.district_code, utc(event.at), served

@@ -40,7 +40,7 @@ def handling_stages(sop: Sop, entry: str) -> list[str]:
     reached, frontier = {entry}, [entry]
     while frontier:
         for step in sop.transitions_from(frontier.pop()):
-            if step.kind != "return" and step.target not in reached:
+            if not step.step_kind.sends_back and step.target not in reached:
                 reached.add(step.target)
                 frontier.append(step.target)
     return [state.label for key, state in sop.states.items() if key in reached]

@@ -7,23 +7,19 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.auth import current_membership, staff_required
 from app.audit.log import record
-from app.blueprints.cases.forms import StepForm
+from app.blueprints.cases.forms import step_form
 from app.casework.access import visible_case
 from app.casework.errors import StaleCase, StepInvalid, StepNotAllowed
 from app.casework.inbox import InboxFilters, overdue_count, page_of_cases
-from app.casework.models import Case, Partner, Referral
-from app.casework.steps import StepInput, allowed_steps, open_referral, take_step
+from app.casework.models import Case, Referral
+from app.casework.steps import allowed_steps, open_referral, take_step
 from app.citizens.models import Citizen
 from app.extensions import db, htmx
+from app.permissions import Capability, requires
 from app.reference.models import District
-from app.tenants.context import current_tenant
-from app.tenants.models import utcnow
+from app.tenancy.context import current_tenant
+from app.tenancy.models import utcnow
 from app.blueprints.cases import bp
-
-#: Roles whose work needs the full NIK; they may reveal it (each reveal is audited).
-NIK_ROLES = frozenset({"intake_officer", "case_officer", "data_officer", "facilitator", "supervisor",
-                       "welfare_center_coordinator", "manager"})
-
 
 def _filters() -> InboxFilters:
     args = request.args
@@ -41,10 +37,10 @@ def _filters() -> InboxFilters:
 def inbox():
     """The cases waiting for me (or all open / closed ones I may see), filtered and paginated."""
     filters = _filters()
-    cases, total, pages, page = page_of_cases(current_membership, filters)
+    pager = page_of_cases(current_membership, filters)
     districts = db.session.scalars(select(District).where(District.regency_code == current_tenant.region_code)
                                    .order_by(District.name)).all()
-    context = dict(cases=cases, total=total, pages=pages, page=page, filters=filters, districts=districts,
+    context = dict(cases=pager.items, total=pager.total, pager=pager, filters=filters, districts=districts,
                    now=utcnow(), overdue=overdue_count(current_membership))
     if htmx and htmx.target == "case-list":
         return render_block("cases/inbox.html", "case_list", **context)
@@ -53,31 +49,22 @@ def inbox():
 
 def _load_case(case_id) -> Case:
     """The case if this member may see it; 404 otherwise, as for another region's case."""
-    case = visible_case(current_membership, case_id,
-                        selectinload(Case.citizen).selectinload(Citizen.village),
-                        selectinload(Case.events), selectinload(Case.referrals).selectinload(Referral.partner),
-                        selectinload(Case.sop_version), selectinload(Case.unit))
-    if case is None:
-        abort(404)
-    return case
-
-
-def _partners():
-    return db.session.scalars(select(Partner).where(Partner.retired_at.is_(None)).order_by(Partner.level, Partner.name)).all()
+    return db.one_or_404(visible_case(
+        current_membership, case_id, selectinload(Case.citizen).selectinload(Citizen.village),
+        selectinload(Case.events), selectinload(Case.referrals).selectinload(Referral.partner),
+        selectinload(Case.sop_version), selectinload(Case.unit)))
 
 
 def _render_case(case: Case, forms: dict | None = None, status: int = 200, conflict: bool = False,
                  revealed: bool = False):
     steps = allowed_steps(case, current_membership)
     forms = forms or {}
-    partner_choices = [("", _("— pilih lembaga —"))] + [(str(p.id), f"{p.name} ({p.level})") for p in _partners()]
     for step in steps:
-        form = forms.get(step.key) or StepForm(prefix=step.key, formdata=None, version=str(case.version))
-        form.partner_id.choices = partner_choices
+        form = forms.get(step.key) or step_form(step, formdata=None, version=str(case.version))
+        step.step_kind.prepare_form(form)
         forms[step.key] = form
     return render_template("cases/case.html", case=case, sop=case.sop_version.sop, steps=steps, forms=forms,
-                           referral=open_referral(case), now=utcnow(), conflict=conflict, revealed=revealed,
-                           can_reveal=current_user.role in NIK_ROLES), status
+                           referral=open_referral(case), now=utcnow(), conflict=conflict, revealed=revealed), status
 
 
 @bp.get("/<uuid:case_id>")
@@ -92,26 +79,24 @@ def show(case_id):
 def step(case_id, key):
     """Take one SOP step. Wrong role → 403; stale form → 409 with the current state."""
     case = _load_case(case_id)
-    form = StepForm(prefix=key)
-    form.partner_id.choices = [(str(p.id), p.name) for p in _partners()]
+    transition = case.sop_version.sop.transition(key)
+    if transition is None:
+        abort(404)
+    form = step_form(transition)
     try:
         expected = int(form.version.data or -1)
     except ValueError:
         expected = -1
     if not form.validate_on_submit():
         return _render_case(case, {key: form}, status=422)
-    data = StepInput(note=form.note.data or "", partner_id=form.partner_id.data,
-                     outcome=form.outcome.data or "", inform_channel=form.inform_channel.data or "")
     try:
-        event = take_step(case, key, data, user=current_user.user, membership=current_membership,
-                          expected_version=expected)
+        event = take_step(case, key, form.step_input(transition.step_kind), user=current_user.user,
+                          membership=current_membership, expected_version=expected)
     except StepNotAllowed:
-        if any(t.key == key for t in case.sop_version.sop.transitions):
-            db.session.rollback()
-            if expected != case.version:
-                return _conflict(case_id)
-            abort(403)
-        abort(404)
+        db.session.rollback()
+        if expected != case.version:
+            return _conflict(case_id)
+        raise  # a 403, answered by app.errors
     except StaleCase:
         db.session.rollback()
         return _conflict(case_id)
@@ -131,11 +116,11 @@ def _conflict(case_id):
 
 
 @bp.post("/<uuid:case_id>/reveal-nik")
-@staff_required(*NIK_ROLES)
+@requires(Capability.REVEAL_NIK)
 def reveal_nik(case_id):
     """Show the full NIK to a role that needs it; every reveal is in the audit log."""
     case = _load_case(case_id)
     record("citizen.reveal_nik", "citizen", case.citizen.id, case=case.ticket)
     if htmx:
-        return render_block("cases/case.html", "nik", case=case, revealed=True, can_reveal=True)
+        return render_block("cases/case.html", "nik", case=case, revealed=True)
     return _render_case(case, revealed=True)
