@@ -1,0 +1,56 @@
+"""The codes casework stores: partner levels and kinds, referral statuses, outcomes, SOP version statuses.
+
+Each is defined here once, with its label; the models keep them by CHECK constraints built
+from these enums (`Vocabulary.check`).
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import Vocabulary
+
+
+class PartnerLevel(Vocabulary):
+    """Which level of government (or none) a partner belongs to."""
+
+    REGENCY = "regency", _l("Kabupaten/Kota")
+    PROVINCE = "province", _l("Provinsi")
+    CENTRAL = "central", _l("Pusat")
+    NON_GOVERNMENT = "non_government", _l("Non-pemerintah")
+
+
+class PartnerKind(Vocabulary):
+    """What sort of body a partner is."""
+
+    OPD = "opd", _l("Perangkat daerah (OPD)")
+    VERTICAL = "vertical", _l("Instansi vertikal / BUMN")
+    MINISTRY = "ministry", _l("Kementerian / lembaga")
+    NGO = "ngo", _l("Lembaga masyarakat / filantropi")
+    CSR = "csr", _l("Perusahaan (CSR)")
+
+
+class ReferralStatus(Vocabulary):
+    """A referral from request through approval to its outcome."""
+
+    REQUESTED = "requested", _l("Menunggu persetujuan")
+    RETURNED = "returned", _l("Dikembalikan")
+    APPROVED = "approved", _l("Disetujui")
+    SENT = "sent", _l("Dikirim")
+    ANSWERED = "answered", _l("Dijawab")
+    COMPLETED = "completed", _l("Selesai")
+
+
+class Outcome(Vocabulary):
+    """What came of a referral (or of the follow-up without one)."""
+
+    SERVED = "served", _l("Dilayani / diterima program")
+    NOT_SERVED = "not_served", _l("Tidak dapat dilayani")
+    REDIRECTED = "redirected", _l("Dialihkan ke program lain")
+
+
+class SopStatus(Vocabulary):
+    """A version of the region's SOP."""
+
+    DRAFT = "draft", _l("Draf")
+    PUBLISHED = "published", _l("Berlaku")
+    SUPERSEDED = "superseded", _l("Digantikan")
