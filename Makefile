@@ -9,15 +9,27 @@ PORT     ?= 5000
 export FLASK_APP   := app:create_app
 export BASE_DOMAIN ?= localhost:$(PORT)
 
-.PHONY: run test setup db seed unit e2e worker clean
+.PHONY: run test setup db seed unit e2e worker clean translations lock
 
-$(VENV)/.installed: pyproject.toml
+# Every package, direct and transitive, comes pinned with its hashes from requirements.lock;
+# the project itself is installed on top without resolving anything again.
+$(VENV)/.installed: requirements.lock pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/pip check  # fails when a pin in pyproject.toml changed without `make lock`
 	touch $@
 
 setup: $(VENV)/.installed
+	$(BIN)/pybabel compile -d translations >/dev/null  # the .mo files are build output (git-ignored)
+
+# After adding or changing UI text: refresh the source catalog and both languages, then fill the
+# new English msgstrs (tests/unit/test_translations.py fails until the English catalog is complete).
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project "SLRT Cloud" --version 0.1.0 -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 db: setup
 	$(BIN)/flask db upgrade heads
@@ -42,6 +54,12 @@ e2e: setup
 
 worker: setup
 	$(BIN)/python -m app.jobs.worker
+
+# After changing a pin in pyproject.toml: re-resolve every transitive pin (with hashes, for
+# every platform), then `make setup` installs the new lock.
+lock:
+	test -x $(BIN)/uv || { $(PY) -m venv $(VENV) && $(BIN)/pip install -q "$$(grep -o 'uv==[0-9.]*' pyproject.toml)"; }
+	$(BIN)/uv pip compile -q pyproject.toml --extra test --extra dev --universal --generate-hashes -o requirements.lock
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache test-results
