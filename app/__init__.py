@@ -46,7 +46,7 @@ def register_models() -> None:
 
 def register_extensions(app: Flask) -> None:
     from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate, talisman
-    from app.tenants.scoping import configure_platform_bind, install_tenant_scoping
+    from app.tenancy.scoping import configure_platform_bind, install_tenant_scoping
 
     configure_platform_bind(app)
     install_tenant_scoping()  # the tenant filter holds from the first statement, tenant or not
@@ -54,7 +54,9 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)
-    babel.init_app(app)
+    from app.accounts.locale import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     login_manager.init_app(app)
     talisman.init_app(
@@ -87,10 +89,12 @@ def register_extensions(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from app.extensions import db
     from app.platform.audit import save_kept_events
+    from app import logging_setup
     from app.request_guards import register_guards
-    from app.tenants.resolver import resolve_tenant
+    from app.tenancy.resolver import resolve_tenant
 
     register_guards(app)  # NUL bytes refused first; no-store on private responses
+    logging_setup.init_app(app)  # before even that: the request id and one log line per request
     app.before_request(resolve_tenant)
 
     @app.after_request
@@ -131,17 +135,19 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(platform_reports_bp)
     app.register_blueprint(settings_sop_bp)
+    from app.blueprints.locale import bp as locale_bp
+
+    app.register_blueprint(locale_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from flask import render_template
-
-    def render_error(error):
-        code = getattr(error, "code", 500)
-        return render_template(f"errors/{code}.html", error=error), code
+    from app.error_pages import render_error  # a page, or a fragment for htmx
 
     for code in (400, 403, 404, 405, 409, 410, 413, 429, 500):
         app.register_error_handler(code, render_error)
+    from app.errors import register_refusals
+
+    register_refusals(app)  # a domain refusal escaping its route: 403/404/409/422 with its message
 
 
 def register_cli(app: Flask) -> None:

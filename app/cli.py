@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.accounts.demo import seed_platform_users, seed_region_accounts
 from app.extensions import db
 from app.reference.loader import load_wilayah, wilayah_loaded
-from app.tenants.models import Tenant
+from app.tenancy.models import Tenant
 from app.tenants.onboarding import load_and_validate, onboard_region
 
 demo_cli = AppGroup("demo", help="Data demo untuk pengembangan (tidak untuk produksi).")
@@ -55,7 +55,7 @@ def list_accounts() -> None:
     from app.accounts.demo import PLATFORM_DEMO
     from app.accounts.models import Membership, User
     from app.org.models import Position
-    from app.tenants.context import tenant_context
+    from app.tenancy.context import tenant_context
 
     click.echo(f"Kata sandi demo: {current_app.config['DEMO_PASSWORD']}")
     for email, name, _role in PLATFORM_DEMO:

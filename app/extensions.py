@@ -1,4 +1,6 @@
-"""Bare extension instances, bound to the app in `create_app`."""
+"""Bare extension instances, bound to the app in `create_app`, and the schema conventions."""
+from enum import StrEnum
+
 from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_limiter import Limiter
@@ -8,7 +10,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import CheckConstraint, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING = {
@@ -22,6 +24,38 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+class Vocabulary(StrEnum):
+    """A closed set of codes stored in a String column, each member with its UI label.
+
+    Members are written `CODE = "code", _l("Label")`; `check("column")` is the CHECK constraint
+    that keeps the column to the members, generated from them (a new member needs a migration).
+    """
+
+    def __new__(cls, value: str, label=None):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label if label is not None else value
+        return member
+
+    @classmethod
+    def labels(cls) -> dict[str, object]:
+        """code → label, in definition order (form choices, label look-ups)."""
+        return {m.value: m.label for m in cls}
+
+    @classmethod
+    def label_of(cls, code) -> str:
+        """The label of `code`, or the code itself when it is not (or no longer) a member."""
+        return str(cls.labels().get(code, code))
+
+    @classmethod
+    def check(cls, name: str, *also: str) -> CheckConstraint:
+        """`name IN (members…, also…)`, named `ck_<table>_<name>`; pass it to `mapped_column`."""
+        codes = [m.value for m in cls] + list(also)
+        assert all(code.isidentifier() or code == "" for code in codes), codes  # safe to quote as is
+        return CheckConstraint(f"{name} IN ({', '.join(repr(str(c)) for c in codes)})", name=name,
+                               info={"vocabulary": cls, "column": name, "also": also})
 
 
 db = SQLAlchemy(model_class=Base)

@@ -9,10 +9,10 @@
 """
 from __future__ import annotations
 
-from flask import Flask, g, render_template, render_template_string, request, session
+from flask import Flask, g, request, session
 from flask_babel import gettext as _
 
-_FRAGMENT = '<article class="error-page" role="alert"><h1>{{ heading }}</h1><p>{{ message }}</p></article>'
+from app.error_pages import error_answer
 
 
 def register_guards(app: Flask) -> None:
@@ -33,10 +33,7 @@ def refuse_nul_bytes():
         heading = _("Permintaan tidak dapat diproses")
         message = _("Alamat atau isian berisi karakter yang tidak sah (NUL). Periksa lagi isian Anda, "
                     "lalu coba kembali.")
-        if request.headers.get("HX-Request"):
-            body = render_template_string(_FRAGMENT, heading=heading, message=message)
-            return body, 400, {"HX-Retarget": "main", "HX-Reswap": "innerHTML"}
-        return render_template("errors/400.html", heading=heading, message=message), 400
+        return error_answer("errors/400.html", 400, heading=heading, message=message)
     return None
 
 

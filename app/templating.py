@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, current_app, url_for
 
 from app.org.vocabulary import ROLES, SERVICE_AREAS, UNIT_KINDS
-from app.tenants.context import current_tenant
+from app.tenancy.context import current_tenant
 
 
 def region_url(slug: str, endpoint: str = "home.index", **values) -> str:
@@ -27,23 +27,31 @@ def area_label(area) -> str:
 
 
 def localtime(value) -> str:
-    """A stored UTC time shown in the region's time (WIB by default) as `22-11-2026 14:05 WIB`."""
+    """A stored UTC time shown in the region's time (WIB by default) as `22-11-2026 14:05 WIB`,
+    through Flask-Babel (its timezone, the request's locale)."""
     if value is None:
         return ""
     from datetime import timezone
-    from zoneinfo import ZoneInfo
+
+    from flask_babel import format_datetime, to_user_timezone
 
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Jakarta"))
-    local = value.astimezone(zone)
-    return local.strftime("%d-%m-%Y %H:%M ") + (local.tzname() or "")
+    zone = to_user_timezone(value).tzname() or ""
+    return f"{format_datetime(value, 'dd-MM-yyyy HH:mm')} {zone}".strip()
+
+
+def format_number(value) -> str:
+    """`1.234` in Indonesian, `1,234` in English."""
+    from app.dashboard.periods import number
+
+    return number(value)
 
 
 def _label(name: str, key: str) -> str:
     from app.casework import steps
 
-    return getattr(steps, name).get(key, key)
+    return str(getattr(steps, name).get(key, key))
 
 
 def register(app: Flask) -> None:
@@ -56,11 +64,17 @@ def register(app: Flask) -> None:
         SERVICE_AREAS=SERVICE_AREAS,
         UNIT_KINDS=UNIT_KINDS,
     )
+    from app import permissions
+
+    permissions.register(app)  # can('reveal_nik'): who may do what outside the SOP
     app.jinja_env.filters["area_label"] = area_label
     app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["number"] = format_number
     from app.citizens.identity import mask_nik
 
     app.jinja_env.filters["mask_nik"] = mask_nik
     app.jinja_env.filters["role_label"] = lambda role: str(ROLES.get(role, role))
-    app.jinja_env.filters["outcome_label"] = lambda key: _label("OUTCOMES", key)
+    from app.casework.vocabulary import Outcome
+
+    app.jinja_env.filters["outcome_label"] = Outcome.label_of
     app.jinja_env.filters["inform_label"] = lambda key: _label("INFORM_CHANNELS", key)

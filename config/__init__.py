@@ -47,7 +47,7 @@ class Config:
     # failover, pg_terminate_backend) is replaced instead of failing a user's request.
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     # Platform reads across regions (the all_tenants option) connect as a read-only role
-    # (app/tenants/rls.py); unset on SQLite means the same engine.
+    # (app/tenancy/rls.py); unset on SQLite means the same engine.
     PLATFORM_DATABASE_URI = (_database_url(os.environ["PLATFORM_DATABASE_URL"])
                              if os.environ.get("PLATFORM_DATABASE_URL") else None)
     REDIS_URL = os.environ.get("REDIS_URL") or None
@@ -68,6 +68,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a long intake form must not expire under the officer
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True

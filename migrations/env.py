@@ -111,7 +111,7 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
-            from app.tenants.rls import grant_app_role, grant_platform_role
+            from app.tenancy.rls import grant_app_role, grant_platform_role
             grant_app_role(connection)
             grant_platform_role(connection)
 

@@ -39,8 +39,8 @@ from app.casework.models import Case, CaseEvent  # noqa: E402
 from app.dashboard.rebuild import compute_from_raw  # noqa: E402
 from app.dashboard.sample import CaseworkSampler, Clock  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.tenants.context import tenant_context  # noqa: E402
-from app.tenants.models import Tenant  # noqa: E402
+from app.tenancy.context import tenant_context  # noqa: E402
+from app.tenancy.models import Tenant  # noqa: E402
 
 REGIONS = ("bekasi", "cianjur", "batubara", "payakumbuh", "palembang")
 STATEMENTS = {"n": 0}

@@ -33,7 +33,7 @@ def main() -> None:
     from app import create_app
     from app.cli import seed_all
     from app.extensions import db
-    from app.tenants.context import tenant_context
+    from app.tenancy.context import tenant_context
     from tests.factories import make_case, tenant
 
     app = create_app({"BASE_DOMAIN": "bench.test", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})

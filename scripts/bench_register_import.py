@@ -26,8 +26,8 @@ from app.accounts.models import Membership, User  # noqa: E402
 from app.citizens.dtks_import import import_register, parse_register_csv  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.reference.models import District, Village  # noqa: E402
-from app.tenants.context import tenant_context  # noqa: E402
-from app.tenants.models import Tenant  # noqa: E402
+from app.tenancy.context import tenant_context  # noqa: E402
+from app.tenancy.models import Tenant  # noqa: E402
 
 
 def generate(region_code: str, rows: int, out) -> None:

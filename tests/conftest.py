@@ -100,7 +100,7 @@ def app_ctx(app):
 @pytest.fixture(scope="session")
 def region_ids(app) -> dict[str, uuid.UUID]:
     from app.extensions import db
-    from app.tenants.models import Tenant
+    from app.tenancy.models import Tenant
 
     with app.app_context():
         return {t.slug: t.id for t in db.session.scalars(select(Tenant))}

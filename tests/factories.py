@@ -11,7 +11,7 @@ from app.accounts.models import Membership, User
 from app.casework.intake import CitizenData, open_case
 from app.extensions import db
 from app.reference.models import District, Village
-from app.tenants.models import Tenant
+from app.tenancy.models import Tenant
 
 _serial = itertools.count(1)
 

@@ -26,8 +26,8 @@ from app.dashboard.periods import today
 from app.dashboard.sample import onboard_copy
 from app.extensions import db
 from app.org.models import Position
-from app.tenants.context import tenant_context
-from app.tenants.models import Tenant
+from app.tenancy.context import tenant_context
+from app.tenancy.models import Tenant
 from tests.conftest import DEMO_PASSWORD, HostClient
 from tests.factories import make_kk, make_nik, tenant, village_of
 

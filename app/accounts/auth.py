@@ -10,21 +10,26 @@ from __future__ import annotations
 
 import uuid
 from functools import wraps
+from urllib.parse import urlsplit
 
-from flask import abort, g, request, session
+from flask import abort, flash, g, redirect, request, session, url_for
+from flask_htmx.responses import HTMXResponseClientRedirect
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin, current_user, login_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.local import LocalProxy
 
+from app.accounts.locale import SESSION_KEY as LOCALE_KEY
 from app.accounts.models import Membership, User, verify_against_dummy
 from app.accounts.sessions import end_session, forget, live_session, open_session
-from app.extensions import db, login_manager
+from app.extensions import db, htmx, login_manager
 from app.org.models import Position
-from app.tenants.context import current_tenant_id
+from app.tenancy.context import current_tenant_id
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Silakan masuk terlebih dahulu."
+login_manager.login_message = _l("Silakan masuk terlebih dahulu.")
+login_manager.localize_callback = str  # resolve the lazy text in the request's language
 login_manager.login_message_category = "info"
 
 
@@ -79,6 +84,26 @@ def membership_for(user_id: uuid.UUID) -> Membership | None:
     )
 
 
+@login_manager.unauthorized_handler
+def send_to_login():
+    """Not logged in, or the session ended: to the login page, coming back here afterwards.
+
+    An htmx request gets `HX-Redirect`, so the browser loads the login page as a page
+    instead of swapping it into a list or a form."""
+    if login_manager.login_message:
+        flash(str(login_manager.login_message), login_manager.login_message_category)
+    target = url_for(login_manager.login_view, next=_return_path())
+    return HTMXResponseClientRedirect(target) if htmx else redirect(target)
+
+
+def _return_path() -> str:
+    """The page to come back to: for htmx the page the person is on, not the fragment's URL."""
+    page = urlsplit(htmx.current_url or "") if htmx else None
+    if page and page.netloc == request.host and page.path.startswith("/"):
+        return page.path + (f"?{page.query}" if page.query else "")
+    return request.full_path.rstrip("?")
+
+
 @login_manager.user_loader
 def load_user(token: str) -> SessionUser | None:
     """The person behind the cookie's session token, if that session is live here and they may be here."""
@@ -106,7 +131,10 @@ def start_session(user: User) -> SessionUser | None:
         return None
     if current_user.is_authenticated:  # e.g. accepting an invitation while logged in: replace, not orphan
         end_session(current_user.session_id)
+    locale = session.get(LOCALE_KEY)  # the language chosen on the login page outlives the reset
     session.clear()  # a new cookie at each login: no session fixation
+    if locale:
+        session[LOCALE_KEY] = locale
     session_user.token, session_user.session_id = open_session(user, realm())
     login_user(session_user)
     return session_user

@@ -12,8 +12,8 @@ from app.accounts.models import Membership, MembershipArea, User
 from app.extensions import db
 from app.org.models import Position
 from app.reference.models import District, Village
-from app.tenants.context import tenant_context
-from app.tenants.models import Tenant
+from app.tenancy.context import tenant_context
+from app.tenancy.models import Tenant
 
 PLATFORM_DEMO = (
     ("admin@platform.demo", "Administrator Nasional (demo)", "national_admin"),

@@ -22,7 +22,7 @@ from app.extensions import db
 from app.org.models import Position
 from app.org.operations import raise_if
 from app.org.vocabulary import ROLES
-from app.tenants.models import utcnow
+from app.tenancy.models import utcnow
 
 
 @dataclass

@@ -24,9 +24,10 @@ from sqlalchemy import JSON, DateTime, ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.accounts.models import Membership, MembershipArea, User
+from app.errors import Invalid
 from app.extensions import db
-from app.tenants.context import tenant_context
-from app.tenants.models import Tenant, utcnow
+from app.tenancy.context import tenant_context
+from app.tenancy.models import Tenant, utcnow
 
 VALID_FOR = timedelta(days=7)
 
@@ -69,12 +70,12 @@ def invitation_url(tenant: Tenant | None, token: str) -> str:
     return f"{scheme}://{host}/invite/{token}"
 
 
-class InvitationRefused(ValueError):
+class InvitationRefused(Invalid):
     """Accepting was refused; `field` names the form field the message belongs to."""
 
     def __init__(self, message: str, field: str = "password"):
-        self.message, self.field = message, field
-        super().__init__(message)
+        super().__init__(message, {field: [message]})
+        self.field = field
 
 
 def existing_account(email: str) -> User | None:
@@ -86,7 +87,7 @@ def account_places(user: User) -> list[str]:
     """Where an account is in use, for the national administrator only (never shown to a
     region): its platform role and its active posts, e.g. `Manajer SLRT, Kabupaten Cianjur`."""
     from app.org.models import Position
-    from app.tenants.context import ALL_TENANTS
+    from app.tenancy.context import ALL_TENANTS
 
     places = [{"national_admin": _("administrator nasional"), "auditor": _("auditor")}.get(user.platform_role, "")]
     rows = db.session.execute(

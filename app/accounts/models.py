@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.tenants.models import TenantOwned, utcnow
+from app.tenancy.models import TenantOwned, utcnow
 
 _hasher = PasswordHasher()
 
@@ -45,6 +45,8 @@ class User(db.Model):
     platform_role: Mapped[Optional[str]] = mapped_column(String(30))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The UI language this person chose ('id' | 'en'); None = follow the browser.
+    locale: Mapped[Optional[str]] = mapped_column(String(8))
 
     def set_password(self, password: str) -> None:
         self.password_hash = _hasher.hash(password)

@@ -18,7 +18,7 @@ from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.tenants.models import utcnow
+from app.tenancy.models import utcnow
 
 
 class OutboundEmail(db.Model):

@@ -16,6 +16,7 @@ from zxcvbn import zxcvbn
 
 from app.accounts.models import User
 from app.accounts.sessions import PASSWORD_CHANGED, end_sessions
+from app.errors import Invalid
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128  # ASVS asks to allow at least 64
@@ -26,12 +27,12 @@ LOCAL_WORDS = ("slrt", "cloud", "sandi", "katasandi", "rahasia", "indonesia", "m
                "sayang", "cinta", "puskesos", "dinsos", "sosial", "kemiskinan", "admin", "petugas")
 
 
-class PasswordError(Exception):
+class PasswordError(Invalid):
     """A password change refused; `field` names the form field the message belongs to."""
 
     def __init__(self, message: str, field: str):
-        super().__init__(message)
-        self.message, self.field = message, field
+        super().__init__(message, {field: [message]})
+        self.field = field
 
 
 def password_problem(password: str, context: list[str] | tuple[str, ...] = ()) -> str | None:
@@ -58,7 +59,7 @@ def _split(values) -> list[str]:
 
 
 def _here_words() -> list[str]:
-    from app.tenants.context import current_tenant
+    from app.tenancy.context import current_tenant
 
     if current_tenant:
         return _split([current_tenant.slug, current_tenant.name, current_tenant.service_name])

@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 
 from app.accounts.models import User, UserSession
 from app.extensions import db
-from app.tenants.models import utcnow
+from app.tenancy.models import utcnow
 
 LOGOUT = "logout"
 PASSWORD_CHANGED = "password_changed"

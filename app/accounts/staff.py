@@ -16,10 +16,10 @@ from app.audit.log import record
 from app.extensions import db
 from app.org.models import Position
 from app.org.operations import ConfigError, raise_if
-from app.org.vocabulary import CONFIGURING_ROLES
+from app.permissions import Capability, roles_for
 from app.reference.models import District, Village
-from app.tenants.context import ALL_TENANTS, current_tenant, current_tenant_id
-from app.tenants.models import utcnow
+from app.tenancy.context import ALL_TENANTS, current_tenant, current_tenant_id
+from app.tenancy.models import utcnow
 
 
 def area_names(areas) -> list[str]:
@@ -142,7 +142,7 @@ def move_member(membership: Membership, *, position: Position | None, district_c
                 actor=None) -> Membership:
     """Give a member another post and/or other work areas."""
     _check_position(position)
-    if actor is not None and actor.id == membership.id and position.role not in CONFIGURING_ROLES:
+    if actor is not None and actor.id == membership.id and position.role not in roles_for(Capability.CONFIGURE):
         raise ConfigError({"position_id": [_("Dengan jabatan itu Anda tidak dapat lagi membuka Pengaturan. Minta "
                                              "pimpinan lain memindahkan Anda.")]})
     areas = clean_areas(position, district_codes, village_codes)

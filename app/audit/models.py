@@ -9,7 +9,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.tenants.models import TenantOwned, utcnow
+from app.tenancy.models import TenantOwned, utcnow
 
 
 class AuditEvent(TenantOwned, db.Model):

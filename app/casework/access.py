@@ -15,7 +15,6 @@ from sqlalchemy import and_, or_, select, true
 
 from app.casework.models import Case
 from app.casework.routing import unit_scope
-from app.extensions import db
 
 BACK_OFFICE = "back_office"
 
@@ -44,10 +43,10 @@ def visible_condition(membership):
     return or_(holds, and_(*bounds))
 
 
-def visible_case(membership, case_id, *options) -> Case | None:
-    """The case with this id if the member may see it, else None (the caller answers 404)."""
-    return db.session.scalar(select(Case).where(Case.id == case_id, visible_condition(membership))
-                             .options(*options))
+def visible_case(membership, case_id, *options):
+    """The select of the case with this id if the member may see it (none otherwise): routes
+    load it with `db.one_or_404`, so another area's case answers 404 like another region's."""
+    return select(Case).where(Case.id == case_id, visible_condition(membership)).options(*options)
 
 
 def covers_place(membership, village_code: str | None) -> bool:

@@ -14,10 +14,11 @@ from app.casework.models import Case
 from app.casework.sop_store import versions_in_use
 from app.citizens.models import Citizen
 from app.extensions import db
-from app.tenants.models import utcnow
+from app.pagination import Pagination, page_of
+from app.permissions import Capability, can
+from app.tenancy.models import utcnow
 
 PAGE_SIZE = 20
-OVERSEEING_ROLES = frozenset({"manager", "unit_head", "monitoring_officer", "admin_staff"})
 
 
 @dataclass
@@ -53,7 +54,7 @@ def visible_cases(membership, filters: InboxFilters):
         stmt = stmt.where(_waiting_for(role))
         # An assigned case waits on its assignee only; a pooled one on everyone who fits.
         stmt = stmt.where(or_(Case.assignee_id.is_(None), Case.assignee_id == membership.user_id))
-    elif role not in OVERSEEING_ROLES and role != "supervisor":
+    elif not can(membership, Capability.OVERSEE_CASES):
         stmt = stmt.where(_waiting_for(role))
     stmt = stmt.where(visible_condition(membership))  # area and unit: the case pages' own rule
     if filters.q:
@@ -67,26 +68,20 @@ def visible_cases(membership, filters: InboxFilters):
     if filters.district:
         stmt = stmt.where(Case.district_code == filters.district)
     if filters.overdue:
-        stmt = stmt.where(Case.due_at < utcnow())
+        stmt = stmt.where(Case.is_overdue(utcnow()))
     return stmt
 
 
-def page_of_cases(membership, filters: InboxFilters):
-    """(cases on this page, total count, number of pages)."""
+def page_of_cases(membership, filters: InboxFilters) -> Pagination:
+    """The page of this member's view that `filters` asks for (`.items` are the cases)."""
     stmt = visible_cases(membership, filters)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, filters.page), pages)
     order = (Case.created_at.desc(),) if filters.view == "closed" else (Case.due_at.asc().nulls_last(), Case.created_at)
-    cases = db.session.scalars(
-        stmt.order_by(*order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-        .options(selectinload(Case.citizen), selectinload(Case.sop_version), selectinload(Case.unit))
-    ).all()
-    return cases, total, pages, page
+    return page_of(stmt.order_by(*order).options(selectinload(Case.citizen), selectinload(Case.sop_version),
+                                                 selectinload(Case.unit)), filters.page, PAGE_SIZE)
 
 
 def overdue_count(membership) -> int:
-    filters = InboxFilters(view="all" if membership.position.role in OVERSEEING_ROLES | {"supervisor"} else "mine",
+    filters = InboxFilters(view="all" if can(membership, Capability.OVERSEE_CASES) else "mine",
                            overdue=True)
     stmt = visible_cases(membership, filters)
     return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0

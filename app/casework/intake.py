@@ -13,7 +13,7 @@ from app.casework.sop_store import current_version
 from app.citizens.models import Citizen, PrelistProposal, RegisterEntry
 from app.extensions import db
 from app.org.models import OrgUnit
-from app.tenants.models import utcnow
+from app.tenancy.models import utcnow
 
 
 @dataclass
@@ -91,10 +91,15 @@ def due_at(sop, state: str, start: datetime) -> datetime | None:
     return start + timedelta(hours=hours) if hours else None
 
 
+def opened_with(intake_token: str) -> Case | None:
+    """The case an intake form (by its one-time token) already opened, if any."""
+    return db.session.scalar(select(Case).where(Case.intake_token == intake_token))
+
+
 def open_case(*, citizen_data: CitizenData, complaint: str, service_area: str, channel: str,
               intake_token: str, user, membership) -> tuple[Case, bool]:
     """Open a case (or return the one this form already opened). Returns (case, created)."""
-    existing = db.session.scalar(select(Case).where(Case.intake_token == intake_token))
+    existing = opened_with(intake_token)
     if existing is not None:
         return existing, False
     version = current_version()

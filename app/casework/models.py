@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Optional
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, and_, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.casework.vocabulary import Outcome, PartnerKind, PartnerLevel, ReferralStatus, SopStatus
 from app.extensions import db
-from app.tenants.keys import tenant_fk, tenant_join
-from app.tenants.models import TenantOwned, utcnow
+from app.tenancy.keys import tenant_fk, tenant_join
+from app.tenancy.models import TenantOwned, utcnow
 
 
 class SopVersion(TenantOwned, db.Model):
@@ -20,7 +22,7 @@ class SopVersion(TenantOwned, db.Model):
     __table_args__ = (UniqueConstraint("tenant_id", "number"),)
 
     number: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20), default="published")  # draft | published | superseded
+    status: Mapped[str] = mapped_column(String(20), SopStatus.check("status"), default=SopStatus.PUBLISHED)
     definition: Mapped[dict] = mapped_column(JSON)
     regulation: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
@@ -57,8 +59,8 @@ class Partner(TenantOwned, db.Model):
     __table_args__ = (UniqueConstraint("tenant_id", "name"),)
 
     name: Mapped[str] = mapped_column(String(200))
-    level: Mapped[str] = mapped_column(String(20))  # regency | province | central | non_government
-    kind: Mapped[str] = mapped_column(String(20), default="opd")  # opd | vertical | ministry | ngo | csr
+    level: Mapped[str] = mapped_column(String(20), PartnerLevel.check("level"))
+    kind: Mapped[str] = mapped_column(String(20), PartnerKind.check("kind"), default=PartnerKind.OPD)
     contact: Mapped[str] = mapped_column(Text, default="")
     service_areas: Mapped[str] = mapped_column(Text, default="")
     retired_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
@@ -119,14 +121,24 @@ class Case(TenantOwned, db.Model):
     def is_closed(self) -> bool:
         return self.closed_at is not None
 
+    @hybrid_method
     def is_overdue(self, now: datetime) -> bool:
+        """The one definition of overdue: still open, and its step's deadline has passed.
+
+        On an instance it answers for that case; on the class it is the SQL condition that the
+        inbox, the home page, the dashboard, the national summary and the console count by.
+        """
         due = self.due_at
         if due is None or self.closed_at is not None:
             return False
         if due.tzinfo is None:  # SQLite hands back naive datetimes
-            from datetime import timezone
             due = due.replace(tzinfo=timezone.utc)
         return due < now
+
+    @is_overdue.inplace.expression
+    @classmethod
+    def _is_overdue_condition(cls, now: datetime):
+        return and_(cls.closed_at.is_(None), cls.due_at.is_not(None), cls.due_at < now)
 
 
 class CaseEvent(TenantOwned, db.Model):
@@ -160,12 +172,12 @@ class Referral(TenantOwned, db.Model):
 
     case_id: Mapped[uuid.UUID] = mapped_column(index=True)
     partner_id: Mapped[uuid.UUID] = mapped_column()
-    status: Mapped[str] = mapped_column(String(20), default="requested")
-    # requested | returned | approved | sent | answered | completed
+    status: Mapped[str] = mapped_column(String(20), ReferralStatus.check("status"),
+                                        default=ReferralStatus.REQUESTED)
     reason: Mapped[str] = mapped_column(Text, default="")
     decision_note: Mapped[str] = mapped_column(Text, default="")
     answer: Mapped[str] = mapped_column(Text, default="")
-    outcome: Mapped[str] = mapped_column(String(20), default="")  # served | not_served | redirected
+    outcome: Mapped[str] = mapped_column(String(20), Outcome.check("outcome", ""), default="")  # "" = none yet
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     decided_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))

@@ -6,27 +6,13 @@ old referrals, and is no longer offered for new ones). Every change is an audit 
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.audit.log import record
 from app.casework.models import Partner, Referral
 from app.extensions import db
-from app.tenants.models import utcnow
+from app.tenancy.models import utcnow
 
-PARTNER_LEVELS = {
-    "regency": _l("Kabupaten/kota"),
-    "province": _l("Provinsi"),
-    "central": _l("Pusat"),
-    "non_government": _l("Non-pemerintah"),
-}
-PARTNER_KINDS = {
-    "opd": _l("Perangkat daerah (OPD)"),
-    "vertical": _l("Instansi vertikal / BUMN"),
-    "ministry": _l("Kementerian / lembaga"),
-    "ngo": _l("Lembaga masyarakat / filantropi"),
-    "csr": _l("Perusahaan (CSR)"),
-}
 FIELDS = ("name", "level", "kind", "contact", "service_areas")
 
 

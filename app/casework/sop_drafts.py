@@ -18,17 +18,19 @@ from app.casework.models import SopVersion
 from app.casework.sop import SopError, check_roles_held, parse_sop
 from app.casework.sop_diff import Change, diff_sop
 from app.casework.sop_store import current_version
+from app.casework.vocabulary import SopStatus
+from app.errors import Invalid
 from app.extensions import db
 from app.org.models import OrgUnit, Position
-from app.tenants.models import utcnow
+from app.tenancy.models import utcnow
 
 
-class DraftInvalid(ValueError):
+class DraftInvalid(Invalid):
     """Publishing was refused: the draft still has problems."""
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__("; ".join(problems))
+        super().__init__(errors={"": problems})
 
 
 def back_office_units() -> list[OrgUnit]:
@@ -76,7 +78,7 @@ def place_problems(problems: list[str]) -> dict[str, list[str]]:
 
 def current_draft(for_update: bool = False) -> SopVersion | None:
     """The region's draft, if a manager has started one."""
-    query = select(SopVersion).where(SopVersion.status == "draft")
+    query = select(SopVersion).where(SopVersion.status == SopStatus.DRAFT)
     if for_update:
         query = query.with_for_update()
     return db.session.scalar(query)
@@ -92,7 +94,7 @@ def start_draft(user) -> SopVersion:
     if draft is not None:
         return draft
     base = current_version()
-    draft = SopVersion(number=_next_number(), status="draft", definition=copy.deepcopy(base.definition),
+    draft = SopVersion(number=_next_number(), status=SopStatus.DRAFT, definition=copy.deepcopy(base.definition),
                        regulation=base.regulation, note="")
     db.session.add(draft)
     db.session.flush()
@@ -157,8 +159,8 @@ def publish_draft(draft: SopVersion, user) -> SopVersion:
     top = db.session.scalar(select(func.max(SopVersion.number)).where(SopVersion.id != draft.id)) or 0
     if draft.number <= top:  # a version was published since the draft began (e.g. an import)
         draft.number = top + 1
-    old.status = "superseded"
-    draft.status, draft.published_at, draft.published_by = "published", utcnow(), user.id
+    old.status = SopStatus.SUPERSEDED
+    draft.status, draft.published_at, draft.published_by = SopStatus.PUBLISHED, utcnow(), user.id
     db.session.flush()
     record("config.sop.publish", "sop_version", draft.id, number=draft.number, previous=old.number,
            regulation=draft.regulation, note=draft.note, changes=[str(c) for c in changes])

@@ -4,14 +4,15 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.casework.models import SopVersion
+from app.casework.vocabulary import SopStatus
 from app.extensions import db
-from app.tenants.models import utcnow
+from app.tenancy.models import utcnow
 
 
 def current_version() -> SopVersion:
     """The region's published SOP version (new cases start under it)."""
     version = db.session.scalar(
-        select(SopVersion).where(SopVersion.status == "published").order_by(SopVersion.number.desc())
+        select(SopVersion).where(SopVersion.status == SopStatus.PUBLISHED).order_by(SopVersion.number.desc())
     )
     if version is None:
         raise LookupError("region has no published SOP")
@@ -21,9 +22,9 @@ def current_version() -> SopVersion:
 def publish_version(definition: dict, regulation: str, user_id=None, note: str = "") -> SopVersion:
     """Publish `definition` as the next version; older published versions are superseded."""
     number = (db.session.scalar(select(func.max(SopVersion.number))) or 0) + 1
-    for old in db.session.scalars(select(SopVersion).where(SopVersion.status == "published")):
-        old.status = "superseded"
-    version = SopVersion(number=number, status="published", definition=definition,
+    for old in db.session.scalars(select(SopVersion).where(SopVersion.status == SopStatus.PUBLISHED)):
+        old.status = SopStatus.SUPERSEDED
+    version = SopVersion(number=number, status=SopStatus.PUBLISHED, definition=definition,
                          regulation=regulation, note=note, published_at=utcnow(), published_by=user_id)
     db.session.add(version)
     db.session.flush()
@@ -31,4 +32,4 @@ def publish_version(definition: dict, regulation: str, user_id=None, note: str =
 
 
 def versions_in_use() -> list[SopVersion]:
-    return list(db.session.scalars(select(SopVersion).where(SopVersion.status != "draft")))
+    return list(db.session.scalars(select(SopVersion).where(SopVersion.status != SopStatus.DRAFT)))

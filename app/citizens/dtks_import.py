@@ -18,9 +18,10 @@ from sqlalchemy import delete, insert, select
 
 from app.audit.log import record
 from app.citizens.models import RegisterEntry, RegisterImport
+from app.errors import Invalid
 from app.extensions import db
 from app.reference.models import District, Village
-from app.tenants.context import current_tenant_id
+from app.tenancy.context import current_tenant_id
 
 REQUIRED_COLUMNS = ("nik", "no_kk", "nama")
 OPTIONAL_COLUMNS = ("kode_wilayah", "alamat")
@@ -30,7 +31,7 @@ INSERT_CHUNK = 5000
 NAME_MAX = 200
 
 
-class RegisterImportError(Exception):
+class RegisterImportError(Invalid):
     """The file was refused; `problems` lists why, in Bahasa Indonesia, already capped."""
 
     def __init__(self, problems: list[str], total: int | None = None):
@@ -39,7 +40,7 @@ class RegisterImportError(Exception):
         if total > len(listed):
             listed.append(_("dan %(n)s masalah lain", n=total - len(listed)))
         self.problems = listed
-        super().__init__("; ".join(listed))
+        super().__init__(errors={"": listed})
 
 
 class _Problems:

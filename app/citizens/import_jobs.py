@@ -19,9 +19,10 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.tenants.context import current_tenant, current_tenant_id
-from app.tenants.keys import tenant_fk
-from app.tenants.models import TenantOwned, utcnow
+from app.jobs.vocabulary import ACTIVE_JOB_STATUSES, JobStatus
+from app.tenancy.context import current_tenant, current_tenant_id
+from app.tenancy.keys import tenant_fk
+from app.tenancy.models import TenantOwned, utcnow
 
 RECENT = 5
 
@@ -33,7 +34,7 @@ class RegisterImportJob(TenantOwned, db.Model):
     __table_args__ = (tenant_fk("import_id", "register_imports"),)
 
     filename: Mapped[str] = mapped_column(String(255))
-    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued | running | done | failed
+    status: Mapped[str] = mapped_column(String(10), JobStatus.check("status"), default=JobStatus.QUEUED)
     progress: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")  # problems, one a line
@@ -46,7 +47,7 @@ class RegisterImportJob(TenantOwned, db.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status in ("queued", "running")
+        return self.status in ACTIVE_JOB_STATUSES
 
     @property
     def problems(self) -> list[str]:
@@ -81,7 +82,7 @@ def save_atomically(stream: IO[bytes], target: Path) -> None:
 def active_import() -> RegisterImportJob | None:
     from app.dashboard.reporting import is_stalled
 
-    jobs = db.session.scalars(select(RegisterImportJob).where(RegisterImportJob.status.in_(("queued", "running"))))
+    jobs = db.session.scalars(select(RegisterImportJob).where(RegisterImportJob.status.in_(ACTIVE_JOB_STATUSES)))
     return next((job for job in jobs if not is_stalled(job)), None)
 
 

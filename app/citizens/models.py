@@ -8,9 +8,10 @@ from typing import Optional
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.citizens.vocabulary import ProposalStatus
 from app.extensions import db
-from app.tenants.keys import tenant_fk, tenant_join
-from app.tenants.models import TenantOwned, utcnow
+from app.tenancy.keys import tenant_fk, tenant_join
+from app.tenancy.models import TenantOwned, utcnow
 
 
 class Citizen(TenantOwned, db.Model):
@@ -77,7 +78,8 @@ class PrelistProposal(TenantOwned, db.Model):
 
     citizen_id: Mapped[uuid.UUID] = mapped_column()
     case_id: Mapped[Optional[uuid.UUID]] = mapped_column()
-    status: Mapped[str] = mapped_column(String(20), default="proposed")  # proposed | verified | rejected
+    status: Mapped[str] = mapped_column(String(20), ProposalStatus.check("status"),
+                                        default=ProposalStatus.PROPOSED)
     district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"))
     village_code: Mapped[str] = mapped_column(ForeignKey("villages.code"))
     note: Mapped[str] = mapped_column(Text, default="")

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from app.casework.steps import INFORM_CHANNELS, OUTCOMES
+from app.casework.steps import INFORM_CHANNELS
+from app.casework.vocabulary import Outcome, PartnerLevel, ReferralStatus
+from app.citizens.vocabulary import ProposalStatus
 from app.dashboard.metrics import median_hours
 from app.dashboard.overlap import overlap_section
-from app.dashboard.periods import LEVELS, PRELIST_STATUSES, Period
+from app.dashboard.periods import Period, formatted
 from app.dashboard.queries import Figures, Labels, Reader, Section, Table
 from app.org.vocabulary import SERVICE_AREAS
 
@@ -41,7 +43,7 @@ def figures(tenant, period: Period, district: str = "") -> Figures:
 
 def prelist_section(r: Reader, L: Labels, totals: dict) -> Section:
     data = r.sum(["prelist"], ["district_code", "detail"])
-    statuses = list(PRELIST_STATUSES)
+    statuses = list(ProposalStatus)
     rows = []
     for code in sorted({k[0] for k in data}, key=L.district):
         counts = [data.get((code, s), 0) for s in statuses]
@@ -49,7 +51,7 @@ def prelist_section(r: Reader, L: Labels, totals: dict) -> Section:
     totals["prelist"] = sum(data.values())
     totals["prelist_by_status"] = {s: sum(v for k, v in data.items() if k[1] == s) for s in statuses}
     table = Table("prelist", _("Usulan penambahan data penerima manfaat per kecamatan"),
-                  [_("Kecamatan"), *[str(PRELIST_STATUSES[s]) for s in statuses], _("Jumlah")], rows,
+                  [_("Kecamatan"), *[str(s.label) for s in statuses], _("Jumlah")], rows,
                   chart_columns=(1, 2, 3),
                   note=_("Warga yang belum ada di data terpadu saat pengaduan, diusulkan dalam periode ini; "
                          "status adalah status sekarang."))
@@ -62,17 +64,17 @@ def programs_section(r: Reader, L: Labels, totals: dict) -> Section:
     decided = r.sum(["referral_decision"], ["partner_level", "detail"])
     outcome = r.sum(["referral_outcome"], ["partner_level", "detail"])
     rows = []
-    for level, label in LEVELS.items():
-        values = [requested.get(level, 0), decided.get((level, "returned"), 0), sent.get(level, 0),
-                  answered.get(level, 0), *[outcome.get((level, o), 0) for o in OUTCOMES]]
+    for level, label in PartnerLevel.labels().items():
+        values = [requested.get(level, 0), decided.get((level, ReferralStatus.RETURNED), 0), sent.get(level, 0),
+                  answered.get(level, 0), *[outcome.get((level, o), 0) for o in Outcome]]
         if any(values):
             rows.append([str(label), *values])
     totals["referrals"] = sum(requested.values())
-    totals["referrals_by_level"] = {level: requested.get(level, 0) for level in LEVELS}
-    totals["outcomes"] = {o: sum(v for k, v in outcome.items() if k[1] == o) for o in OUTCOMES}
+    totals["referrals_by_level"] = {level: requested.get(level, 0) for level in PartnerLevel}
+    totals["outcomes"] = {o: sum(v for k, v in outcome.items() if k[1] == o) for o in Outcome}
     table = Table("programs", _("Rujukan dan hasilnya menurut tingkat program"),
                   [_("Tingkat program"), _("Diajukan"), _("Dikembalikan"), _("Dikirim"), _("Dijawab"),
-                   *[str(OUTCOMES[o]) for o in OUTCOMES]], rows, chart_columns=(1, 5), stacked=False,
+                   *[str(o.label) for o in Outcome]], rows, chart_columns=(1, 5), stacked=False,
                   note=_("Diajukan, dikembalikan pemberi persetujuan, dikirim, dijawab lembaga, dan hasil "
                          "tindak lanjut, menurut tanggal masing-masing langkah dalam periode ini."))
     return Section("programs", _("b. Akses program pusat dan daerah"), "", [table])
@@ -103,7 +105,7 @@ def gap_section(r: Reader, L: Labels, totals: dict) -> Section:
                    highlight=[flags[i] for i in order],
                    note=_("Tertangani: ditangani sekretariat atau dilayani program dalam periode ini. Baris yang "
                           "ditandai: ada pengaduan yang tidak dapat dilayani, atau tingkat penanganannya lebih "
-                          "dari 20 poin di bawah rata-rata daerah (%(avg)s).", avg=f"{overall:.0%}"))
+                          "dari 20 poin di bawah rata-rata daerah (%(avg)s).", avg=formatted(overall, "percent")))
     by_area = []
     for area, label in SERVICE_AREAS.items():
         got = sum(v for k, v in received.items() if k[0] == area)
@@ -164,12 +166,12 @@ def referrals_table(r: Reader, L: Labels, totals: dict) -> Table:
     rows = []
     for pid in ids:
         name, level = L.partner(pid)
-        rows.append([name, str(LEVELS.get(level, level)), requested.get(pid, 0), answered.get(pid, 0),
-                     median_hours(response.get(pid, {})), *[outcome.get((pid, o), 0) for o in OUTCOMES]])
+        rows.append([name, PartnerLevel.label_of(level), requested.get(pid, 0), answered.get(pid, 0),
+                     median_hours(response.get(pid, {})), *[outcome.get((pid, o), 0) for o in Outcome]])
     rows.sort(key=lambda row: (-row[2], row[0]))
     return Table("by_partner", _("Rujukan menurut lembaga tujuan"),
                  [_("Lembaga"), _("Tingkat"), _("Diajukan"), _("Dijawab"), _("Median waktu jawab"),
-                  *[str(OUTCOMES[o]) for o in OUTCOMES]], rows,
+                  *[str(o.label) for o in Outcome]], rows,
                  formats=("text", "text", "int", "int", "hours", "int", "int", "int"), chart_columns=(2,),
                  note=_("Waktu jawab: dari surat rujukan dikirim sampai jawaban lembaga dicatat."))
 

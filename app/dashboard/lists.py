@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import Iterator
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select, tuple_
 
 from app.casework.models import Case, Partner, Referral
-from app.casework.steps import OUTCOMES
+from app.casework.vocabulary import Outcome, PartnerLevel, ReferralStatus
 from app.citizens.identity import mask_nik
 from app.citizens.models import Citizen, PrelistProposal
-from app.dashboard.periods import LEVELS, PRELIST_STATUSES, Period
+from app.citizens.vocabulary import ProposalStatus
+from app.dashboard.periods import Period
 from app.dashboard.queries import day_bounds
 from app.extensions import db
 from app.org.vocabulary import SERVICE_AREAS
@@ -26,9 +26,6 @@ from app.reference.models import District, Village
 from app.templating import localtime
 
 CHUNK = 500
-REFERRAL_STATUSES = {"requested": _l("Menunggu persetujuan"), "returned": _l("Dikembalikan"),
-                     "approved": _l("Disetujui"), "sent": _l("Dikirim"), "answered": _l("Dijawab"),
-                     "completed": _l("Selesai")}
 
 
 def _chunks(stmt, order_cols, chunk: int) -> Iterator[list]:
@@ -61,7 +58,7 @@ def prelist_rows(period: Period, district: str = "", chunk: int = CHUNK) -> Iter
     if district:
         stmt = stmt.where(PrelistProposal.district_code == district)
     for rows in _chunks(stmt, (PrelistProposal.created_at, PrelistProposal.id), chunk):
-        yield [[localtime(r[0])[:10], r[2], mask_nik(r[3]), r[4], r[5], str(PRELIST_STATUSES.get(r[6], r[6]))]
+        yield [[localtime(r[0])[:10], r[2], mask_nik(r[3]), r[4], r[5], ProposalStatus.label_of(r[6])]
                for r in rows]
 
 
@@ -83,5 +80,5 @@ def referral_rows(period: Period, district: str = "", chunk: int = CHUNK) -> Ite
         stmt = stmt.where(Case.district_code == district)
     for rows in _chunks(stmt, (Referral.requested_at, Referral.id), chunk):
         yield [[localtime(r[0])[:10], r[2], str(SERVICE_AREAS.get(r[3], r[3])), r[4], r[5],
-                str(LEVELS.get(r[6], r[6])), str(REFERRAL_STATUSES.get(r[7], r[7])),
-                str(OUTCOMES.get(r[8], r[8] or "—"))] for r in rows]
+                PartnerLevel.label_of(r[6]), ReferralStatus.label_of(r[7]),
+                Outcome.label_of(r[8]) if r[8] else "—"] for r in rows]

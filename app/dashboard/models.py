@@ -14,8 +14,9 @@ from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, SmallInteger,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.tenants.keys import tenant_fk
-from app.tenants.models import TenantOwned, utcnow
+from app.jobs.vocabulary import ACTIVE_JOB_STATUSES, JobStatus
+from app.tenancy.keys import tenant_fk
+from app.tenancy.models import TenantOwned, utcnow
 
 #: Text dimensions of a rollup row ('' when a metric does not use one, so the unique key works).
 DIMENSIONS = ("district_code", "service_area", "channel", "state", "unit_id", "partner_level",
@@ -69,7 +70,7 @@ class _JobColumns:
     kind: Mapped[str] = mapped_column(String(10))  # monthly | yearly | national
     period: Mapped[str] = mapped_column(String(7))  # 2026-11 | 2026
     format: Mapped[str] = mapped_column(String(4))  # pdf | xlsx
-    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued | running | done | failed
+    status: Mapped[str] = mapped_column(String(10), JobStatus.check("status"), default=JobStatus.QUEUED)
     progress: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")
@@ -78,10 +79,12 @@ class _JobColumns:
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    # The language the report was requested in: the PDF or workbook is written in it.
+    locale: Mapped[str] = mapped_column(String(8), default="id", server_default="id")
 
     @property
     def is_active(self) -> bool:
-        return self.status in ("queued", "running")
+        return self.status in ACTIVE_JOB_STATUSES
 
 
 class ReportJob(_JobColumns, TenantOwned, db.Model):

@@ -17,8 +17,8 @@ from app.dashboard.metrics import median_hours
 from app.dashboard.models import CaseRollup
 from app.dashboard.periods import Period
 from app.extensions import db
-from app.tenants.context import ALL_TENANTS
-from app.tenants.models import Tenant, utcnow
+from app.tenancy.context import ALL_TENANTS
+from app.tenancy.models import Tenant, utcnow
 
 _ALL = {ALL_TENANTS: True}
 COUNTED = ("received", "closed", "referral_requested", "prelist")
@@ -63,7 +63,7 @@ def national_summary(period: Period) -> list[NationalRow]:
             .group_by(CaseRollup.tenant_id, CaseRollup.bucket).execution_options(**_ALL)):
         histograms[tid][bucket] = int(total or 0)
     overdue = dict(db.session.execute(
-        select(Case.tenant_id, func.count()).where(Case.closed_at.is_(None), Case.due_at < utcnow())
+        select(Case.tenant_id, func.count()).where(Case.is_overdue(utcnow()))
         .group_by(Case.tenant_id).execution_options(**_ALL)).all())
     rows = []
     for tenant in tenants:

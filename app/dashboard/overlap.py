@@ -11,7 +11,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from app.dashboard.models import CitizenProgram
-from app.dashboard.periods import LEVELS
+from app.casework.vocabulary import PartnerLevel
 from app.dashboard.queries import Labels, Reader, Section, Table, day_bounds
 from app.extensions import db
 
@@ -47,8 +47,8 @@ def overlap_section(r: Reader, L: Labels, totals: dict) -> Section:
             select(low, high, func.count(func.distinct(a.citizen_id))).join(b, joined).where(*conditions)
             .group_by(low, high)):
         cells[(level_a, level_b)] = cells[(level_b, level_a)] = n
-    levels = list(LEVELS)
-    matrix = [[str(LEVELS[row]), *[cells.get((row, col), 0) for col in levels]] for row in levels] if cells else []
+    levels = list(PartnerLevel)
+    matrix = [[str(row.label), *[cells.get((row, col), 0) for col in levels]] for row in levels] if cells else []
     pairs = db.session.execute(
         select(a.partner_id, b.partner_id, func.count()).join(b, joined).where(*conditions)
         .group_by(a.partner_id, b.partner_id).order_by(func.count().desc()).limit(TOP_PAIRS)).all()
@@ -60,7 +60,7 @@ def overlap_section(r: Reader, L: Labels, totals: dict) -> Section:
              m=totals["multi_served_citizens"])
     return Section("overlap", _("c. Komplementaritas dan irisan program"), note, [
         Table("overlap_levels", _("Warga yang dirujuk ke program di dua tingkat (matriks)"),
-              [_("Tingkat"), *[str(LEVELS[level]) for level in levels]], matrix, chart_columns=(),
+              [_("Tingkat"), *[str(level.label) for level in levels]], matrix, chart_columns=(),
               note=_("Sel baris A, kolom B: jumlah warga yang dirujuk ke program tingkat A dan ke program lain "
                      "tingkat B. Diagonal: dua program atau lebih pada tingkat yang sama.")),
         Table("overlap_pairs", _("Pasangan program yang paling sering beririsan"),

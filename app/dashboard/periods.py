@@ -7,12 +7,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
 
-LEVELS = {"regency": _l("Kabupaten/Kota"), "province": _l("Provinsi"), "central": _l("Pusat"),
-          "non_government": _l("Non-pemerintah")}
-PRELIST_STATUSES = {"proposed": _l("Diusulkan"), "verified": _l("Terverifikasi"), "rejected": _l("Ditolak")}
 RESOLUTIONS = {"handled": _l("Ditangani sekretariat"), "served": _l("Dilayani program"),
                "not_served": _l("Tidak dapat dilayani"), "redirected": _l("Dialihkan")}
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -114,23 +111,21 @@ def current_month() -> Period:
 
 
 def number(value) -> str:
-    """`1.234` (Indonesian thousands separator)."""
+    """`1.234` in Indonesian, `1,234` in English (the request's locale)."""
     if value is None:
         return "—"
-    return f"{int(value):,}".replace(",", ".")
+    return format_decimal(int(value))
 
 
 def hours_text(hours: float | None) -> str:
-    """`5 jam`, `2,5 hari` — durations as a person says them."""
+    """`5 jam`, `2,5 hari` — durations as a person says them, in the request's language."""
     if hours is None:
         return "—"
     if hours < 10:
-        return f"{hours:.1f} jam".replace(".", ",")
+        return str(_l("%(n)s jam", n=format_decimal(hours, "0.0")))
     if hours < 48:
-        return f"{hours:.0f} jam"
-    return f"{hours / 24:.1f} hari".replace(".", ",")
-
-
+        return str(_l("%(n)s jam", n=format_decimal(hours, "0")))
+    return str(_l("%(n)s hari", n=format_decimal(hours / 24, "0.0")))
 
 
 def formatted(value, fmt: str) -> str:
@@ -140,5 +135,5 @@ def formatted(value, fmt: str) -> str:
     if fmt == "hours":
         return hours_text(value)
     if fmt == "percent":
-        return "—" if value is None else f"{100 * value:.0f}%"
+        return "—" if value is None else format_percent(value)
     return "" if value is None else str(value)

@@ -14,13 +14,14 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.casework.models import Case, Partner, SopVersion
+from app.casework.vocabulary import SopStatus
 from app.dashboard.metrics import SNAPSHOT_DAY
 from app.dashboard.models import CaseRollup
 from app.dashboard.periods import Period
 from app.extensions import db
 from app.org.models import OrgUnit
 from app.reference.models import District
-from app.tenants.models import utcnow
+from app.tenancy.models import utcnow
 
 
 @dataclass
@@ -162,7 +163,7 @@ class Reader:
     def overdue(self) -> dict[tuple, int]:
         """(state, unit id) → open cases past their stage's deadline now (read from `cases`)."""
         stmt = (select(Case.state, Case.unit_id, func.count())
-                .where(Case.closed_at.is_(None), Case.due_at < utcnow()).group_by(Case.state, Case.unit_id))
+                .where(Case.is_overdue(utcnow())).group_by(Case.state, Case.unit_id))
         if self.district:
             stmt = stmt.where(Case.district_code == self.district)
         return {(state, str(unit) if unit else ""): n for state, unit, n in db.session.execute(stmt)}
@@ -175,7 +176,7 @@ class Labels:
     def __init__(self, tenant):
         self.states: dict[str, str] = {}
         self.channels: dict[str, str] = {}
-        versions = db.session.scalars(select(SopVersion).where(SopVersion.status != "draft")
+        versions = db.session.scalars(select(SopVersion).where(SopVersion.status != SopStatus.DRAFT)
                                       .order_by(SopVersion.number)).all()
         for version in versions:  # the newest wording wins, older states keep theirs
             sop = version.sop

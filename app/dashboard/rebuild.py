@@ -18,8 +18,8 @@ from app.dashboard.metrics import prelist_key
 from app.dashboard.models import CaseRollup, CitizenProgram
 from app.dashboard.rollups import upsert_counters, upsert_programs, zone
 from app.extensions import db
-from app.tenants.context import tenant_context
-from app.tenants.models import Tenant
+from app.tenancy.context import tenant_context
+from app.tenancy.models import Tenant
 
 dashboard_cli = AppGroup("dashboard", help="Ringkasan dasbor (rollup) per daerah.")
 

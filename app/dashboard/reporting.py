@@ -13,18 +13,21 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from app.accounts.locale import current_locale
 from app.accounts.models import User
 from app.dashboard.figures import figures
 from app.dashboard.lists import prelist_rows, referral_rows
 from app.dashboard.models import PlatformReportJob, ReportJob
 from app.dashboard.national import national_columns, national_summary, national_total
 from app.dashboard.periods import Period
+from app.errors import Conflict
 from app.extensions import db
 from app.jobs.reports import build_platform_report, build_region_report, reports_dir, schedule, sweep_abandoned
+from app.jobs.vocabulary import JobStatus
 from app.reports.activity import national_report_pdf, region_facts, region_report_pdf
 from app.reports.workbook import national_workbook, region_workbook
-from app.tenants.context import current_tenant_id
-from app.tenants.models import utcnow
+from app.tenancy.context import current_tenant_id
+from app.tenancy.models import utcnow
 from app.templating import localtime
 
 KINDS = ("monthly", "yearly")
@@ -35,13 +38,17 @@ STALE_AFTER = timedelta(minutes=30)
 RECENT = 20
 
 
-class NotRetryable(ValueError):
-    """Only a failed (or stalled) job can be tried again."""
+class NotRetryable(Conflict):
+    """Only a failed (or stalled) job can be tried again; `job_status` is the job's status now."""
+
+    def __init__(self, job_status: str = ""):
+        self.job_status = job_status
+        super().__init__(_("Hanya laporan yang gagal (atau terhenti) yang dapat dicoba lagi."))
 
 
 def request_region_report(kind: str, period: str, fmt: str, user) -> ReportJob:
     """Record a report job for the current region; it is queued when the request commits."""
-    job = ReportJob(kind=kind, period=period, format=fmt, requested_by=user.id)
+    job = ReportJob(kind=kind, period=period, format=fmt, requested_by=user.id, locale=current_locale())
     db.session.add(job)
     db.session.flush()
     schedule(build_region_report, str(job.id), str(current_tenant_id()))
@@ -51,7 +58,8 @@ def request_region_report(kind: str, period: str, fmt: str, user) -> ReportJob:
 def request_platform_report(kind: str, period: str, fmt: str, user, region=None) -> PlatformReportJob:
     """Record a platform report job (a region's report, or the national summary when `region` is None)."""
     job = PlatformReportJob(kind=kind if region is not None else "national", period=period, format=fmt,
-                            requested_by=user.id, region_id=region.id if region is not None else None)
+                            requested_by=user.id, region_id=region.id if region is not None else None,
+                            locale=current_locale())
     db.session.add(job)
     db.session.flush()
     schedule(build_platform_report, str(job.id))
@@ -66,9 +74,9 @@ def is_stalled(job) -> bool:
 
 def retry_region_report(job: ReportJob) -> None:
     """Queue a failed job again from the start (attempts reset)."""
-    if job.status != "failed" and not is_stalled(job):
+    if job.status != JobStatus.FAILED and not is_stalled(job):
         raise NotRetryable(job.status)
-    job.status, job.attempts, job.progress, job.error, job.file_path = "queued", 0, 0, "", ""
+    job.status, job.attempts, job.progress, job.error, job.file_path = JobStatus.QUEUED, 0, 0, "", ""
     job.updated_at, job.finished_at = utcnow(), None
     schedule(build_region_report, str(job.id), str(job.tenant_id))
 
@@ -121,7 +129,7 @@ def check_download(token: str, job, user_id) -> str:
 
 def ready_file(job) -> Path | None:
     """The finished file, or None (not done, or missing on disk)."""
-    if job.status != "done" or not job.file_path:
+    if job.status != JobStatus.DONE or not job.file_path:
         return None
     path = reports_dir() / job.file_path
     return path if path.is_file() else None

@@ -27,8 +27,8 @@ from app.extensions import db
 from app.org.models import Position
 from app.org.vocabulary import SERVICE_AREAS
 from app.reference.models import District, Village
-from app.tenants.context import current_tenant
-from app.tenants.models import Tenant
+from app.tenancy.context import current_tenant
+from app.tenancy.models import Tenant
 
 OUTCOME_WEIGHTS = (("served", 6), ("not_served", 2), ("redirected", 1))
 

@@ -16,8 +16,10 @@ from app.citizens.dtks_import import RegisterImportError, import_register, parse
 from app.citizens.import_jobs import RegisterImportJob, upload_path
 from app.extensions import db
 from app.jobs.reports import LOST, LOST_HANDLERS, MAX_ATTEMPTS, _progress_writer, job_app
-from app.tenants.context import tenant_context
-from app.tenants.models import Tenant, utcnow
+from app.jobs.vocabulary import JobStatus
+from app.logging_setup import job_run, log_lost
+from app.tenancy.context import tenant_context
+from app.tenancy.models import Tenant, utcnow
 
 
 def run_register_import(job_id: str, tenant_id: str) -> None:
@@ -25,15 +27,16 @@ def run_register_import(job_id: str, tenant_id: str) -> None:
         tenant = db.session.get(Tenant, uuid.UUID(tenant_id))
         if tenant is None:
             return
-        with tenant_context(tenant):
-            _import(tenant, (tenant.id, uuid.UUID(job_id)))
+        with tenant_context(tenant), job_run("register_import", job_id, tenant.slug) as line:
+            line["status"] = _import(tenant, (tenant.id, uuid.UUID(job_id)))
 
 
-def _import(tenant, key) -> None:
+def _import(tenant, key) -> str:
+    """Import the saved upload; returns "done", "failed" (a refused file) or "skipped"."""
     job = db.session.get(RegisterImportJob, key)
     if job is None or not job.is_active:
-        return  # done (or given up): never imported twice
-    job.status, job.attempts, job.progress, job.error, job.updated_at = "running", job.attempts + 1, 5, "", utcnow()
+        return "skipped"  # done (or given up): never imported twice
+    job.status, job.attempts, job.progress, job.error, job.updated_at = JobStatus.RUNNING, job.attempts + 1, 5, "", utcnow()
     db.session.commit()
     path, progress = upload_path(tenant.slug, job.id), _progress_writer(RegisterImportJob, job.id)
     try:
@@ -41,16 +44,17 @@ def _import(tenant, key) -> None:
             rows = parse_register_csv(stream, tenant.region_code)
         progress(40)
         batch = import_register(rows, job.filename, db.session.get(User, job.requested_by))
-        job.status, job.progress, job.row_count, job.import_id = "done", 100, len(rows), batch.id
+        job.status, job.progress, job.row_count, job.import_id = JobStatus.DONE, 100, len(rows), batch.id
         job.finished_at = job.updated_at = utcnow()
         db.session.commit()  # the new extract and "done" together
     except RegisterImportError as exc:  # checked at upload already; a refused file never gets better
         _finish_failed(key, path, "\n".join(exc.problems), retry=False)
-        return
+        return "failed"
     except Exception as exc:
         _finish_failed(key, path, f"{type(exc).__name__}: {exc}"[:500], retry=True)
         raise
     path.unlink(missing_ok=True)
+    return "done"
 
 
 def _finish_failed(key, path, message: str, retry: bool) -> None:
@@ -58,7 +62,7 @@ def _finish_failed(key, path, message: str, retry: bool) -> None:
     db.session.rollback()
     job = db.session.get(RegisterImportJob, key)
     last = not retry or job.attempts >= MAX_ATTEMPTS
-    job.status, job.progress, job.error, job.updated_at = ("failed" if last else "queued"), 0, message, utcnow()
+    job.status, job.progress, job.error, job.updated_at = (JobStatus.FAILED if last else JobStatus.QUEUED), 0, message, utcnow()
     db.session.commit()
     if last:
         path.unlink(missing_ok=True)
@@ -72,10 +76,11 @@ def _import_lost(args: tuple, abandoned: bool, retrying: bool) -> None:
             return
         with tenant_context(tenant):
             job = db.session.get(RegisterImportJob, (tenant.id, uuid.UUID(args[0])))
-            if job is None or not (job.status == "running" or (abandoned and job.is_active)):
+            if job is None or not (job.status == JobStatus.RUNNING or (abandoned and job.is_active)):
                 return
+            log_lost("register_import", job.id, tenant.slug, retrying)
             db.session.execute(update(RegisterImportJob).where(RegisterImportJob.id == job.id).values(
-                status="queued" if retrying else "failed", progress=0, error=LOST, updated_at=utcnow()))
+                status=JobStatus.QUEUED if retrying else JobStatus.FAILED, progress=0, error=LOST, updated_at=utcnow()))
             db.session.commit()
             if not retrying:
                 upload_path(tenant.slug, job.id).unlink(missing_ok=True)

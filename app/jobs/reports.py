@@ -25,13 +25,16 @@ from pathlib import Path
 from typing import Callable
 
 from flask import current_app, has_app_context
+from flask_babel import force_locale
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
 from app.dashboard.models import PlatformReportJob, ReportJob
 from app.extensions import db
-from app.tenants.context import tenant_context
-from app.tenants.models import Tenant, utcnow
+from app.jobs.vocabulary import JobStatus
+from app.logging_setup import job_run, log_lost
+from app.tenancy.context import tenant_context
+from app.tenancy.models import Tenant, utcnow
 
 MAX_ATTEMPTS = 3
 _PENDING = "pending_report_jobs"
@@ -113,9 +116,9 @@ def build_region_report(job_id: str, tenant_id: str) -> None:
         tenant = db.session.get(Tenant, uuid.UUID(tenant_id))
         if tenant is None:
             return
-        with tenant_context(tenant):
-            _run(ReportJob, (tenant.id, uuid.UUID(job_id)), tenant.slug,
-                 lambda job, out, progress: write_region_report(tenant, job, out, progress))
+        with tenant_context(tenant), job_run("region_report", job_id, tenant.slug) as line:
+            line["status"] = _run(ReportJob, (tenant.id, uuid.UUID(job_id)), tenant.slug,
+                                  lambda job, out, progress: write_region_report(tenant, job, out, progress))
 
 
 def build_platform_report(job_id: str) -> None:
@@ -127,12 +130,13 @@ def build_platform_report(job_id: str) -> None:
         if job is None:
             return
         if job.region_id is None:
-            _run(PlatformReportJob, job.id, "_nasional", write_national_report)
+            with job_run("platform_report", job_id, None) as line:
+                line["status"] = _run(PlatformReportJob, job.id, "_nasional", write_national_report)
             return
         tenant = db.session.get(Tenant, job.region_id)
-        with tenant_context(tenant):
-            _run(PlatformReportJob, job.id, tenant.slug,
-                 lambda job, out, progress: write_region_report(tenant, job, out, progress))
+        with tenant_context(tenant), job_run("platform_report", job_id, tenant.slug) as line:
+            line["status"] = _run(PlatformReportJob, job.id, tenant.slug,
+                                  lambda job, out, progress: write_region_report(tenant, job, out, progress))
 
 
 def _progress_writer(model, job_id) -> Callable[[int], None]:
@@ -145,11 +149,12 @@ def _progress_writer(model, job_id) -> Callable[[int], None]:
     return set_progress
 
 
-def _run(model, key, folder: str, write: Callable) -> None:
+def _run(model, key, folder: str, write: Callable) -> str:
+    """Build the job's file; returns "done", or "skipped" for a job gone or done already."""
     job = db.session.get(model, key)
-    if job is None or job.status == "done":
-        return
-    job.status, job.attempts, job.progress, job.error, job.updated_at = "running", job.attempts + 1, 1, "", utcnow()
+    if job is None or job.status == JobStatus.DONE:
+        return "skipped"
+    job.status, job.attempts, job.progress, job.error, job.updated_at = JobStatus.RUNNING, job.attempts + 1, 1, "", utcnow()
     db.session.commit()
     target_dir = reports_dir() / folder
     target_dir.mkdir(parents=True, exist_ok=True)
@@ -157,7 +162,7 @@ def _run(model, key, folder: str, write: Callable) -> None:
     tmp = None
     try:
         handle, tmp = tempfile.mkstemp(dir=target_dir, prefix=f".{job.id}.", suffix=".part")
-        with os.fdopen(handle, "wb") as out:
+        with os.fdopen(handle, "wb") as out, force_locale(job.locale or "id"):  # the requester's language
             write(job, out, _progress_writer(model, job.id))
         os.replace(tmp, target_dir / name)
         tmp = None
@@ -166,13 +171,14 @@ def _run(model, key, folder: str, write: Callable) -> None:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
         job = db.session.get(model, key)
-        job.status = "failed" if job.attempts >= MAX_ATTEMPTS else "queued"
+        job.status = JobStatus.FAILED if job.attempts >= MAX_ATTEMPTS else JobStatus.QUEUED
         job.error, job.progress, job.updated_at = f"{type(exc).__name__}: {exc}"[:500], 0, utcnow()
         db.session.commit()
         raise
-    job.status, job.progress, job.file_path = "done", 100, f"{folder}/{name}"
+    job.status, job.progress, job.file_path = JobStatus.DONE, 100, f"{folder}/{name}"
     job.finished_at = job.updated_at = utcnow()
     db.session.commit()
+    return "done"
 
 
 # --- workers that die ------------------------------------------------------------------------
@@ -218,11 +224,13 @@ def job_lost(rq_job, connection, exc_type, exc_value, traceback) -> None:
 def record_lost(model, key, folder: Path, abandoned: bool, retrying: bool) -> None:
     """On the current session: mark a lost run of job `key` and remove its half-written files."""
     job = db.session.get(model, key)
-    if job is None or not (job.status == "running" or (abandoned and job.is_active)):
+    if job is None or not (job.status == JobStatus.RUNNING or (abandoned and job.is_active)):
         return
+    kind, region = ("region_report" if model is ReportJob else "platform_report"), folder.name.lstrip("_")
+    log_lost(kind, job.id, None if region == "nasional" else region, retrying)
     for part in folder.glob(f".{job.id}.*.part"):
         part.unlink(missing_ok=True)
-    job.status, job.progress, job.error, job.updated_at = ("queued" if retrying else "failed"), 0, LOST, utcnow()
+    job.status, job.progress, job.error, job.updated_at = (JobStatus.QUEUED if retrying else JobStatus.FAILED), 0, LOST, utcnow()
     db.session.commit()
 
 
@@ -249,11 +257,11 @@ def mark_failed(func: Callable, args: tuple, message: str) -> None:
             tenant = db.session.get(Tenant, uuid.UUID(args[1]))
             with tenant_context(tenant):
                 job = db.session.get(ReportJob, (tenant.id, uuid.UUID(args[0])))
-                job.status, job.error = "failed", message
+                job.status, job.error = JobStatus.FAILED, message
                 db.session.commit()
         else:
             job = db.session.get(PlatformReportJob, uuid.UUID(args[0]))
-            job.status, job.error = "failed", message
+            job.status, job.error = JobStatus.FAILED, message
             db.session.commit()
 
 

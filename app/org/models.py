@@ -17,8 +17,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.org.vocabulary import ROLES, UNIT_KINDS
-from app.tenants.models import TenantOwned
+from app.org.vocabulary import ROLES, UNIT_KINDS, AreaLevel
+from app.tenancy.models import TenantOwned
 
 
 class OrgUnit(TenantOwned, db.Model):
@@ -84,7 +84,7 @@ class Position(TenantOwned, db.Model):
     role: Mapped[str] = mapped_column(String(40))
     ex_officio: Mapped[str] = mapped_column(Text, default="")
     legal_basis: Mapped[str] = mapped_column(Text, default="")
-    area_level: Mapped[Optional[str]] = mapped_column(String(20))  # district | village
+    area_level: Mapped[Optional[str]] = mapped_column(String(20), AreaLevel.check("area_level"))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     retired_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
 

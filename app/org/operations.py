@@ -16,20 +16,21 @@ from app.accounts.invitations import Invitation
 from app.accounts.models import Membership, User
 from app.audit.log import record
 from app.casework.models import Case
+from app.errors import Invalid
 from app.extensions import db
 from app.org.models import OrgUnit, Position
 from app.org.vocabulary import ROLES, SERVICE_AREAS, UNIT_KINDS
-from app.tenants.models import utcnow
+from app.tenancy.models import utcnow
 
 WELFARE_CENTER = "welfare_center"
 
 
-class ConfigError(ValueError):
+class ConfigError(Invalid):
     """A configuration change was refused. `errors` maps a field name ("" = the whole form) to messages."""
 
     def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors=errors)
         self.errors = errors
-        super().__init__("; ".join(m for ms in errors.values() for m in ms))
 
 
 def raise_if(errors: dict[str, list[str]]) -> None:
@@ -197,7 +198,7 @@ def active_holders_of(position_ids) -> list[Membership]:
 
 
 def open_invitations_to(position_ids) -> list[Invitation]:
-    from app.tenants.context import current_tenant_id
+    from app.tenancy.context import current_tenant_id
 
     if not position_ids:
         return []

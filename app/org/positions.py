@@ -6,17 +6,17 @@ only, `ConfigError` with per-field messages when refused, an audit event when do
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app.audit.log import record
 from app.extensions import db
 from app.org.models import OrgUnit, Position
 from app.org.operations import (ConfigError, active_holders_of, next_order, open_invitations_to, raise_if,
                                 position_snapshot, roles_still_needed, unique_key)
-from app.org.vocabulary import AREA_LEVEL_BY_ROLE, AREA_LEVELS, CONFIGURING_ROLES, ROLES
-from app.tenants.models import utcnow
+from app.org.vocabulary import AREA_LEVEL_BY_ROLE, AreaLevel, ROLES
+from app.permissions import Capability, roles_for
+from app.tenancy.models import utcnow
 
-AREA_LEVEL_LABELS = {"district": _l("kecamatan"), "village": _l("kelurahan/desa")}
+AREA_LEVEL_LABELS = AreaLevel.labels()
 
 
 def _check(position: Position | None, unit: OrgUnit, title: str, role: str, legal_basis: str,
@@ -32,7 +32,7 @@ def _check(position: Position | None, unit: OrgUnit, title: str, role: str, lega
         errors["role"].append(_("Pilih peran dari daftar: aplikasi hanya mengenal peran-peran itu."))
     if not legal_basis:
         errors["legal_basis"].append(_("Tulis pasal asal jabatan ini, misalnya \u201cPasal 8 ayat (4) huruf a\u201d."))
-    if area_level is not None and area_level not in AREA_LEVELS:
+    if area_level is not None and area_level not in AreaLevel.labels():
         errors["area_level"].append(_("Pilih tingkat wilayah kerja dari daftar."))
     elif role in AREA_LEVEL_BY_ROLE and area_level != AREA_LEVEL_BY_ROLE[role]:
         errors["area_level"].append(_("Peran %(r)s bekerja per %(l)s.", r=ROLES[role],
@@ -45,7 +45,7 @@ def _check(position: Position | None, unit: OrgUnit, title: str, role: str, lega
         errors["area_level"].append(_("Jabatan ini dipegang %(n)s orang dengan wilayah kerja per %(old)s. Pindahkan "
                                       "mereka ke jabatan lain dahulu, atau buat jabatan baru.", n=len(holders), old=old))
     if role != position.role:
-        if actor is not None and actor.position_id == position.id and role not in CONFIGURING_ROLES:
+        if actor is not None and actor.position_id == position.id and role not in roles_for(Capability.CONFIGURE):
             errors["role"].append(_("Anda memegang jabatan ini: dengan peran itu Anda tidak dapat lagi membuka "
                                     "Pengaturan. Minta pimpinan lain mengubahnya."))
         errors["role"].extend(roles_still_needed({position.id}, (role,)))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.extensions import Vocabulary
+
 ROLES: dict[str, str] = {
     "patron": _l("Pembina / Pengarah"),
     "coordination_member": _l("Anggota Tim Koordinasi"),
@@ -31,9 +33,6 @@ AREA_LEVEL_BY_ROLE: dict[str, str] = {
     "welfare_center_coordinator": "village",
 }
 
-#: Roles that configure the region (org chart, staff, SOP).
-CONFIGURING_ROLES = frozenset({"manager", "unit_head"})
-
 UNIT_KINDS: dict[str, str] = {
     "leadership": _l("Pimpinan"),
     "coordination_team": _l("Tim Koordinasi"),
@@ -45,7 +44,13 @@ UNIT_KINDS: dict[str, str] = {
     "welfare_center": _l("Puskesos"),
 }
 
-AREA_LEVELS = ("district", "village")
+
+class AreaLevel(Vocabulary):
+    """The level of the area a post works in."""
+
+    DISTRICT = "district", _l("kecamatan")
+    VILLAGE = "village", _l("kelurahan/desa")
+
 
 #: Service areas a case is about (Cianjur Pasal 2 ayat (2)).
 SERVICE_AREAS: dict[str, str] = {

@@ -14,7 +14,7 @@ from app.org.models import OrgUnit
 from app.org.operations import WELFARE_CENTER, create_unit, raise_if
 from app.org.positions import create_position
 from app.reference.models import District, Village
-from app.tenants.context import current_tenant
+from app.tenancy.context import current_tenant
 
 #: (local title, canonical role) of the posts every new Puskesos starts with.
 PUSKESOS_POSTS = (

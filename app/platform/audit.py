@@ -21,8 +21,9 @@ from app.audit.log import _jsonable, record
 from app.audit.models import AuditEvent
 from app.citizens.identity import mask_nik
 from app.extensions import db
+from app.pagination import Pagination, page_of
 from app.platform.models import PlatformAuditEvent
-from app.tenants.context import ALL_TENANTS, current_tenant_id
+from app.tenancy.context import ALL_TENANTS, current_tenant_id
 
 PAGE_SIZE = 50
 PLATFORM_ONLY = "platform"
@@ -149,14 +150,12 @@ def count_events(filters: AuditFilters) -> int:
     return total
 
 
-def page_of_events(filters: AuditFilters) -> tuple[list, int, int, int]:
-    """(events on this page, total, pages, page), newest first."""
-    total = count_events(filters)
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, filters.page), pages)
-    rows = db.session.execute(_merged(filters).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-                              .execution_options(**{ALL_TENANTS: True})).all()
-    return [masked(row) for row in rows], total, pages, page
+def page_of_events(filters: AuditFilters) -> Pagination:
+    """The page of matching events asked for, newest first (`.items`, masked)."""
+    pager = page_of(_merged(filters).execution_options(**{ALL_TENANTS: True}), filters.page, PAGE_SIZE,
+                    counter=lambda: count_events(filters))
+    pager.items = [masked(row) for row in pager.items]
+    return pager
 
 
 def iter_events(filters: AuditFilters, batch: int = 500) -> Iterator:

@@ -1,4 +1,4 @@
-"""Platform tables: old subdomains that redirect, and the platform's own audit log."""
+"""The platform's own audit log (former subdomains live with host resolution, in `app.tenancy`)."""
 from __future__ import annotations
 
 import uuid
@@ -6,25 +6,10 @@ from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import JSON, DateTime, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.tenants.models import Tenant, utcnow
-
-
-class TenantAlias(db.Model):
-    """A region's former subdomain; requests to it are redirected (301) to the current one."""
-
-    __tablename__ = "tenant_aliases"
-    __platform_table__ = ("resolved from the request host before any tenant is known, to redirect "
-                          "a former subdomain; holds no region data, only the slug it used")
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    old_slug: Mapped[str] = mapped_column(String(63), unique=True)
-    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    tenant: Mapped[Tenant] = relationship()
+from app.tenancy.models import utcnow
 
 
 class PlatformAuditEvent(db.Model):

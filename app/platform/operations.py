@@ -12,19 +12,20 @@ from sqlalchemy import select
 from app.accounts.invitations import Invitation, create_invitation, existing_account
 from app.accounts.models import PLATFORM_ROLES, User
 from app.accounts.sessions import DEACTIVATED, end_sessions
+from app.errors import Invalid
 from app.extensions import db
 from app.platform.audit import record_platform
-from app.platform.models import TenantAlias
-from app.tenants.models import Tenant, TenantStatus, utcnow
+from app.tenancy.models import TenantAlias
+from app.tenancy.models import Tenant, TenantStatus, utcnow
 from app.tenants.template import RESERVED_SLUGS, SLUG_RE
 
 
-class PlatformError(ValueError):
-    """An action was refused; `field` names the form field the message belongs to."""
+class PlatformError(Invalid):
+    """An action was refused; `field` names the form field the message belongs to ("" = the whole form)."""
 
     def __init__(self, message: str, field: str = ""):
-        self.message, self.field = message, field
-        super().__init__(message)
+        super().__init__(message, {field: [message]})
+        self.field = field
 
 
 def slug_problem(slug: str, tenant: Tenant | None = None) -> str | None:

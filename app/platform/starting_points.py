@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.reference.models import Province, Regency
 from app.tenants.export import export_region, to_yaml
-from app.tenants.models import Tenant
+from app.tenancy.models import Tenant
 from app.tenants.template import RegionTemplate, TemplateError, load_yaml, parse_template
 
 STARTING_POINT = Path(__file__).resolve().parent.parent / "tenants" / "starting_points" / "permensos_15_2018.yaml"

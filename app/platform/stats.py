@@ -16,14 +16,13 @@ from sqlalchemy import and_, case, func, select
 from app.accounts.models import Membership, User
 from app.audit.models import AuditEvent
 from app.casework.models import Case, Partner, Referral
+from app.casework.vocabulary import Outcome, PartnerLevel
 from app.citizens.models import PrelistProposal
 from app.extensions import db
 from app.platform.audit import day_bounds
-from app.tenants.context import ALL_TENANTS
-from app.tenants.models import Tenant, utcnow
+from app.tenancy.context import ALL_TENANTS
+from app.tenancy.models import Tenant, utcnow
 
-PARTNER_LEVELS = ("regency", "province", "central", "non_government")
-OUTCOMES = ("served", "not_served", "redirected")
 _ALL = {ALL_TENANTS: True}
 
 
@@ -42,7 +41,7 @@ class RegionRow:
 
 def case_load(now: datetime, only=None) -> dict[uuid.UUID, tuple[int, int]]:
     """tenant id → (open cases, overdue open cases)."""
-    overdue = func.sum(case((Case.due_at < now, 1), else_=0))
+    overdue = func.sum(case((Case.is_overdue(now), 1), else_=0))
     stmt = select(Case.tenant_id, func.count(), overdue).where(Case.closed_at.is_(None)).group_by(Case.tenant_id)
     if only is not None:
         stmt = stmt.where(Case.tenant_id == only)
@@ -145,7 +144,7 @@ def totals(rows: list[Comparison], median_hours: float | None = None) -> dict:
     return {
         "median_hours": median_hours, "received": sum(r.received for r in rows), "closed": sum(r.closed for r in rows),
         "overdue": sum(r.overdue for r in rows), "prelist": sum(r.prelist for r in rows),
-        "by_level": {k: sum(r.by_level.get(k, 0) for r in rows) for k in PARTNER_LEVELS},
-        "by_outcome": {k: sum(r.by_outcome.get(k, 0) for r in rows) for k in OUTCOMES},
+        "by_level": {k: sum(r.by_level.get(k, 0) for r in rows) for k in PartnerLevel},
+        "by_outcome": {k: sum(r.by_outcome.get(k, 0) for r in rows) for k in Outcome},
         "referrals": sum(r.referrals for r in rows),
     }

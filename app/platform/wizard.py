@@ -20,7 +20,7 @@ from app.extensions import db
 from app.platform.starting_points import (PERMENSOS_SHORT, PERMENSOS_TITLE, build_template,
                                           regency_facts, source_region, title_case)
 from app.reference.models import Province, Regency
-from app.tenants.models import Tenant, TenantStatus
+from app.tenancy.models import Tenant, TenantStatus
 from app.tenants.template import TemplateError, load_yaml
 
 STARTS = ("blank", "copy", "upload")
@@ -238,7 +238,7 @@ def complete(data: WizardData, *, invited_by):
     from app.accounts.invitations import create_invitation
     from app.org.models import Position
     from app.platform.audit import record_platform
-    from app.tenants.context import tenant_context
+    from app.tenancy.context import tenant_context
     from app.tenants.onboarding import onboard_region
 
     template = build_template(data)

@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from app.errors import Invalid
 from app.extensions import db
 from app.reference.models import District, Province, Regency, Village
 
@@ -64,12 +65,12 @@ REFERENCE_TABLES = frozenset(level.table.name for level in LEVELS)
 Rows = dict[str, tuple[str | None, str]]  # code -> (parent code, name), in file order
 
 
-class WilayahError(ValueError):
+class WilayahError(Invalid):
     """The area list was refused; `problems` lists what is wrong (file, line, problem)."""
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__("\n".join(problems))
+        super().__init__("\n".join(problems), {"": problems})
 
 
 class WilayahCounts(dict):
@@ -215,9 +216,9 @@ def _references(conn: Connection, vanished: dict[str, set[str]]) -> list[str]:
 
 def _every_region(conn: Connection) -> Connection:
     """A connection that sees every region's rows: the platform role's when configured (see
-    app.tenants.rls). Without it row-level security hides other regions' references, and the
+    app.tenancy.rls). Without it row-level security hides other regions' references, and the
     foreign key refuses the delete instead (caught below)."""
-    from app.tenants.scoping import PLATFORM_BIND, platform_connection
+    from app.tenancy.scoping import PLATFORM_BIND, platform_connection
 
     return platform_connection() if PLATFORM_BIND in db.engines else conn
 

@@ -11,6 +11,7 @@ import itertools
 from typing import Callable, Iterable, Iterator
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -213,19 +214,21 @@ def report_pdf(header: pdf.RegionHeader, document_title: str, facts: list[tuple[
     return pdf.build_pdf(header, document_title, LazyStory(itertools.chain(opening, story)))
 
 
-TITLES = {"monthly": "Laporan Kegiatan SLRT %(period)s", "yearly": "Laporan Evaluasi Penyelenggaraan SLRT %(period)s"}
-AUDIENCE = {"monthly": "Sekretariat Nasional SLRT dan pihak terkait di daerah",
-            "yearly": "Evaluasi penyelenggaraan SLRT pada akhir tahun anggaran"}
+TITLES = {"monthly": _l("Laporan Kegiatan SLRT %(period)s"),
+          "yearly": _l("Laporan Evaluasi Penyelenggaraan SLRT %(period)s")}
+AUDIENCE = {"monthly": _l("Sekretariat Nasional SLRT dan pihak terkait di daerah"),
+            "yearly": _l("Evaluasi penyelenggaraan SLRT pada akhir tahun anggaran")}
 
 
 def region_facts(tenant, kind: str, figures: Figures, requested_by: str, made_at: str) -> list[tuple[str, str]]:
-    regulation = tenant.regulation_title + (f" tentang {tenant.regulation_about}" if tenant.regulation_about else "")
+    regulation = (_("%(title)s tentang %(about)s", title=tenant.regulation_title, about=tenant.regulation_about)
+                  if tenant.regulation_about else tenant.regulation_title)
     facts = [(_("Daerah"), f"{tenant.name} ({tenant.region_code})"),
              (_("Layanan"), tenant.service_full_name or tenant.service_name),
              (_("Dasar hukum"), regulation), (_("Periode"), figures.period.label())]
     if figures.district:
         facts.append((_("Kecamatan"), figures.district_name))
-    return facts + [(_("Disampaikan kepada"), _(AUDIENCE[kind])), (_("Disusun"), made_at),
+    return facts + [(_("Disampaikan kepada"), str(AUDIENCE[kind])), (_("Disusun"), made_at),
                     (_("Diminta oleh"), requested_by)]
 
 
@@ -234,7 +237,7 @@ def region_report_pdf(tenant, kind: str, figures: Figures, prelist_chunks, refer
     """The monthly or yearly report of one region: figures, charts, and the lists behind them."""
     from app.dashboard.lists import prelist_columns, referral_columns
 
-    title = _(TITLES[kind], period=figures.period.label())
+    title = TITLES[kind] % {"period": figures.period.label()}
     progress(30)
     story = itertools.chain(
         figures_story(figures),
@@ -268,9 +271,8 @@ def case_summary_pdf(case, tenant) -> bytes:
     The NIK is masked; notes are printed as written. Expects the case's citizen, events,
     referrals (with partners) and SOP version loaded.
     """
-    from app.casework.steps import OUTCOMES
+    from app.casework.vocabulary import Outcome, ReferralStatus
     from app.citizens.identity import mask_nik
-    from app.dashboard.lists import REFERRAL_STATUSES
     from app.org.vocabulary import SERVICE_AREAS
     from app.templating import localtime
 
@@ -290,7 +292,7 @@ def case_summary_pdf(case, tenant) -> bytes:
              pdf.heading(_("Riwayat penanganan")), pdf.numbered_list(timeline)]
     if case.referrals:
         story += [pdf.heading(_("Rujukan")), pdf.numbered_list(
-            [f"{r.partner.name} — {REFERRAL_STATUSES.get(r.status, r.status)}"
-             + (f", {OUTCOMES.get(r.outcome, r.outcome)}" if r.outcome else "")
+            [f"{r.partner.name} — {ReferralStatus.label_of(r.status)}"
+             + (f", {Outcome.label_of(r.outcome)}" if r.outcome else "")
              + (f" ({localtime(r.requested_at)})" if r.requested_at else "") for r in case.referrals])]
     return pdf.build_pdf(pdf.RegionHeader.of(tenant), _("Ringkasan kasus %(ticket)s", ticket=case.ticket), story)

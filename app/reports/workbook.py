@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
@@ -22,11 +23,12 @@ Progress = Callable[[int], None]
 BOLD = Font(bold=True)
 FLAG = PatternFill("solid", fgColor="FDE8E8")
 SHEETS = {
-    "prelist": "Usulan per kecamatan", "programs": "Akses program", "overlap_levels": "Irisan antartingkat",
-    "overlap_pairs": "Irisan antarprogram", "gaps_by_area": "Kesenjangan per bidang", "gaps": "Kesenjangan rinci",
-    "by_channel": "Diterima per jalur", "by_area": "Diterima per bidang", "open_by_step": "Terbuka per tahap",
-    "overdue": "Terlambat", "durations": "Lama per tahap", "by_partner": "Rujukan per lembaga",
-    "informed": "Diberi tahu", "monthly": "Per bulan",
+    "prelist": _l("Usulan per kecamatan"), "programs": _l("Akses program"),
+    "overlap_levels": _l("Irisan antartingkat"), "overlap_pairs": _l("Irisan antarprogram"),
+    "gaps_by_area": _l("Kesenjangan per bidang"), "gaps": _l("Kesenjangan rinci"),
+    "by_channel": _l("Diterima per jalur"), "by_area": _l("Diterima per bidang"),
+    "open_by_step": _l("Terbuka per tahap"), "overdue": _l("Terlambat"), "durations": _l("Lama per tahap"),
+    "by_partner": _l("Rujukan per lembaga"), "informed": _l("Diberi tahu"), "monthly": _l("Per bulan"),
 }
 
 
@@ -53,12 +55,18 @@ def cell_value(value, fmt: str):
 
 
 def header_of(table: Table, index: int) -> str:
-    suffix = {"hours": " (jam)", "percent": " (%)"}.get(table.format_of(index), "")
-    return table.columns[index] + suffix
+    return unit_label(table.columns[index], table.format_of(index))
+
+
+def unit_label(label: str, fmt: str) -> str:
+    """A column or figure label with its unit: `Lama (jam)`, `Bagian (%)`."""
+    if fmt == "hours":
+        return _("%(label)s (jam)", label=label)
+    return f"{label} (%)" if fmt == "percent" else str(label)
 
 
 def write_table(wb: Workbook, table: Table) -> None:
-    ws = wb.create_sheet(SHEETS.get(table.key, table.key)[:31])
+    ws = wb.create_sheet(str(SHEETS.get(table.key, table.key))[:31])
     append_safe(ws, _bold(ws, [table.title]))
     ws.append([])
     append_safe(ws, _bold(ws, [header_of(table, i) for i in range(len(table.columns))]))
@@ -106,7 +114,7 @@ def region_workbook(target, facts: list[tuple[str, str]], figures: Figures, prel
         append_safe(ws, [label, value])
     ws.append([])
     for _key, label, value, fmt in figures.headline:
-        append_safe(ws, [label + (" (jam)" if fmt == "hours" else ""), cell_value(value, fmt)])
+        append_safe(ws, [unit_label(label, "hours") if fmt == "hours" else str(label), cell_value(value, fmt)])
     for section in figures.sections:
         for table in section.tables:
             write_table(wb, table)

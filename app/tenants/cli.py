@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.tenants.models import Tenant, TenantStatus
+from app.tenancy.models import Tenant, TenantStatus
 from app.tenants.onboarding import load_and_validate, onboard_region
 from app.tenants.template import TemplateError
 
@@ -35,7 +35,7 @@ def onboard(path: str, status: str) -> None:
 def list_tenants() -> None:
     """Tampilkan semua daerah dengan status dan jumlah anggota."""
     from app.accounts.models import Membership
-    from app.tenants.context import ALL_TENANTS
+    from app.tenancy.context import ALL_TENANTS
 
     counts = dict(db.session.execute(
         select(Membership.tenant_id, func.count()).group_by(Membership.tenant_id)

@@ -14,7 +14,7 @@ from app.casework.sop_drafts import current_draft, discard_draft
 from app.casework.sop_store import publish_version
 from app.extensions import db
 from app.org.models import OrgUnit, Position
-from app.tenants.models import Tenant, utcnow
+from app.tenancy.models import Tenant, utcnow
 from app.tenants.template import RegionTemplate
 
 REGION_FIELDS = ("name", "kind", "service_name", "service_full_name", "regulation_title", "regulation_short",

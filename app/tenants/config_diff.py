@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.casework.partners import PARTNER_KINDS, PARTNER_LEVELS
+from app.casework.vocabulary import PartnerKind, PartnerLevel
 from app.casework.sop_diff import Change, role_names
 from app.org.vocabulary import SERVICE_AREAS, UNIT_KINDS
 from app.tenants.template import RegionTemplate
@@ -100,8 +100,8 @@ def diff_rows(old: RegionTemplate, new: RegionTemplate) -> list[Change]:
                       _("urutan jabatan"))
     changes += _rows({p["name"]: p for p in old.partners}, {p["name"]: p for p in new.partners}, "partner",
                      lambda p: _("lembaga \u201c%(n)s\u201d", n=p["name"]), [
-                         (_l("tingkat"), lambda p: str(PARTNER_LEVELS.get(p["level"], p["level"]))),
-                         (_l("jenis"), lambda p: str(PARTNER_KINDS.get(p["kind"], p["kind"]))),
+                         (_l("tingkat"), lambda p: PartnerLevel.label_of(p["level"])),
+                         (_l("jenis"), lambda p: PartnerKind.label_of(p["kind"])),
                          (_l("kontak"), lambda p: p["contact"]),
                          (_l("bidang layanan"), lambda p: areas(p["service_areas"])),
                      ])

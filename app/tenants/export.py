@@ -16,8 +16,8 @@ from app.casework.sop_store import current_version
 from app.extensions import db
 from app.org.models import OrgUnit, Position
 from app.org.vocabulary import AREA_LEVEL_BY_ROLE
-from app.tenants.context import tenant_context
-from app.tenants.models import Tenant
+from app.tenancy.context import tenant_context
+from app.tenancy.models import Tenant
 from app.tenants.template import FORMAT_VERSION
 
 

@@ -18,15 +18,16 @@ from sqlalchemy import func, select
 from app.accounts.models import Membership, User
 from app.audit.log import record
 from app.casework.models import Case
-from app.casework.partners import PARTNER_KINDS
+from app.casework.vocabulary import PartnerKind
 from app.casework.sop_diff import Change, diff_sop
+from app.errors import Conflict
 from app.extensions import db
 from app.org.models import OrgUnit, Position
 from app.org.vocabulary import AREA_LEVEL_BY_ROLE
 from app.reference.models import District, Village
 from app.tenants.config_diff import diff_region, diff_rows
 from app.tenants.export import export_region
-from app.tenants.models import Tenant
+from app.tenancy.models import Tenant
 from app.tenants.onboarding import known_region_codes
 from app.tenants.template import PositionSpec, RegionTemplate, TemplateError, UnitSpec, parse_template
 
@@ -47,11 +48,12 @@ class ImportPlan:
         return not self.changes and not self.sop_changed
 
 
-class ImportRefused(ValueError):
+class ImportRefused(Conflict):
     """Applying was refused: the file retires something still in use."""
+
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__("; ".join(problems))
+        super().__init__(errors={"": problems})
 
 
 def current_template(tenant: Tenant) -> RegionTemplate:
@@ -110,9 +112,9 @@ def _check_region(tenant: Tenant, template: RegionTemplate) -> list[str]:
         if unit.village and (not unit.village.startswith(prefix) or not db.session.get(Village, unit.village)):
             problems.append(_("%(e)s: kelurahan/desa '%(v)s' bukan bagian dari daerah ini", e=entry, v=unit.village))
     for i, partner in enumerate(template.partners):
-        if partner["kind"] not in PARTNER_KINDS:
+        if partner["kind"] not in PartnerKind.labels():
             problems.append(_("partners[%(i)s]: jenis lembaga '%(k)s' tidak dikenal (pilihan: %(o)s)",
-                              i=i + 1, k=partner["kind"], o=", ".join(PARTNER_KINDS)))
+                              i=i + 1, k=partner["kind"], o=", ".join(PartnerKind)))
     return problems
 
 

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.org.models import OrgUnit, Position
 from app.reference.models import District, Regency, Village
-from app.tenants.context import tenant_context
-from app.tenants.models import Tenant, TenantStatus
+from app.tenancy.context import tenant_context
+from app.tenancy.models import Tenant, TenantStatus
 from app.tenants.template import RegionTemplate, TemplateError, load_template_file
 from flask_babel import gettext as _
 
@@ -59,7 +59,7 @@ def onboard_region(template: RegionTemplate, status: str = TenantStatus.ACTIVE.v
 
 def _check_against_database(template: RegionTemplate) -> list[str]:
     problems = []
-    from app.platform.models import TenantAlias
+    from app.tenancy.models import TenantAlias
 
     if db.session.scalar(select(Tenant.id).where(Tenant.slug == template.slug)):
         problems.append(_("region.slug: subdomain '%(s)s' sudah dipakai daerah lain", s=template.slug))

@@ -12,15 +12,17 @@ from typing import Any
 import yaml
 from flask_babel import gettext as _
 
+from app.errors import Invalid
+
 MAX_NODES = 20_000   # counted with every alias expanded, as a consumer walking the data would
 MAX_DEPTH = 40
 
 
-class TooComplex(yaml.YAMLError):
-    """The document exceeds a limit; `message` is for the person who uploaded it."""
+class TooComplex(Invalid, yaml.YAMLError):
+    """The document exceeds a limit; `message` is for the person who uploaded it. Still a
+    `yaml.YAMLError`, so a loader that reports YAML errors reports this one too."""
 
     def __init__(self, message: str):
-        self.message = message
         super().__init__(message)
 
 

@@ -14,26 +14,27 @@ from typing import Any
 import yaml
 from flask_babel import gettext as _
 
-from app.org.vocabulary import AREA_LEVEL_BY_ROLE, AREA_LEVELS, ROLES, SERVICE_AREAS, UNIT_KINDS
+from app.casework.vocabulary import PartnerLevel
+from app.errors import Invalid
+from app.org.vocabulary import AREA_LEVEL_BY_ROLE, ROLES, SERVICE_AREAS, UNIT_KINDS, AreaLevel
 from app.tenants.safe_yaml import TooComplex, load_bounded
 
 FORMAT_VERSION = 1
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 KEY_RE = re.compile(r"^[a-z0-9_]{1,80}$")
 REGION_KINDS = ("kabupaten", "kota")
-PARTNER_LEVELS = ("regency", "province", "central", "non_government")
 RESERVED_SLUGS = frozenset({"www", "admin", "api", "static", "platform", "mail"})
 #: The shipped templates are <= 16 KB (~800 nodes, 6 levels deep; see `safe_yaml` for those limits).
 MAX_TEMPLATE_BYTES = 512 * 1024
 
 
-class TemplateError(ValueError):
+class TemplateError(Invalid):
     """A template was refused; `problems` lists every problem found."""
 
     def __init__(self, source: str, problems: list[str]):
         self.source = source
         self.problems = problems
-        super().__init__(f"{source}: " + "; ".join(problems))
+        super().__init__(f"{source}: " + "; ".join(problems), {"": problems})
 
 
 @dataclass
@@ -173,8 +174,8 @@ class _Validator:
                 self.fail(entry, _("lembaga '%(n)s' muncul lebih dari sekali", n=name))
             seen.add(name)
             level = self.text(item, "level", entry)
-            if level and level not in PARTNER_LEVELS:
-                self.fail(entry, _("tingkat '%(l)s' tidak dikenal (pilihan: %(o)s)", l=level, o=", ".join(PARTNER_LEVELS)))
+            if level and level not in PartnerLevel.labels():
+                self.fail(entry, _("tingkat '%(l)s' tidak dikenal (pilihan: %(o)s)", l=level, o=", ".join(PartnerLevel)))
             for area in item.get("service_areas") or []:
                 if area not in SERVICE_AREAS:
                     self.fail(entry, _("bidang layanan '%(a)s' tidak dikenal", a=area))
@@ -314,7 +315,7 @@ class _Validator:
             if role and role not in ROLES:
                 self.fail(entry, _("peran '%(r)s' tidak dikenal (pilihan: %(opts)s)", r=role, opts=", ".join(ROLES)))
             area = item.get("area") or AREA_LEVEL_BY_ROLE.get(role)
-            if area is not None and area not in AREA_LEVELS:
+            if area is not None and area not in AreaLevel.labels():
                 self.fail(entry, _("wilayah kerja '%(a)s' harus 'district' atau 'village'", a=area))
             elif role in AREA_LEVEL_BY_ROLE and area != AREA_LEVEL_BY_ROLE[role]:
                 self.fail(entry, _("peran '%(r)s' bekerja di tingkat '%(l)s', bukan '%(a)s'",

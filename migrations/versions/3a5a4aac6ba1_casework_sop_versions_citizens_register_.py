@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 from app.audit.append_only import drop_append_only, make_append_only
-from app.tenants.rls import disable_tenant_rls, enable_tenant_rls
+from app.tenancy.rls import disable_tenant_rls, enable_tenant_rls
 
 
 # revision identifiers, used by Alembic.

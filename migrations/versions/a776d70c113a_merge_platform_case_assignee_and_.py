@@ -8,7 +8,7 @@ Create Date: 2026-11-23 01:54:29.755684
 from alembic import op
 import sqlalchemy as sa
 
-from app.tenants.rls import refresh_tenant_policy
+from app.tenancy.rls import refresh_tenant_policy
 
 
 # revision identifiers, used by Alembic.
@@ -20,7 +20,7 @@ depends_on = None
 
 def upgrade():
     # Policies made before this revision compared tenant_id::text; the uuid comparison
-    # lets the planner use the (tenant_id, …) indexes (see app/tenants/rls.policy_sql).
+    # lets the planner use the (tenant_id, …) indexes (see app/tenancy/rls.policy_sql).
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return

@@ -10,7 +10,7 @@ After upgrading a database that already has cases, run `flask dashboard rebuild`
 from alembic import op
 import sqlalchemy as sa
 
-from app.tenants.rls import disable_tenant_rls, enable_tenant_rls
+from app.tenancy.rls import disable_tenant_rls, enable_tenant_rls
 
 
 revision = 'c3d8a1f0b6e2'

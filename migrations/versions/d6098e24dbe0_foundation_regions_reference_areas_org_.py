@@ -8,7 +8,7 @@ Create Date: 2026-11-23 00:04:25.581570
 from alembic import op
 import sqlalchemy as sa
 
-from app.tenants.rls import disable_tenant_rls, enable_tenant_rls
+from app.tenancy.rls import disable_tenant_rls, enable_tenant_rls
 
 
 # revision identifiers, used by Alembic.

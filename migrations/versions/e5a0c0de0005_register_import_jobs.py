@@ -9,7 +9,7 @@ Written by hand.
 from alembic import op
 import sqlalchemy as sa
 
-from app.tenants.rls import disable_tenant_rls, enable_tenant_rls
+from app.tenancy.rls import disable_tenant_rls, enable_tenant_rls
 
 
 revision = 'e5a0c0de0005'

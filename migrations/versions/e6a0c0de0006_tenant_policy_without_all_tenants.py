@@ -5,13 +5,13 @@ Revises: e5a0c0de0005
 Create Date: 2026-12-06 23:55:00
 
 The app role could lift row-level security by setting `app.all_tenants` itself. Every
-tenant policy becomes `tenant_id = current tenant` (app/tenants/rls.policy_sql); reads
+tenant policy becomes `tenant_id = current tenant` (app/tenancy/rls.policy_sql); reads
 across regions go to the platform role, whose read-only `platform_read` policy
-`migrations/env.py` (re)creates after every upgrade (app/tenants/rls.grant_platform_role).
+`migrations/env.py` (re)creates after every upgrade (app/tenancy/rls.grant_platform_role).
 """
 from alembic import op
 
-from app.tenants.rls import CURRENT_TENANT, POLICY, refresh_tenant_policy, tenant_policy_tables
+from app.tenancy.rls import CURRENT_TENANT, POLICY, refresh_tenant_policy, tenant_policy_tables
 
 
 # revision identifiers, used by Alembic.

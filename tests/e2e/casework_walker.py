@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.casework.models import Case
 from app.extensions import db
-from app.tenants.context import tenant_context
+from app.tenancy.context import tenant_context
 from tests.e2e.conftest import login
 from tests.factories import tenant
 
@@ -109,3 +109,17 @@ def ticket_on(page) -> str:
     match = re.search(r"PLG-\d{4}-\d{6}", page.content())
     assert match, "no ticket number on the page"
     return match.group(0)
+
+
+def fill_intake(page, citizen, *, name="Sri Wahyuni", area="Kesehatan"):
+    page.locator("#nik").fill(citizen["nik"])
+    page.locator("#kk_number").fill(citizen["kk"])
+    expect(page.locator("#register-check")).to_contain_text("pre-list")  # htmx register check
+    page.locator("#name").fill(name)
+    page.locator("#birth_date").fill(citizen["birth"])
+    page.get_by_label("Perempuan (P)").check()
+    page.locator("#address").fill("Jl. Melati No. 7 RT 02/RW 03")
+    page.locator("#village_code").select_option(citizen["village"])
+    page.locator("#phone").fill(citizen["phone"])
+    page.get_by_label(area, exact=True).check()
+    page.locator("#complaint").fill("Anak sakit, belum punya BPJS; butuh bantuan biaya berobat.")

@@ -4,10 +4,10 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.casework_walker import Walker, ticket_on
+from tests.e2e.casework_walker import Walker, fill_intake, ticket_on
 from tests.e2e.conftest import login, save_screenshot
 from tests.factories import make_kk, make_nik, tenant, village_of
-from app.tenants.context import tenant_context
+from app.tenancy.context import tenant_context
 
 REGIONS = ["bekasi", "cianjur", "batubara", "payakumbuh", "palembang"]
 
@@ -18,20 +18,6 @@ def _citizen(app, slug, phone):
         birth = date(1979, 8, 17)
         return {"nik": make_nik(village.code, birth, "P"), "kk": make_kk(village.code),
                 "village": village.code, "birth": birth.isoformat(), "phone": phone}
-
-
-def fill_intake(page, citizen, *, name="Sri Wahyuni", area="Kesehatan"):
-    page.locator("#nik").fill(citizen["nik"])
-    page.locator("#kk_number").fill(citizen["kk"])
-    expect(page.locator("#register-check")).to_contain_text("pre-list")  # htmx register check
-    page.locator("#name").fill(name)
-    page.locator("#birth_date").fill(citizen["birth"])
-    page.get_by_label("Perempuan (P)").check()
-    page.locator("#address").fill("Jl. Melati No. 7 RT 02/RW 03")
-    page.locator("#village_code").select_option(citizen["village"])
-    page.locator("#phone").fill(citizen["phone"])
-    page.get_by_label(area, exact=True).check()
-    page.locator("#complaint").fill("Anak sakit, belum punya BPJS; butuh bantuan biaya berobat.")
 
 
 @pytest.mark.parametrize("slug", REGIONS)

@@ -30,8 +30,8 @@ def month_of_casework(app):
     from app.casework.models import Case
     from app.dashboard.sample import CaseworkSampler, Clock
     from app.extensions import db
-    from app.tenants.context import tenant_context
-    from app.tenants.models import Tenant
+    from app.tenancy.context import tenant_context
+    from app.tenancy.models import Tenant
 
     now = datetime.now(timezone.utc)
     local = now.astimezone(ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"]))

@@ -20,7 +20,7 @@ from tests.e2e.conftest import email_field, login, password_field, save_screensh
 def regions(app) -> dict[str, str]:
     """slug → region name, as stored."""
     from app.extensions import db
-    from app.tenants.models import Tenant
+    from app.tenancy.models import Tenant
 
     with app.app_context():
         return {t.slug: t.name for t in db.session.scalars(select(Tenant))}
@@ -30,8 +30,8 @@ def demo_work_area(app, slug: str, email: str):
     """(village name, district name, regency code of the district) of a demo membership."""
     from app.accounts.models import Membership, User
     from app.extensions import db
-    from app.tenants.context import tenant_context
-    from app.tenants.models import Tenant
+    from app.tenancy.context import tenant_context
+    from app.tenancy.models import Tenant
 
     with app.app_context():
         tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
@@ -44,8 +44,8 @@ def demo_work_area(app, slug: str, email: str):
 
 
 def field_error(page, field_id: str):
-    """The error message shown inside the label of the field with this id."""
-    return page.locator("label", has=page.locator(f"#{field_id}")).locator(".field-error")
+    """The error message at the field with this id (the one its aria-describedby names)."""
+    return page.locator(f"#{field_id}-error")
 
 
 def test_platform_home_lists_regions_and_leads_to_payakumbuh(page, live_server, regions):

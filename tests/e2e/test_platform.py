@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.e2e.conftest import login, save_screenshot
-from tests.e2e.test_casework import fill_intake
+from tests.e2e.casework_walker import fill_intake
 
 CODE, NAME, SLUG = "32.72", "Kota Sukabumi", "kota-sukabumi"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -26,8 +26,8 @@ def _invite_intake_officer(app, live_server) -> str:
     from app.accounts.invitations import create_invitation
     from app.extensions import db
     from app.org.models import Position
-    from app.tenants.context import tenant_context
-    from app.tenants.models import Tenant
+    from app.tenancy.context import tenant_context
+    from app.tenancy.models import Tenant
 
     with live_server.app.test_request_context(base_url=live_server.url()):
         tenant = db.session.scalar(select(Tenant).where(Tenant.slug == SLUG))

@@ -25,7 +25,7 @@ PHONE = {"width": 390, "height": 844}
 
 def in_palembang(app, build):
     from app.extensions import db
-    from app.tenants.context import tenant_context
+    from app.tenancy.context import tenant_context
     from tests.factories import tenant
 
     with app.app_context(), tenant_context(tenant(SLUG)):
@@ -38,7 +38,7 @@ def in_palembang(app, build):
 def clean_chart(app):
     """Whatever the test adds to Palembang's chart is retired afterwards (its export stays the template's)."""
     yield
-    from tests.unit.test_settings_org_pages import restore_chart
+    from tests.helpers.org import restore_chart
 
     restore_chart(app, SLUG)
 
@@ -135,7 +135,7 @@ def _record_complaint(page, village_code: str) -> str:
 def test_units_are_edited_in_place(new_page, live_server, app, clean_chart):
     def build():
         from app.org.operations import create_unit
-        from tests.unit.test_settings_org import unit_by_key
+        from tests.helpers.org import unit_by_key
 
         return create_unit(name="Tim Uji Peramban", kind="field", parent=unit_by_key("sekretariat_teknis")).id
     unit_id = in_palembang(app, build)
@@ -177,8 +177,8 @@ def test_units_are_edited_in_place(new_page, live_server, app, clean_chart):
 def test_deactivating_a_facilitator_ends_their_session(new_page, live_server, app):
     def build():
         from tests.factories import member as demo_member
-        from tests.unit.test_settings_org import new_member
-        from tests.unit.test_staff_handover import free_village, home_visit, step
+        from tests.helpers.org import new_member
+        from tests.helpers.org import free_village, home_visit, step
 
         village = free_village(SLUG)
         leaving = new_member("facilitator", areas=[(village.district_code, village.code)], name="Rahmat Fasilitator")

@@ -23,7 +23,7 @@ WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "he
 def payakumbuh(app):
     """Run code in Payakumbuh (committed); the region's configuration is restored afterwards."""
     from app.extensions import db
-    from app.tenants.context import tenant_context
+    from app.tenancy.context import tenant_context
     from app.tenants.export import export_region, to_yaml
     from tests.factories import tenant
 

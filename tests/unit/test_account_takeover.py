@@ -20,12 +20,11 @@ from app.extensions import db
 from app.org.models import Position
 from app.platform.models import PlatformAuditEvent
 from app.platform.operations import deactivate_platform_user
-from app.tenants.context import tenant_context
-from app.tenants.models import Tenant
+from app.tenancy.context import tenant_context
+from app.tenancy.models import Tenant
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import tenant
-from tests.unit.test_platform_onboarding import URL as WIZARD
-from tests.unit.test_platform_starting_points import blank_data, unique_slug
+from tests.helpers.platform import WIZARD_URL as WIZARD, blank_data, unique_slug
 
 ATTACKER_PASSWORD = "punya-penyusup-2026"
 KEPT = ("name", "password_hash", "active", "platform_role")

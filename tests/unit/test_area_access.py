@@ -20,7 +20,7 @@ from app.casework.steps import StepInput, take_step
 from app.citizens.models import RegisterEntry, RegisterImport
 from app.extensions import db
 from app.reference.models import District, Village
-from app.tenants.context import tenant_context
+from app.tenancy.context import tenant_context
 from tests.factories import make_case, make_kk, make_nik, member, tenant
 
 REGION = "bekasi"

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.unit.test_platform_audit import _region_event, admin, rows_of  # noqa: F401
-from tests.unit.test_platform_starting_points import unique_slug
+from tests.helpers.platform import region_event, rows_of, unique_slug
 
 APP = Path(__file__).resolve().parents[2] / "app"
 RECORDED = re.compile(r"""(?:record|record_platform|record_here|audit)\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
@@ -42,8 +41,8 @@ def test_action_filter_is_a_list_of_labels(app, admin):  # noqa: F811
 
 def test_action_filter_picks_one_action_and_shows_its_label(app, admin):  # noqa: F811
     actor = f"{unique_slug('label')}@uji.id"
-    _region_event(app, "bekasi", actor, action="case.open")
-    _region_event(app, "bekasi", actor, action="case.step")
+    region_event(app, "bekasi", actor, action="case.open")
+    region_event(app, "bekasi", actor, action="case.step")
     response = admin.get(f"/console/audit?actor={actor}&action=case.open")
     assert "1 kejadian" in response.get_data(as_text=True)
     assert "Pengaduan dicatat" in rows_of(response) and "Langkah kasus" not in rows_of(response)

@@ -79,11 +79,11 @@ def test_nul_in_the_path_and_in_a_form_is_refused(clients):
     assert response.status_code == 400
 
 
-def test_htmx_gets_the_message_as_a_fragment_for_the_main_area(clients):
+def test_htmx_gets_the_message_as_a_fragment_for_the_message_area(clients):
     response = clients["region"].get("/cases/?q=%00", headers={"HX-Request": "true"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and NUL_MESSAGE in page and "<html" not in page
-    assert response.headers["HX-Retarget"] == "main"
+    assert response.headers["HX-Retarget"] == "#page-message"
 
 
 @pytest.mark.parametrize("query", ["from=0001-01-01&to=9999-12-31", "from=1999-12-31", "to=9999-12-31",

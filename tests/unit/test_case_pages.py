@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.casework.models import Case
 from app.extensions import db
-from app.tenants.context import tenant_context
+from app.tenancy.context import tenant_context
 from tests.factories import make_case, tenant
 
 

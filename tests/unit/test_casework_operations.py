@@ -12,7 +12,7 @@ from app.casework.sop_store import current_version, publish_version
 from app.casework.steps import StepInput, allowed_steps, take_step
 from app.citizens.models import PrelistProposal, RegisterEntry, RegisterImport
 from app.extensions import db
-from app.tenants.context import tenant_context
+from app.tenancy.context import tenant_context
 from tests.factories import citizen_data, make_case, member, tenant
 
 

@@ -17,7 +17,7 @@ from app.casework import intake
 from app.casework.intake import open_case
 from app.citizens.models import Citizen, PrelistProposal
 from app.extensions import db
-from app.tenants.context import tenant_context
+from app.tenancy.context import tenant_context
 from tests.factories import citizen_data, member, tenant
 
 SLUG = "payakumbuh"

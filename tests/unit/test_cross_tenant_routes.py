@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.org.models import OrgUnit
-from app.tenants.context import tenant_context
-from app.tenants.models import Tenant
+from app.tenancy.context import tenant_context
+from app.tenancy.models import Tenant
 
 OWNER, INTRUDER = "bekasi", "cianjur"
 # Roles allowed on every staff page, so a 404 can only come from tenant scoping.

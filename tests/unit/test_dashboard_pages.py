@@ -9,9 +9,9 @@ from sqlalchemy import select
 from app.dashboard.charts import bar_chart
 from app.dashboard.queries import Table
 from app.extensions import db
-from app.tenants.models import Tenant
+from app.tenancy.models import Tenant
 from tests.conftest import DEMO_PASSWORD
-from tests.unit.test_report_content import SLUG, build_known_data
+from tests.helpers.reports import SLUG, build_known_data
 
 
 @pytest.fixture(scope="module")

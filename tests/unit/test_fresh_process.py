@@ -23,7 +23,7 @@ app = create_app(config)
 with app.app_context():
     from app.extensions import db
     from app.org.models import Position
-    from app.tenants.context import ALL_TENANTS
+    from app.tenancy.context import ALL_TENANTS
 
     scoped = db.session.scalar(select(func.count()).select_from(Position))
     rows = db.session.scalars(select(Position.id).limit(5)).all()

@@ -4,8 +4,8 @@ from sqlalchemy import select
 from app.accounts.models import Membership, User
 from app.extensions import db
 from app.reference.models import Village
-from app.tenants.context import tenant_context
-from app.tenants.models import Tenant
+from app.tenancy.context import tenant_context
+from app.tenancy.models import Tenant
 
 
 def test_home_shows_local_title_unit_and_no_area_for_manager(staff):

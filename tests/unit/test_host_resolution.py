@@ -2,8 +2,8 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from app.tenants.models import Tenant, TenantStatus
-from app.tenants.resolver import subdomain_of
+from app.tenancy.models import Tenant, TenantStatus
+from app.tenancy.resolver import subdomain_of
 
 
 def test_subdomain_parsing():

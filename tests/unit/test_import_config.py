@@ -11,13 +11,13 @@ from app.casework.sop_drafts import current_draft, start_draft
 from app.casework.sop_store import current_version
 from app.extensions import db
 from app.org.models import OrgUnit, Position
-from app.tenants.context import tenant_context
+from app.tenancy.context import tenant_context
 from app.tenants.export import export_region, to_yaml
 from app.tenants.importer import ImportRefused, apply_import, prepare_import
-from app.tenants.models import Tenant
+from app.tenancy.models import Tenant
 from app.tenants.template import TemplateError
 from tests.factories import make_case, member, tenant
-from tests.unit.test_settings_sop_pages import in_region, restore_region  # noqa: F401 (fixture)
+from tests.helpers.regions import read_in_region
 
 REGIONS = ["bekasi", "cianjur", "batubara", "payakumbuh", "palembang"]
 
@@ -177,11 +177,11 @@ def test_upload_preview_writes_nothing_and_apply_uses_the_signed_file(app, staff
     preview = _upload(client, to_yaml(data))
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "SLRT Palembang (uji impor)" in page and "Terapkan" in page
-    assert in_region(app, "palembang", lambda: tenant("palembang").service_name) != "SLRT Palembang (uji impor)"
+    assert read_in_region(app, "palembang", lambda: tenant("palembang").service_name) != "SLRT Palembang (uji impor)"
     token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
     assert client.post("/settings/transfer/apply", data={"token": token[:-3] + "abc"}).status_code == 400
     assert client.post("/settings/transfer/apply", data={"token": token}).status_code == 302
-    assert in_region(app, "palembang", lambda: tenant("palembang").service_name) == "SLRT Palembang (uji impor)"
+    assert read_in_region(app, "palembang", lambda: tenant("palembang").service_name) == "SLRT Palembang (uji impor)"
     assert "Konfigurasi diimpor dari berkas" in client.get("/settings/history?kind=import").get_data(as_text=True)
     stale = client.post("/settings/transfer/apply", data={"token": token})  # the region moved on since
     assert stale.status_code == 409
@@ -200,8 +200,8 @@ def test_the_other_regions_file_is_refused_over_http(app, staff):
     def versions():
         return db.session.scalar(select(func.count()).select_from(SopVersion))
 
-    before = in_region(app, "cianjur", versions)
+    before = read_in_region(app, "cianjur", versions)
     bekasi = staff("manager", "bekasi").get("/settings/transfer/export").get_data(as_text=True)
     response = _upload(staff("manager", "cianjur"), bekasi, "bekasi.yaml")
     assert response.status_code == 422 and "berkas ini untuk daerah 32.75" in response.get_data(as_text=True)
-    assert in_region(app, "cianjur", versions) == before
+    assert read_in_region(app, "cianjur", versions) == before

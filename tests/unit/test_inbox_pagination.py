@@ -1,6 +1,6 @@
 """The inbox paginates and keeps its filters in the page links."""
 from app.extensions import db
-from app.tenants.context import tenant_context
+from app.tenancy.context import tenant_context
 from tests.factories import make_case, tenant
 
 

@@ -7,12 +7,12 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from app.blueprints.intake.access import offered_channels
+from app.casework.intake_access import offered_channels
 from app.casework.models import Case
 from app.casework.sop_store import current_version
 from app.citizens.models import RegisterEntry, RegisterImport
 from app.extensions import db
-from app.tenants.context import tenant_context
+from app.tenancy.context import tenant_context
 from tests.factories import citizen_data, make_case, make_nik, member, tenant, village_of
 
 

@@ -7,7 +7,7 @@ from app.accounts.outbox import OutboundEmail
 from app.accounts.passwords import MIN_LENGTH
 from app.extensions import db
 from app.org.models import Position
-from app.tenants.context import tenant_context
+from app.tenancy.context import tenant_context
 from tests.factories import tenant, village_of
 
 

@@ -7,41 +7,17 @@ in the StartedJobRegistry whose heartbeat expired, and nobody left to finish it.
 """
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from app.dashboard.models import ReportJob
 from app.extensions import db
-from app.tenants.context import tenant_context
-from app.tenants.models import Tenant, utcnow
-from tests.unit.test_report_content import SLUG
-from tests.unit.test_report_jobs import client_for, drain, latest_job, report_settings, request  # noqa: F401
+from app.tenancy.context import tenant_context
+from app.tenancy.models import Tenant, utcnow
+from tests.helpers.reports import SLUG, abandon_queued_job, client_for, drain, latest_job, request_report
 
-pytestmark = pytest.mark.skipif("not __import__('os').environ.get('REDIS_URL')",
-                                reason="needs a real Redis (REDIS_URL): an RQ worker to lose")
-
-
-def abandon_queued_job(app, retries_left: int) -> None:
-    """Take the one queued RQ job as a worker would, start it, and stop beating (the worker died)."""
-    from rq.executions import Execution
-    from rq.registry import StartedJobRegistry
-
-    from app.jobs.queue import get_queue
-
-    with app.app_context():
-        queue = get_queue()
-        (rq_id,) = queue.job_ids
-        rq_job = queue.fetch_job(rq_id)
-        queue.remove(rq_job)
-        rq_job.retries_left = retries_left
-        rq_job.set_status("started")
-        rq_job.save()
-        with queue.connection.pipeline() as pipe:
-            execution = Execution.create(rq_job, ttl=90, pipeline=pipe, worker_name="dead-worker")
-            pipe.execute()
-        registry = StartedJobRegistry(queue=queue)
-        queue.connection.zadd(registry.key, {execution.composite_key: time.time() - 5})  # heartbeat expired
+pytestmark = [pytest.mark.skipif("not __import__('os').environ.get('REDIS_URL')",
+                                 reason="needs a real Redis (REDIS_URL): an RQ worker to lose"),
+              pytest.mark.usefixtures("report_settings")]
 
 
 def kill_worker_during(app, report_dir, *, retries_left: int, attempts: int) -> ReportJob:
@@ -61,7 +37,7 @@ def kill_worker_during(app, report_dir, *, retries_left: int, attempts: int) -> 
 
 def test_abandoned_last_attempt_is_failed_part_removed_and_retry_works_at_once(app, region_client, report_settings):
     client = client_for(region_client)
-    request(client)
+    request_report(client)
     job = kill_worker_during(app, report_settings, retries_left=0, attempts=3)
     page = client.get("/dashboard/reports").get_data(as_text=True)  # viewing the list sweeps
     failed = latest_job(app)
@@ -75,7 +51,7 @@ def test_abandoned_last_attempt_is_failed_part_removed_and_retry_works_at_once(a
 
 def test_abandoned_job_with_retries_left_is_queued_again_and_finishes(app, region_client, report_settings):
     client = client_for(region_client)
-    request(client)
+    request_report(client)
     job = kill_worker_during(app, report_settings, retries_left=2, attempts=1)
     from app.jobs.reports import sweep_abandoned
 

@@ -11,11 +11,11 @@ from app.accounts import models as account_models
 from app.audit.models import AuditEvent
 from app.extensions import db, limiter
 from app.platform.models import PlatformAuditEvent
-from app.tenants.context import tenant_context
+from app.tenancy.context import tenant_context
 from config import Config
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import tenant
-from tests.unit.test_sessions import fresh_member
+from tests.helpers.org import fresh_member
 
 
 class CountingHasher:
@@ -187,7 +187,7 @@ def test_configuration_export_is_audited(app, staff):
 
 
 def test_password_change_is_audited(app, region_client):
-    from tests.unit.test_sessions import NEW_PASSWORD
+    from tests.helpers.org import NEW_PASSWORD
 
     email = fresh_member(app, "batubara")
     client = region_client("batubara")

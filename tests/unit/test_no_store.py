@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 from app.extensions import db
-from app.tenants.context import tenant_context
+from app.tenancy.context import tenant_context
 from tests.conftest import DEMO_PASSWORD, HostClient
 from tests.factories import tenant
-from tests.unit.test_receipt import new_case
-from tests.unit.test_report_jobs import _job_in_bekasi_manager
+from tests.helpers.casework import new_case
+from tests.helpers.reports import job_in_bekasi_manager
 
 
 def _no_store(response) -> bool:
@@ -41,7 +41,7 @@ def test_downloads_say_no_store(app, staff, region_client, monkeypatch, tmp_path
     monkeypatch.setitem(app.config, "REPORTS_DIR", str(tmp_path))
     case = new_case(app, "bekasi")
     with app.app_context(), tenant_context(tenant("bekasi")):
-        job = _job_in_bekasi_manager()
+        job = job_in_bekasi_manager()
         db.session.commit()
     manager = staff("manager", "bekasi")
     auditor = region_client(None)

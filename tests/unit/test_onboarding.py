@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.org.models import OrgUnit
-from app.tenants.context import ALL_TENANTS
-from app.tenants.models import Tenant
+from app.tenancy.context import ALL_TENANTS
+from app.tenancy.models import Tenant
 
 TASIKMALAYA = """
 format: 1

@@ -9,21 +9,12 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
 
-from app.audit.models import AuditEvent
 from app.extensions import db
 from app.platform.models import PlatformAuditEvent
-from app.tenants.context import tenant_context
-from app.tenants.models import Tenant
-from tests.unit.test_platform_starting_points import unique_slug
+from app.tenancy.models import Tenant
+from tests.helpers.platform import region_event, rows_of, unique_slug
 
 NIK = "3275014501900001"
-
-
-@pytest.fixture()
-def admin(region_client):
-    client = region_client(None)
-    client.login("admin@platform.demo")
-    return client
 
 
 @pytest.fixture()
@@ -31,15 +22,6 @@ def auditor(region_client):
     client = region_client(None)
     client.login("auditor@platform.demo")
     return client
-
-
-def _region_event(app, slug: str, actor: str, action: str = "uji.aksi", at=None, **detail) -> None:
-    with app.app_context():
-        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
-        with tenant_context(tenant):
-            db.session.add(AuditEvent(actor=actor, action=action, object_type="uji", object_id="1",
-                                      ip="10.0.0.7", detail=detail, **({"at": at} if at else {})))
-            db.session.commit()
 
 
 def _platform_events(app, actor: str, n: int) -> None:
@@ -51,15 +33,9 @@ def _platform_events(app, actor: str, n: int) -> None:
         db.session.commit()
 
 
-def rows_of(response) -> str:
-    """The events table of an audit page (the filter's list of action labels left out)."""
-    page = response.get_data(as_text=True)
-    return page.split("<tbody>", 1)[1] if "<tbody>" in page else ""
-
-
 def test_merges_region_and_platform_events_newest_first(app, admin):
     actor = f"{unique_slug('aktor')}@uji.id"
-    _region_event(app, "palembang", actor, action="uji.daerah")
+    region_event(app, "palembang", actor, action="uji.daerah")
     _platform_events(app, actor, 1)
     page = admin.get(f"/console/audit?actor={actor}").get_data(as_text=True)
     assert "2 kejadian" in page and "Kota Palembang" in page and "Konsol nasional" in page
@@ -68,8 +44,8 @@ def test_merges_region_and_platform_events_newest_first(app, admin):
 
 def test_filters_by_region_action_and_dates(app, admin):
     actor = f"{unique_slug('aktor')}@uji.id"
-    _region_event(app, "bekasi", actor, action="case.open", at=datetime(2024, 5, 10, 3, tzinfo=timezone.utc))
-    _region_event(app, "cianjur", actor, action="case.step", at=datetime(2024, 6, 10, 3, tzinfo=timezone.utc))
+    region_event(app, "bekasi", actor, action="case.open", at=datetime(2024, 5, 10, 3, tzinfo=timezone.utc))
+    region_event(app, "cianjur", actor, action="case.step", at=datetime(2024, 6, 10, 3, tzinfo=timezone.utc))
     with app.app_context():
         cianjur = db.session.scalar(select(Tenant.id).where(Tenant.slug == "cianjur"))
     page = rows_of(admin.get(f"/console/audit?actor={actor}&region={cianjur}"))
@@ -107,7 +83,7 @@ def test_bad_filters_are_422_and_show_no_events(admin):
 
 def test_csv_export_uses_the_same_filters_and_masks_niks(app, admin):
     actor = f"{unique_slug('csv')}@uji.id"
-    _region_event(app, "payakumbuh", actor, nik=NIK, note=f"NIK {NIK} diperiksa")
+    region_event(app, "payakumbuh", actor, nik=NIK, note=f"NIK {NIK} diperiksa")
     _platform_events(app, actor, 2)
     response = admin.get(f"/console/audit.csv?actor={actor}")
     assert response.status_code == 200 and response.mimetype == "text/csv"

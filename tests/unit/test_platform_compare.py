@@ -9,10 +9,10 @@ from sqlalchemy import select
 from app.casework.models import Partner, Referral
 from app.extensions import db
 from app.platform.stats import comparison
-from app.tenants.context import tenant_context
-from app.tenants.models import Tenant, utcnow
+from app.tenancy.context import tenant_context
+from app.tenancy.models import Tenant, utcnow
 from tests import factories
-from tests.unit.test_platform_starting_points import make_region
+from tests.helpers.platform import make_region
 
 
 @pytest.fixture()

@@ -12,11 +12,9 @@ from app.accounts.outbox import OutboundEmail
 from app.extensions import db
 from app.org.models import Position
 from app.platform.models import PlatformAuditEvent
-from app.tenants.context import tenant_context
-from app.tenants.models import Tenant
-from tests.unit.test_platform_starting_points import blank_data, free_region_code, unique_slug
-
-URL = "/console/regions/new"
+from app.tenancy.context import tenant_context
+from app.tenancy.models import Tenant
+from tests.helpers.platform import WIZARD_URL as URL, blank_data, free_region_code, unique_slug
 
 
 @pytest.fixture()

@@ -9,12 +9,12 @@ from sqlalchemy import event, func, select
 from app.accounts.models import Membership
 from app.extensions import db
 from app.org.models import Position
-from app.platform.models import PlatformAuditEvent, TenantAlias
+from app.platform.models import PlatformAuditEvent
 from app.platform.stats import region_rows
-from app.tenants.context import ALL_TENANTS, tenant_context
-from app.tenants.models import Tenant, utcnow
+from app.tenancy.context import ALL_TENANTS, tenant_context
+from app.tenancy.models import Tenant, TenantAlias, utcnow
 from tests import factories
-from tests.unit.test_platform_starting_points import make_region, unique_slug
+from tests.helpers.platform import make_region, unique_slug
 
 
 @pytest.fixture()

@@ -11,7 +11,7 @@ from app.accounts.models import User
 from app.accounts.outbox import OutboundEmail
 from app.extensions import db
 from app.platform.models import PlatformAuditEvent
-from tests.unit.test_platform_starting_points import unique_slug
+from tests.helpers.platform import unique_slug
 
 
 @pytest.fixture()

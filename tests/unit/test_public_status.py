@@ -3,7 +3,7 @@ import random
 
 from app.casework.models import Case
 from app.extensions import db
-from app.tenants.context import tenant_context
+from app.tenancy.context import tenant_context
 from tests.factories import citizen_data, make_case, tenant
 
 MISMATCH = "Nomor tiket atau 4 angka terakhir telepon tidak cocok"
@@ -60,7 +60,7 @@ def test_closed_case_shows_closed(app, region_client):
     with app.app_context():
         with tenant_context(tenant("payakumbuh")):
             from sqlalchemy import select
-            from app.tenants.models import utcnow
+            from app.tenancy.models import utcnow
             row = db.session.scalar(select(Case).where(Case.ticket == case["ticket"]))
             row.closed_at = utcnow()
             db.session.commit()

@@ -3,8 +3,9 @@ import subprocess
 
 from app.extensions import db
 from app.reports.receipt import handling_stages
-from app.tenants.context import current_tenant, tenant_context
+from app.tenancy.context import current_tenant, tenant_context
 from tests.factories import make_case, tenant
+from tests.helpers.casework import new_case
 
 
 def _case_in_current_region():
@@ -16,17 +17,6 @@ CROSS_TENANT = {
     "intake.receipt": ("GET", _case_in_current_region),
     "intake.receipt_pdf": ("GET", _case_in_current_region),
 }
-
-
-def new_case(app, slug, **kw):
-    with app.app_context():
-        with tenant_context(tenant(slug)):
-            case = make_case(slug, **kw)
-            facts = dict(id=case.id, ticket=case.ticket, nik=case.citizen.nik, name=case.citizen.name,
-                         service_name=tenant(slug).service_name,
-                         stages=handling_stages(case.sop_version.sop, case.state))
-            db.session.commit()
-            return facts
 
 
 def pdf_text(data: bytes) -> str:

@@ -4,36 +4,17 @@ never imported twice. Without REDIS_URL the job runs inline; with it a burst wor
 """
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from sqlalchemy import func, select
 
 from app.citizens.import_jobs import RegisterImportJob
 from app.citizens.models import RegisterEntry, RegisterImport
 from app.extensions import db
-from tests.unit.test_dtks_import import FIXTURES, register_csv
-from tests.unit.test_register_pages import in_region, upload
-from tests.unit.test_report_jobs import drain
+from tests.helpers.register import FIXTURES, IMPORT_SLUG as SLUG, batubara_csv, jobs, upload
+from tests.helpers.regions import in_region
+from tests.helpers.reports import drain
 
-SLUG = "batubara"
-BATUBARA = "12.19"
-
-
-def batubara_csv(n: int, year: str) -> bytes:
-    """`n` valid rows for Batu Bara (first district and village of the region)."""
-    def first_codes():
-        from app.reference.models import District, Village
-
-        district = db.session.scalar(select(District.code).where(District.regency_code == BATUBARA)
-                                     .order_by(District.code))
-        return district, db.session.scalar(select(Village.code).where(Village.district_code == district)
-                                           .order_by(Village.code))
-    district, village = in_region(_app[0], SLUG, first_codes)
-    return register_csv(n, district=district.replace(".", ""), village=village, year=year)
-
-
-_app: list = []
+pytestmark = pytest.mark.usefixtures("import_settings")
 
 
 def _import_job_in_owner_region():
@@ -47,25 +28,6 @@ def _import_job_in_owner_region():
 
 
 CROSS_TENANT = {"register.import_status": ("GET", _import_job_in_owner_region)}
-
-
-@pytest.fixture(autouse=True)
-def import_settings(app, tmp_path, monkeypatch):
-    """Uploads under a temporary folder; a queue of our own; retries without waiting."""
-    _app[:] = [app]
-    monkeypatch.setitem(app.config, "IMPORTS_DIR", str(tmp_path / "imports"))
-    monkeypatch.setitem(app.config, "RQ_QUEUE", f"slrt-test-{uuid.uuid4().hex[:8]}")
-    monkeypatch.setitem(app.config, "REPORT_RETRY_INTERVALS", [0, 0])
-    return tmp_path / "imports"
-
-
-def jobs(app) -> list[RegisterImportJob]:
-    def load():
-        found = list(db.session.scalars(select(RegisterImportJob).order_by(RegisterImportJob.created_at.desc())))
-        for job in found:
-            db.session.expunge(job)
-        return found
-    return in_region(app, SLUG, load)
 
 
 def counts(app) -> tuple[int, int]:
@@ -86,7 +48,7 @@ def test_upload_is_saved_then_imported_by_a_job_with_progress(app, staff, import
 
     monkeypatch.setattr("app.jobs.register_import.import_register", watching)
     client = staff("manager", SLUG)
-    response = upload(client, batubara_csv(120, "61"), "ekstrak.csv", run=False)
+    response = upload(client, batubara_csv(app, 120, "61"), "ekstrak.csv", run=False)
     assert response.status_code == 302
     drain(app)
     assert [(j.status, j.progress) for j in seen] == [("running", 40)]
@@ -102,7 +64,7 @@ def test_a_run_that_dies_is_rolled_back_and_rerun_without_doubling(app, staff, m
     from app.citizens import dtks_import
 
     client = staff("manager", SLUG)
-    assert upload(client, batubara_csv(30, "62")).status_code == 302
+    assert upload(client, batubara_csv(app, 30, "62")).status_code == 302
     drain(app)
     entries_before, batches_before = counts(app)
     calls = {"n": 0}
@@ -115,7 +77,7 @@ def test_a_run_that_dies_is_rolled_back_and_rerun_without_doubling(app, staff, m
         return original_record(*args, **kwargs)
 
     monkeypatch.setattr(dtks_import, "record", dying_record)
-    assert upload(client, batubara_csv(50, "63"), "kedua.csv").status_code == 302
+    assert upload(client, batubara_csv(app, 50, "63"), "kedua.csv").status_code == 302
     drain(app)
     job = jobs(app)[0]
     assert (job.filename, job.status, job.attempts, calls["n"]) == ("kedua.csv", "done", 2, 2)
@@ -146,7 +108,7 @@ def test_a_second_upload_waits_for_the_running_import(app, staff):
         db.session.add(RegisterImportJob(filename="lain.csv", status="running", progress=40, requested_by=user.id))
     in_region(app, SLUG, running_job)
     try:
-        response = upload(client, batubara_csv(3, "64"))
+        response = upload(client, batubara_csv(app, 3, "64"))
         page = response.get_data(as_text=True)
         assert response.status_code == 422 and "Impor lain sedang berjalan" in page
         assert "every 2s" in page and "Sedang diimpor… 40%" in page
@@ -157,10 +119,10 @@ def test_a_second_upload_waits_for_the_running_import(app, staff):
 
 @pytest.mark.skipif("not __import__('os').environ.get('REDIS_URL')", reason="needs a real Redis (REDIS_URL)")
 def test_an_import_whose_worker_died_is_queued_again_and_finishes_once(app, staff, import_settings):
-    from tests.unit.test_job_faults import abandon_queued_job
+    from tests.helpers.reports import abandon_queued_job
 
     client = staff("manager", SLUG)
-    assert upload(client, batubara_csv(40, "65"), "ketiga.csv", run=False).status_code == 302
+    assert upload(client, batubara_csv(app, 40, "65"), "ketiga.csv", run=False).status_code == 302
     _entries, batches_before = counts(app)
     abandon_queued_job(app, retries_left=2)
 

@@ -1,5 +1,4 @@
 """The register pages over HTTP: import by role, refused files, masked lookup, the pre-list and its review."""
-import io
 import uuid
 from datetime import date
 
@@ -10,9 +9,9 @@ from app.casework.intake import CitizenData
 from app.citizens.models import PrelistProposal, RegisterEntry
 from app.extensions import db
 from app.reference.models import District, Village
-from app.tenants.context import tenant_context
 from tests.factories import make_case, make_kk, make_nik, tenant
-from tests.unit.test_dtks_import import FIXTURES, register_csv
+from tests.helpers.register import FIXTURES, register_csv, upload
+from tests.helpers.regions import in_region
 
 
 def _proposal_in_owner_region():
@@ -25,27 +24,8 @@ CROSS_TENANT = {
 }
 
 
-def in_region(app, slug, fn):
-    with app.app_context():
-        with tenant_context(tenant(slug)):
-            result = fn()
-            db.session.commit()
-            return result
-
-
 def entry_count(app, slug) -> int:
     return in_region(app, slug, lambda: db.session.scalar(select(func.count()).select_from(RegisterEntry)))
-
-
-def upload(client, content: bytes, name: str = "dtks.csv", *, run: bool = True):
-    """Upload a register file; an accepted file's import job is run (inline already, or by a worker here)."""
-    response = client.post("/register/import", data={"file": (io.BytesIO(content), name)},
-                           content_type="multipart/form-data")
-    if run and response.status_code == 302:
-        from tests.unit.test_report_jobs import drain
-
-        drain(client.app)
-    return response
 
 
 def new_proposal(app, slug: str, *, district_index: int = 0) -> dict:

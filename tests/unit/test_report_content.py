@@ -8,111 +8,17 @@ from __future__ import annotations
 
 import io
 import subprocess
-from datetime import datetime, timezone
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from app.casework.models import Partner
-from app.citizens.models import PrelistProposal
 from app.dashboard.figures import figures
 from app.dashboard.lists import prelist_rows, referral_rows
 from app.dashboard.periods import Period
-from app.dashboard.sample import CaseworkSampler, Clock
 from app.extensions import db
-from app.reference.models import District, Village
 from app.reports.activity import region_facts, region_report_pdf
 from app.reports.workbook import region_workbook
-from app.tenants.context import tenant_context
-from app.tenants.models import Tenant
-from tests.unit.test_rollups import sample_region_id
-
-SLUG = "uji-laporan"
-FEBRUARY = Period.month(2025, 2)
-
-
-def _partner(level: str) -> Partner:
-    return db.session.scalars(select(Partner).where(Partner.level == level).order_by(Partner.name)).first()
-
-
-def build_known_data(app) -> dict:
-    """Five cases, three pre-list proposals, four referrals, one citizen with two programs."""
-    tid = sample_region_id(app, SLUG)
-    with app.app_context():
-        tenant = db.session.get(Tenant, tid)
-        with tenant_context(tenant):
-            if db.session.scalar(select(PrelistProposal).limit(1)) is not None:
-                return _districts(tenant)
-            import random
-            s = CaseworkSampler(random.Random(1))
-            d1, d2 = db.session.scalars(select(District.code).where(District.regency_code == tenant.region_code)
-                                        .order_by(District.code).limit(2)).all()
-            v2 = db.session.scalar(select(Village.code).where(Village.district_code == d2).order_by(Village.code))
-            facilitator_village = next(a.village_code for m in s.members for a in m.areas if a.village_code)
-            regency, province, central = _partner("regency"), _partner("province"), _partner("central")
-            c = Clock(datetime(2025, 2, 3, 2, 0, tzinfo=timezone.utc))
-            citizen1 = s.new_citizen(facilitator_village)
-            one = s.open_for(c, citizen1, "walk_in", "kesehatan")
-            for key, hours, data in (("forward_to_back_office", 2, {}),
-                                     ("request_referral", 5, {"partner_id": str(regency.id)}),
-                                     ("approve_referral", 24, {}), ("send_referral", 2, {}),
-                                     ("record_answer", 48, {}), ("record_outcome", 24, {"outcome": "served"}),
-                                     ("inform", 3, {"inform_channel": "phone"})):
-                c.advance(hours)
-                s.take(one, key, c, **data)
-            c.advance(1)
-            two = s.open_for(c, s.new_citizen(v2, in_register=True), "walk_in", "pendidikan")
-            for key, hours, data in (("forward_to_back_office", 1, {}), ("handle", 10, {}),
-                                     ("inform", 1, {"inform_channel": "in_person"})):
-                c.advance(hours)
-                s.take(two, key, c, **data)
-            c.advance(1)
-            three = s.open_for(c, s.new_citizen(v2), "walk_in", "kesehatan")
-            for key, hours, data in (("forward_to_back_office", 1, {}),
-                                     ("request_referral", 2, {"partner_id": str(central.id)}),
-                                     ("return_referral", 3, {"note": "Lengkapi surat"}),
-                                     ("request_referral", 4, {"partner_id": str(province.id)}),
-                                     ("approve_referral", 5, {}), ("send_referral", 6, {})):
-                c.advance(hours)
-                s.take(three, key, c, **data)
-            c.advance(1)
-            four = s.open_for(c, s.new_citizen(facilitator_village), "home_visit", "pelayanan_dasar_lainnya")
-            c.advance(20)
-            s.take(four, "approve_field_record", c)
-            c.advance(1)
-            five = s.open_for(c, citizen1, "walk_in", "sosial")
-            for key, hours, data in (("forward_to_back_office", 1, {}),
-                                     ("request_referral", 1, {"partner_id": str(province.id)}),
-                                     ("approve_referral", 1, {}), ("send_referral", 1, {}),
-                                     ("record_answer", 30, {}), ("record_outcome", 1, {"outcome": "not_served"}),
-                                     ("inform", 1, {"inform_channel": "message"})):
-                c.advance(hours)
-                s.take(five, key, c, **data)
-            proposal = db.session.scalar(select(PrelistProposal).where(PrelistProposal.case_id == three.id))
-            proposal.status = "verified"
-            db.session.commit()
-            return _districts(tenant)
-
-
-def _districts(tenant) -> dict:
-    names = db.session.execute(select(District.code, District.name).where(District.regency_code == tenant.region_code)
-                               .order_by(District.code).limit(2)).all()
-    return {"d1": names[0], "d2": names[1], "partners": {lvl: _partner(lvl).name for lvl in
-                                                          ("regency", "province", "central")}}
-
-
-@pytest.fixture(scope="module")
-def known(app):
-    return build_known_data(app)
-
-
-@pytest.fixture()
-def in_known_region(app, known):
-    with app.app_context():
-        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == SLUG))
-        with tenant_context(tenant):
-            yield tenant
+from tests.helpers.reports import FEBRUARY
 
 
 def test_figures_match_the_known_data(in_known_region, known):

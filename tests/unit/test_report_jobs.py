@@ -6,8 +6,6 @@ RQ on a real Redis and a burst worker runs them here, in this process.
 """
 from __future__ import annotations
 
-import re
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -17,66 +15,18 @@ from app.audit.models import AuditEvent
 from app.dashboard.models import ReportJob
 from app.dashboard.reporting import download_token
 from app.extensions import db
-from app.tenants.context import tenant_context
-from app.tenants.models import Tenant, utcnow
-from tests.conftest import DEMO_PASSWORD
-from tests.unit.test_report_content import SLUG, build_known_data
+from app.tenancy.context import tenant_context
+from app.tenancy.models import Tenant, utcnow
+from tests.helpers.reports import (SLUG, client_for, download_link, drain, failing_writer,
+                                   job_in_bekasi_manager, latest_job, request_report)
 
-
-@pytest.fixture(autouse=True)
-def report_settings(app, tmp_path, monkeypatch):
-    """Files under a temporary folder; a queue of our own; retries without waiting."""
-    monkeypatch.setitem(app.config, "REPORTS_DIR", str(tmp_path / "reports"))
-    monkeypatch.setitem(app.config, "RQ_QUEUE", f"slrt-test-{uuid.uuid4().hex[:8]}")
-    monkeypatch.setitem(app.config, "REPORT_RETRY_INTERVALS", [0, 0])
-    build_known_data(app)
-    return tmp_path / "reports"
-
-
-def drain(app) -> None:
-    """Run what is queued (RQ mode); inline mode already ran it."""
-    if not app.config.get("REDIS_URL"):
-        return
-    from rq import SimpleWorker
-
-    from app.jobs.queue import get_queue
-
-    with app.app_context():
-        queue = get_queue()
-        SimpleWorker([queue], connection=queue.connection).work(burst=True)
-
-
-def client_for(region_client, role="manager", slug=SLUG):
-    client = region_client(slug)
-    client.login(f"{role}@{slug}.demo", DEMO_PASSWORD)
-    return client
-
-
-def request(client, fmt="pdf", period="2025-02", kind="monthly"):
-    field = "month" if kind == "monthly" else "year"
-    response = client.post("/dashboard/reports", data={"kind": kind, field: period, "format": fmt})
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
-
-
-def latest_job(app, slug=SLUG) -> ReportJob:
-    with app.app_context():
-        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
-        with tenant_context(tenant):
-            job = db.session.scalars(select(ReportJob).order_by(ReportJob.created_at.desc())).first()
-            db.session.expunge(job)
-            return job
-
-
-def download_link(page: str) -> str:
-    match = re.search(r'href="(/dashboard/reports/[0-9a-f-]+/download\?token=[^"]+)"', page)
-    assert match, "no download link on the page"
-    return match.group(1).replace("&amp;", "&")
+pytestmark = pytest.mark.usefixtures("report_settings")
 
 
 def test_pdf_and_excel_are_built_and_downloaded_by_their_requester(app, region_client, report_settings):
     client = client_for(region_client)
     for fmt, magic in (("pdf", b"%PDF"), ("xlsx", b"PK")):
-        request(client, fmt)
+        request_report(client, fmt)
         drain(app)
         job = latest_job(app)
         assert (job.status, job.progress, job.attempts) == ("done", 100, 1)
@@ -103,36 +53,18 @@ def test_progress_is_committed_while_the_report_is_built(app, region_client, mon
         return original(*args, **kwargs)
 
     monkeypatch.setattr(reporting, "region_report_pdf", watching)
-    request(client_for(region_client))
+    request_report(client_for(region_client))
     drain(app)
     assert [(j.status, j.progress) for j in seen] == [("running", 20)]
     assert latest_job(app).status == "done"
 
 
-def _failing(times: int | None):
-    """A writer that writes half a file and fails `times` times (None: always)."""
-    from app.dashboard import reporting
-
-    calls = {"n": 0, "times": times}
-    original = reporting.write_region_report
-
-    def write(tenant, job, out, progress):
-        calls["n"] += 1
-        if calls["times"] is None or calls["n"] <= calls["times"]:
-            out.write(b"%PDF-1.4 half a report")
-            progress(50)
-            raise RuntimeError("disk penuh (uji)")
-        return original(tenant, job, out, progress)
-
-    return write, calls
-
-
 def test_a_failed_attempt_is_retried(app, region_client, monkeypatch, report_settings):
     from app.dashboard import reporting
 
-    write, calls = _failing(1)
+    write, calls = failing_writer(1)
     monkeypatch.setattr(reporting, "write_region_report", write)
-    request(client_for(region_client))
+    request_report(client_for(region_client))
     drain(app)
     job = latest_job(app)
     assert (job.status, job.attempts, calls["n"]) == ("done", 2, 2)
@@ -142,10 +74,10 @@ def test_a_failed_attempt_is_retried(app, region_client, monkeypatch, report_set
 def test_failure_is_shown_with_try_again_and_no_partial_file(app, region_client, monkeypatch, report_settings):
     from app.dashboard import reporting
 
-    write, calls = _failing(None)
+    write, calls = failing_writer(None)
     monkeypatch.setattr(reporting, "write_region_report", write)
     client = client_for(region_client)
-    request(client)
+    request_report(client)
     drain(app)
     job = latest_job(app)
     assert (job.status, job.attempts, calls["n"]) == ("failed", 3, 3)
@@ -165,7 +97,7 @@ def test_failure_is_shown_with_try_again_and_no_partial_file(app, region_client,
 
 def test_status_row_polls_while_running_and_stops_when_done(app, region_client):
     client = client_for(region_client)
-    request(client)
+    request_report(client)
     drain(app)
     job = latest_job(app)
     hx = {"HX-Request": "true"}
@@ -190,7 +122,7 @@ def test_status_row_polls_while_running_and_stops_when_done(app, region_client):
 
 def test_links_expire_and_belong_to_one_user(app, region_client, monkeypatch):
     client = client_for(region_client)
-    request(client)
+    request_report(client)
     drain(app)
     link = download_link(client.get("/dashboard/reports").get_data(as_text=True))
     assert client.get(link).status_code == 200
@@ -207,7 +139,7 @@ def test_links_expire_and_belong_to_one_user(app, region_client, monkeypatch):
 
 def test_another_regions_user_gets_404_on_the_link(app, region_client):
     client = client_for(region_client)
-    request(client)
+    request_report(client)
     drain(app)
     job = latest_job(app)
     link = download_link(client.get("/dashboard/reports").get_data(as_text=True))
@@ -228,7 +160,7 @@ def test_bad_requests_are_refused_with_the_reason(region_client):
 @pytest.mark.skipif("not __import__('os').environ.get('REDIS_URL')", reason="needs a real Redis (REDIS_URL)")
 def test_with_redis_the_job_waits_in_the_queue_until_a_worker_takes_it(app, region_client):
     client = client_for(region_client)
-    request(client)
+    request_report(client)
     queued = latest_job(app)
     assert queued.status == "queued" and queued.attempts == 0
     assert "Menunggu giliran" in client.get("/dashboard/reports").get_data(as_text=True)
@@ -236,31 +168,9 @@ def test_with_redis_the_job_waits_in_the_queue_until_a_worker_takes_it(app, regi
     assert latest_job(app).status == "done"
 
 
-def _job_in_bekasi_manager():
-    """A finished report of the current region (bekasi) for its demo manager (cross-tenant test)."""
-    import tempfile
-
-    from flask import current_app
-
-    from app.accounts.models import User
-    from app.jobs.reports import reports_dir
-
-    current_app.config.setdefault("REPORTS_DIR", tempfile.mkdtemp(prefix="slrt-reports-"))
-    user = db.session.scalar(select(User).where(User.email == "manager@bekasi.demo"))
-    job = ReportJob(kind="monthly", period="2025-01", format="pdf", requested_by=user.id, status="done",
-                    progress=100)
-    db.session.add(job)
-    db.session.flush()
-    folder = reports_dir() / "bekasi"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{job.id}.pdf").write_bytes(b"%PDF-1.4 uji")
-    job.file_path = f"bekasi/{job.id}.pdf"
-    return {"job_id": job.id, "token": download_token(job, user.id)}
-
-
 #: The builder runs inside the owner region's context (see test_cross_tenant_routes).
 CROSS_TENANT = {
-    "dashboard.report_status": ("GET", lambda: {"job_id": _job_in_bekasi_manager()["job_id"]}),
-    "dashboard.report_retry": ("POST", lambda: {"job_id": _job_in_bekasi_manager()["job_id"]}),
-    "dashboard.report_download": ("GET", _job_in_bekasi_manager),
+    "dashboard.report_status": ("GET", lambda: {"job_id": job_in_bekasi_manager()["job_id"]}),
+    "dashboard.report_retry": ("POST", lambda: {"job_id": job_in_bekasi_manager()["job_id"]}),
+    "dashboard.report_download": ("GET", job_in_bekasi_manager),
 }

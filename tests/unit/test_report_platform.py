@@ -14,9 +14,8 @@ from sqlalchemy import select
 from app.dashboard.models import PlatformReportJob
 from app.dashboard.reporting import download_token
 from app.extensions import db
-from app.tenants.models import Tenant
-from tests.unit.test_report_content import SLUG, build_known_data
-from tests.unit.test_report_jobs import drain
+from app.tenancy.models import Tenant
+from tests.helpers.reports import SLUG, build_known_data, drain
 
 
 @pytest.fixture(autouse=True)

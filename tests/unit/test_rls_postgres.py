@@ -4,7 +4,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.pool import QueuePool
 
 from app.extensions import db
-from app.tenants.rls import PLATFORM_POLICY, POLICY, platform_tables
+from app.tenancy.rls import PLATFORM_POLICY, POLICY, platform_tables
 
 pytestmark = pytest.mark.postgres
 
@@ -173,8 +173,8 @@ def test_area_list_reference_check_sees_other_regions_rows(app, app_ctx):
     """`flask wilayah reload` refuses to drop a district another region's staff area still uses."""
     from app.accounts.models import MembershipArea
     from app.reference.loader import _every_region, _references
-    from app.tenants.context import ALL_TENANTS, tenant_context
-    from app.tenants.models import Tenant
+    from app.tenancy.context import ALL_TENANTS, tenant_context
+    from app.tenancy.models import Tenant
 
     used = db.session.execute(select(MembershipArea.tenant_id, MembershipArea.district_code)
                               .execution_options(**{ALL_TENANTS: True})).first()

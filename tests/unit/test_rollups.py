@@ -19,26 +19,11 @@ from app.dashboard.metrics import SNAPSHOT_DAY, bucket_of, hours_between, local_
 from app.dashboard.models import CitizenProgram
 from app.dashboard.rebuild import compute_from_raw
 from app.dashboard.rollups import read_counters
-from app.dashboard.sample import CaseworkSampler, Clock, onboard_copy
+from app.dashboard.sample import CaseworkSampler, Clock
 from app.extensions import db
-from app.tenants.context import tenant_context
-from app.tenants.models import Tenant
-from tests.conftest import DEMO_PASSWORD
-
-#: Fresh regions made from shipped templates, so other tests' cases never mix in.
-SAMPLE_REGIONS = {"uji-rollup": ("batubara", "16.72", "Kota Uji Rollup"),
-                  "uji-laporan": ("bekasi", "16.73", "Kota Uji Laporan")}
-
-
-def sample_region_id(app, slug: str):
-    """Id of the fresh region `slug` (created once per test session)."""
-    with app.app_context():
-        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
-        if tenant is None:
-            template, code, name = SAMPLE_REGIONS[slug]
-            tenant = onboard_copy(template, slug, code, name, DEMO_PASSWORD)
-            db.session.commit()
-        return tenant.id
+from app.tenancy.context import tenant_context
+from app.tenancy.models import Tenant
+from tests.helpers.reports import sample_region_id
 
 
 def random_casework(seed: int, cases: int, start: datetime) -> list[Case]:

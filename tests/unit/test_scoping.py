@@ -5,9 +5,9 @@ from sqlalchemy import delete, func, select, update
 from app.extensions import db
 from app.accounts.models import MembershipArea
 from app.org.models import OrgUnit, Position
-from app.tenants.context import ALL_TENANTS, tenant_context
-from app.tenants.models import Tenant
-from app.tenants.scoping import CrossTenantWrite
+from app.tenancy.context import ALL_TENANTS, tenant_context
+from app.tenancy.models import Tenant
+from app.tenancy.scoping import CrossTenantWrite
 
 
 def _tenant(slug):
@@ -115,7 +115,7 @@ def test_named_option_runs_as_the_platform_role(app, app_ctx):
 @pytest.mark.postgres
 def test_platform_read_without_platform_url_is_refused_on_postgres(app):
     from app import create_app
-    from app.tenants.scoping import PlatformBindMissing
+    from app.tenancy.scoping import PlatformBindMissing
 
     config = {**app.config, "PLATFORM_DATABASE_URI": None, "SQLALCHEMY_BINDS": {}}
     bare = create_app(config)

@@ -7,17 +7,10 @@ from sqlalchemy import select, update
 
 from app.accounts.models import Membership, User
 from app.extensions import db
-from app.tenants.models import utcnow
+from app.tenancy.models import utcnow
 from tests.conftest import DEMO_PASSWORD
-from tests.unit.test_settings_org import new_member, position_of
-from tests.unit.test_settings_org_pages import in_region
-
-NEW_PASSWORD = "Lembayung-senja-di-Kemuning-7"
-
-
-def fresh_member(app, slug: str = "cianjur", role: str = "intake_officer") -> str:
-    """The email of a new person holding a post in `slug` (demo accounts stay untouched)."""
-    return in_region(app, slug, lambda: new_member(role, name="Sesi Uji").user.email)
+from tests.helpers.org import NEW_PASSWORD, fresh_member, position_of
+from tests.helpers.regions import in_region
 
 
 def two_region_member(app) -> tuple[str, object]:

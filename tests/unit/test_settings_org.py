@@ -4,62 +4,17 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from app.accounts.models import Membership, MembershipArea, User
-from app.audit.models import AuditEvent
 from app.extensions import db
-from app.org.models import OrgUnit, Position
+from app.org.models import Position
 from app.org.operations import ConfigError, create_unit, retire_blockers, retire_unit, update_unit
 from app.org.positions import create_position, retire_position, update_position
 from app.org.welfare_centers import open_welfare_center, villages_without_welfare_center
-from app.tenants.context import tenant_context
-from tests.conftest import DEMO_PASSWORD
-from tests.factories import make_case, member, tenant
-
-
-@pytest.fixture()
-def region(app_ctx):
-    """`region("palembang")` enters that region for the rest of the test."""
-    contexts = []
-
-    def enter(slug):
-        ctx = tenant_context(tenant(slug))
-        ctx.__enter__()
-        contexts.append(ctx)
-        return tenant(slug)
-
-    yield enter
-    for ctx in reversed(contexts):
-        ctx.__exit__(None, None, None)
-
-
-def unit_by_key(key):
-    return db.session.scalar(select(OrgUnit).where(OrgUnit.key == key))
-
-
-def position_of(role):
-    return db.session.scalars(select(Position).where(Position.role == role, Position.retired_at.is_(None))
-                              .order_by(Position.sort_order)).first()
-
-
-def new_member(role=None, *, position=None, areas=(), name="Petugas Uji"):
-    """A fresh user holding a post in the current region (demo accounts stay untouched)."""
-    user = User(email=f"{uuid.uuid4().hex[:10]}@uji.id", name=name)
-    user.set_password(DEMO_PASSWORD)
-    membership = Membership(user=user, position=position or position_of(role))
-    for district, village in areas:
-        membership.areas.append(MembershipArea(district_code=district, village_code=village))
-    db.session.add(membership)
-    db.session.flush()
-    return membership
+from tests.factories import make_case, member
+from tests.helpers.org import last_audit, new_member, position_of, unit_by_key
 
 
 def scratch_unit(name=None, parent_key="sekretariat_teknis", kind="field"):
     return create_unit(name=name or f"Tim Uji {uuid.uuid4().hex[:6]}", kind=kind, parent=unit_by_key(parent_key))
-
-
-def last_audit(action):
-    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)
-                              .order_by(AuditEvent.at.desc())).first()
 
 
 def test_add_rename_and_move_a_unit_with_audit(region):

@@ -13,33 +13,10 @@ from app.org.models import OrgUnit, Position
 from app.org.operations import create_unit
 from app.org.positions import create_position
 from app.org.welfare_centers import villages_without_welfare_center
-from app.tenants.context import tenant_context
+from app.tenancy.context import tenant_context
 from tests.factories import tenant
-from tests.unit.test_settings_org import new_member, position_of, unit_by_key
-
-
-def in_region(app, slug, build):
-    """Run `build()` in the region's context, commit, and return what it returns."""
-    with app.app_context():
-        with tenant_context(tenant(slug)):
-            value = build()
-            db.session.commit()
-            return value
-
-
-def restore_chart(app, slug="palembang"):
-    """Retire every unit and post the region's template doesn't have, so its export stays the template's."""
-    from app.tenants.template import load_template_file
-    from app.tenants.models import utcnow
-
-    template = load_template_file(app.config["TEMPLATES_DIR"] / f"{slug}.yaml")
-    unit_keys, position_keys = {u.key for u in template.units}, {p.key for p in template.positions}
-
-    def retire():
-        for model, keys in ((OrgUnit, unit_keys), (Position, position_keys)):
-            for row in db.session.scalars(select(model).where(model.retired_at.is_(None), model.key.not_in(keys))):
-                row.retired_at = utcnow()
-    in_region(app, slug, retire)
+from tests.helpers.org import new_member, position_of, restore_chart, unit_by_key
+from tests.helpers.regions import in_region
 
 
 @pytest.fixture(autouse=True)
@@ -70,7 +47,7 @@ def _member_id():
 
 
 def _invitation():
-    from app.tenants.context import current_tenant
+    from app.tenancy.context import current_tenant
 
     inv, _link = create_invitation(f"{uuid.uuid4().hex[:8]}@uji.id", "Calon Uji", tenant=current_tenant._get_current_object(),
                                    position=position_of("intake_officer"))

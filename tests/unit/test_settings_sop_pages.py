@@ -10,15 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from app.casework.models import Partner, SopVersion
-from app.casework.sop_drafts import current_draft, discard_draft, held_roles
+from app.casework.sop_drafts import current_draft, held_roles
 from app.casework.sop_store import current_version
 from app.extensions import db
 from app.org.vocabulary import ROLES
-from app.tenants.models import utcnow
-from app.tenants.context import tenant_context
-from app.tenants.export import export_region, to_yaml
-from app.tenants.importer import apply_import, prepare_import
-from tests.factories import member, tenant
+from app.tenancy.models import utcnow
+from tests.factories import member
+from tests.helpers.regions import read_in_region
 
 
 def _version():
@@ -51,37 +49,6 @@ PAGES = ["/settings/procedure", "/settings/sop/", "/settings/partners/", "/setti
          "/settings/terms", "/settings/history", "/settings/transfer", "/settings/transfer/export"]
 
 
-@pytest.fixture()
-def restore_region(app):
-    """`restore_region(slug)`: whatever the test changes there is put back by re-importing."""
-    saved = {}
-
-    def remember(slug):
-        with app.app_context():
-            region = tenant(slug)
-            with tenant_context(region):
-                saved[slug] = to_yaml(export_region(region))
-
-    yield remember
-    with app.app_context():
-        for slug, text in saved.items():
-            region = tenant(slug)
-            with tenant_context(region):
-                draft = current_draft()
-                if draft is not None:
-                    discard_draft(draft)
-                user, _m = member(f"manager@{slug}.demo")
-                apply_import(region, prepare_import(region, text, "restore.yaml"), user)
-                db.session.commit()
-                assert prepare_import(region, text, "restore.yaml").empty
-
-
-def in_region(app, slug, fn):
-    with app.app_context():
-        with tenant_context(tenant(slug)):
-            return fn()
-
-
 @pytest.mark.parametrize("path", PAGES)
 def test_only_configuring_roles_reach_the_pages(staff, path):
     assert staff("case_officer", "cianjur").get(path).status_code == 403
@@ -108,7 +75,7 @@ def test_the_procedure_reads_with_local_titles_sla_and_legal_basis(staff):
 
 
 def test_an_old_version_can_be_read(app, staff):
-    version_id = in_region(app, "cianjur", lambda: current_version().id)
+    version_id = read_in_region(app, "cianjur", lambda: current_version().id)
     page = staff("manager", "cianjur").get(f"/settings/sop/versions/{version_id}")
     assert page.status_code == 200
     assert staff("manager", "cianjur").get(f"/settings/sop/versions/{uuid.uuid4()}").status_code == 404
@@ -122,7 +89,7 @@ def test_draft_edit_validate_diff_publish(app, staff, restore_region):
     page = client.get("/settings/sop/draft").get_data(as_text=True)
     assert "Draf SOP versi" in page and "Belum ada perubahan." in page
 
-    definition = in_region(app, "batubara", lambda: current_draft().definition)
+    definition = read_in_region(app, "batubara", lambda: current_draft().definition)
     step = next(t for t in definition["transitions"] if t["kind"] == "approve" and t["from"] == "referral_approval")
     prefix = f"step-{step['key']}"
     # No role chosen: 422, the message at the field and the typed legal basis kept.
@@ -148,15 +115,15 @@ def test_draft_edit_validate_diff_publish(app, staff, restore_region):
     page = client.get("/settings/sop/draft").get_data(as_text=True)
     assert "12 jam" in page and "Menunggu persetujuan rujukan (uji)" in page
 
-    before = in_region(app, "batubara", lambda: current_version().number)
+    before = read_in_region(app, "batubara", lambda: current_version().number)
     published = client.post("/settings/sop/draft/publish", data={"regulation": "Perbup Batu Bara (uji)",
                                                                  "note": "Uji penerbitan"})
     assert published.status_code == 302
-    version = in_region(app, "batubara", current_version)
+    version = read_in_region(app, "batubara", current_version)
     assert version.number == before + 1 and version.regulation == "Perbup Batu Bara (uji)"
     assert version.definition["regulation"] == "Perbup Batu Bara (uji)"
     listing = client.get("/settings/sop/").get_data(as_text=True)
-    user, _m = in_region(app, "batubara", lambda: member("manager@batubara.demo"))
+    user, _m = read_in_region(app, "batubara", lambda: member("manager@batubara.demo"))
     assert user.name in listing and "Uji penerbitan" in listing
     history = client.get("/settings/history?kind=sop").get_data(as_text=True)
     assert "SOP versi baru diterbitkan" in history and "Draf SOP diubah" in history
@@ -166,19 +133,19 @@ def test_publish_is_refused_while_the_draft_has_problems(app, staff, restore_reg
     restore_region("batubara")
     client = staff("manager", "batubara")
     client.post("/settings/sop/draft/start")
-    definition = in_region(app, "batubara", lambda: current_draft().definition)
+    definition = read_in_region(app, "batubara", lambda: current_draft().definition)
     step = definition["transitions"][0]
-    unheld = sorted(set(ROLES) - in_region(app, "batubara", held_roles))[0]
+    unheld = sorted(set(ROLES) - read_in_region(app, "batubara", held_roles))[0]
     client.post("/settings/sop/draft/steps", data={"key": step["key"], f"step-{step['key']}-roles": [unheld],
                                                     f"step-{step['key']}-legal_basis": "Pasal 1"})
     page = client.get("/settings/sop/draft").get_data(as_text=True)
     assert "tidak ada jabatan dengan peran" in page
-    before = in_region(app, "batubara", lambda: current_version().id)
+    before = read_in_region(app, "batubara", lambda: current_version().id)
     response = client.post("/settings/sop/draft/publish", data={"regulation": "x"})
     assert response.status_code == 422
-    assert in_region(app, "batubara", lambda: current_version().id) == before
+    assert read_in_region(app, "batubara", lambda: current_version().id) == before
     assert client.post("/settings/sop/draft/discard").status_code == 302
-    assert in_region(app, "batubara", current_draft) is None
+    assert read_in_region(app, "batubara", current_draft) is None
 
 
 def test_add_and_remove_a_supervisor_approval_through_the_pages(app, staff, restore_region):
@@ -192,10 +159,10 @@ def test_add_and_remove_a_supervisor_approval_through_the_pages(app, staff, rest
     client.post("/settings/sop/draft/reviews", data={
         "key": "forward_to_back_office", "review-forward_to_back_office-label": "Menunggu persetujuan Supervisor",
         "review-forward_to_back_office-sla_hours": "24", "review-forward_to_back_office-legal_basis": "Pasal 21"})
-    keys = in_region(app, "palembang", lambda: [s["key"] for s in current_draft().definition["states"]])
+    keys = read_in_region(app, "palembang", lambda: [s["key"] for s in current_draft().definition["states"]])
     assert "registered_review" in keys
     client.post("/settings/sop/draft/reviews/remove", data={"key": "analysis_review"})
-    keys = in_region(app, "palembang", lambda: [s["key"] for s in current_draft().definition["states"]])
+    keys = read_in_region(app, "palembang", lambda: [s["key"] for s in current_draft().definition["states"]])
     assert "analysis_review" not in keys
     page = client.get("/settings/sop/draft").get_data(as_text=True)
     assert "Ditambah" in page and "Dihapus" in page
@@ -204,6 +171,6 @@ def test_add_and_remove_a_supervisor_approval_through_the_pages(app, staff, rest
 def test_drafts_are_never_used_for_new_cases(app, staff, restore_region):
     restore_region("batubara")
     staff("manager", "batubara").post("/settings/sop/draft/start")
-    status = in_region(app, "batubara", lambda: db.session.scalar(
+    status = read_in_region(app, "batubara", lambda: db.session.scalar(
         select(SopVersion.status).where(SopVersion.id == current_version().id)))
     assert status == "published"

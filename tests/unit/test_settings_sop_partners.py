@@ -7,9 +7,9 @@ from app.audit.models import AuditEvent
 from app.casework.models import Partner, Referral
 from app.extensions import db
 from app.org.models import OrgUnit
-from app.tenants.models import Tenant
+from app.tenancy.models import Tenant
 from tests.factories import make_case
-from tests.unit.test_settings_sop_pages import in_region, restore_region  # noqa: F401 (fixture)
+from tests.helpers.regions import read_in_region
 
 SLUG = "bekasi"
 
@@ -20,7 +20,7 @@ def _form(name, **extra):
 
 
 def _partner(app, name):
-    return in_region(app, SLUG, lambda: db.session.scalar(select(Partner).where(Partner.name == name)))
+    return read_in_region(app, SLUG, lambda: db.session.scalar(select(Partner).where(Partner.name == name)))
 
 
 def test_add_edit_retire_reactivate_delete(app, staff):
@@ -57,7 +57,7 @@ def test_add_edit_retire_reactivate_delete(app, staff):
 
 def test_duplicate_name_is_refused_at_the_field_with_typed_values_kept(app, staff):
     client = staff("manager", SLUG)
-    existing = in_region(app, SLUG, lambda: db.session.scalars(select(Partner)).first().name)
+    existing = read_in_region(app, SLUG, lambda: db.session.scalars(select(Partner)).first().name)
     response = client.post("/settings/partners/new", data=_form(existing.upper(), contact="Kontak yang diketik"))
     page = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -75,13 +75,13 @@ def test_a_partner_in_use_is_retired_not_deleted(app, staff):
         db.session.commit()
         return partner.id
 
-    partner_id = in_region(app, SLUG, refer)
+    partner_id = read_in_region(app, SLUG, refer)
     client = staff("unit_head", SLUG)
     page = client.get(f"/settings/partners/{partner_id}").get_data(as_text=True)
     assert "tidak dapat dihapus" in page and f"/settings/partners/{partner_id}/delete" not in page
     response = client.post(f"/settings/partners/{partner_id}/delete")
     assert response.status_code == 409
-    assert in_region(app, SLUG, lambda: db.session.scalar(select(Partner).where(Partner.id == partner_id)))
+    assert read_in_region(app, SLUG, lambda: db.session.scalar(select(Partner).where(Partner.id == partner_id)))
     client.post(f"/settings/partners/{partner_id}/retire")
 
 
@@ -90,7 +90,7 @@ def test_terms_and_unit_names(app, staff, restore_region):
     client = staff("manager", "payakumbuh")
     page = client.get("/settings/terms").get_data(as_text=True)
     assert 'value="Daftar Penerima Manfaat SLRT"' in page
-    units = in_region(app, "payakumbuh", lambda: db.session.scalars(
+    units = read_in_region(app, "payakumbuh", lambda: db.session.scalars(
         select(OrgUnit).where(OrgUnit.retired_at.is_(None)).order_by(OrgUnit.sort_order)).all())
     data = {"service_name": "UPT-PSPK Payakumbuh", "service_full_name": "", "welfare_register": "DPM SLRT",
             "secretariat": "UPT-PSPK", "coordination_team": "", "welfare_center": "PUSKESOS"}
@@ -98,7 +98,7 @@ def test_terms_and_unit_names(app, staff, restore_region):
         data[f"units-{i}-key"] = unit.key
         data[f"units-{i}-name"] = "Bagian Depan (uji)" if unit.key == "front_office" else unit.name
     assert client.post("/settings/terms", data=data).status_code == 302
-    region = in_region(app, "payakumbuh", lambda: db.session.scalar(select(Tenant).where(Tenant.slug == "payakumbuh")))
+    region = read_in_region(app, "payakumbuh", lambda: db.session.scalar(select(Tenant).where(Tenant.slug == "payakumbuh")))
     assert region.service_name == "UPT-PSPK Payakumbuh" and region.term("welfare_register", "") == "DPM SLRT"
     assert "coordination_team" not in region.terminology  # emptied: the default word again
     assert "UPT-PSPK Payakumbuh" in client.get("/settings/procedure").get_data(as_text=True)  # the header uses it
@@ -118,11 +118,11 @@ def test_history_shows_only_this_regions_configuration(app, staff):
     client = staff("manager", "cianjur")
     name = f"Mitra Cianjur {uuid.uuid4().hex[:6]}"
     client.post("/settings/partners/new", data=_form(name))
-    partner_id = in_region(app, "cianjur", lambda: db.session.scalar(select(Partner.id).where(Partner.name == name)))
+    partner_id = read_in_region(app, "cianjur", lambda: db.session.scalar(select(Partner.id).where(Partner.name == name)))
     client.post(f"/settings/partners/{partner_id}/delete")
     page = client.get("/settings/history").get_data(as_text=True)
     assert "Lembaga mitra ditambahkan" in page
-    bekasi_names = in_region(app, SLUG, lambda: [e.detail.get("name") for e in db.session.scalars(
+    bekasi_names = read_in_region(app, SLUG, lambda: [e.detail.get("name") for e in db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "config.partner.create"))])
     assert not any(n and n in page for n in bekasi_names)
     assert "case.open" not in page

@@ -15,7 +15,7 @@ from app.casework.sop_edits import EditError
 from app.casework.sop_store import current_version
 from app.casework.steps import StepInput, allowed_steps, take_step
 from app.extensions import db
-from app.tenants.context import tenant_context
+from app.tenancy.context import tenant_context
 from tests.factories import make_case, member, tenant
 
 

@@ -10,11 +10,11 @@ from app.accounts.staff import (clean_areas, deactivate_member, invite_staff, mo
 from app.extensions import db
 from app.org.operations import ConfigError
 from app.reference.models import District, Village
-from app.tenants.context import tenant_context
+from app.tenancy.context import tenant_context
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import member, tenant, village_of
-from tests.unit.test_settings_org import last_audit, new_member, position_of, region  # noqa: F401
-from tests.unit.test_settings_org_pages import in_region
+from tests.helpers.org import last_audit, new_member, position_of
+from tests.helpers.regions import in_region
 
 
 def other_village(slug):

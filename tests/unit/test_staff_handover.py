@@ -1,50 +1,21 @@
 """The case's assignee (who is responsible now) and handing a member's open cases over."""
-import uuid
-from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from app.accounts.handover import open_work, reassign_cases
-from app.accounts.models import MembershipArea
 from app.casework.inbox import InboxFilters, visible_cases
-from app.casework.intake import CitizenData, open_case
 from app.casework.models import Case, CaseEvent
-from app.casework.steps import StepInput, take_step
 from app.extensions import db
 from app.org.operations import ConfigError
-from app.reference.models import Village
-from tests.factories import make_case, make_kk, make_nik, member, village_of
-from tests.unit.test_settings_org import last_audit, new_member, region  # noqa: F401
-from tests.unit.test_settings_org_pages import in_region
-
-
-def step(case, key, membership, note="Catatan uji."):
-    return take_step(case, key, StepInput(note=note), user=membership.user, membership=membership,
-                     expected_version=case.version)
+from tests.factories import make_case, member, village_of
+from tests.helpers.org import free_village, home_visit, last_audit, new_member, step
+from tests.helpers.regions import in_region
 
 
 def in_mine(membership, case) -> bool:
     stmt = visible_cases(membership, InboxFilters(view="mine", q=case.ticket))
     return case.id in set(db.session.scalars(stmt.with_only_columns(Case.id)))
-
-
-def free_village(slug="palembang") -> Village:
-    """A village in the demo district that no member works in yet."""
-    demo = village_of(slug)
-    taken = set(db.session.scalars(select(MembershipArea.village_code).where(MembershipArea.village_code.is_not(None))))
-    return db.session.scalars(select(Village).where(Village.district_code == demo.district_code,
-                                                    Village.code.not_in(taken)).order_by(Village.code)).first()
-
-
-def home_visit(facilitator, village: Village) -> Case:
-    birth = date(1990, 5, 17)
-    data = CitizenData(nik=make_nik(village.code, birth, "L"), kk_number=make_kk(village.code), name="Warga Desa Uji",
-                       birth_date=birth, sex="L", address="Jl. Uji", village_code=village.code)
-    case, _ = open_case(citizen_data=data, complaint="Rumah rusak.", service_area="sosial", channel="home_visit",
-                        intake_token=uuid.uuid4().hex, user=facilitator.user, membership=facilitator)
-    db.session.flush()
-    return case
 
 
 def test_intake_assigns_the_creator_only_when_the_entry_stage_waits_on_them(region):

@@ -1,6 +1,6 @@
 """The schema invariant that keeps tenants apart in the database (and ready for Citus)."""
 from app.extensions import db
-from app.tenants.models import tenant_owned_tables
+from app.tenancy.models import tenant_owned_tables
 
 
 def _tenant_owned():
@@ -51,7 +51,7 @@ def test_tenant_owned_tables_are_found_by_mixin(app):
 
 def test_every_table_with_tenant_id_is_tenant_owned_or_a_marked_platform_table(app):
     """By construction: a table added later with a `tenant_id` column must choose a side."""
-    from app.tenants.rls import platform_tables
+    from app.tenancy.rls import platform_tables
 
     owned = {t.name for t in _tenant_owned()}
     platform = platform_tables(db.metadata)

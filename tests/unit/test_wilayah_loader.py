@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import time
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
@@ -40,17 +39,16 @@ def table_counts() -> dict[str, int]:
 
 
 # --- the real vendored data: loaded once for the whole module -------------------------
+# (its load time is measured by scripts/bench_wilayah.py, not asserted here)
 
 @pytest.fixture(scope="module")
 def real(tmp_path_factory):
     app = make_app(tmp_path_factory.mktemp("wilayah") / "t.db")
     with app.app_context():
         assert not wilayah_loaded()
-        started = time.perf_counter()
         counts = load_wilayah(DATA)
         db.session.commit()
-        elapsed = time.perf_counter() - started
-    return SimpleNamespace(app=app, counts=counts, elapsed=elapsed)
+    return SimpleNamespace(app=app, counts=counts)
 
 
 def test_real_data_counts(real):
@@ -71,10 +69,6 @@ def test_real_data_rows(real):
         assert (village.name, village.district_code) == ("Bekasijaya", "32.75.01")
         # an apostrophe written as a bare double quote in the source is kept as is
         assert db.session.get(Village, "35.13.15.2017").name == 'Soka"an'
-
-
-def test_real_data_loads_fast(real):
-    assert real.elapsed < 10, f"full load took {real.elapsed:.2f} s"
 
 
 def test_real_data_reload_changes_nothing(real):

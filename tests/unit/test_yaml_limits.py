@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.tenants.template import MAX_TEMPLATE_BYTES, TemplateError, load_yaml, parse_template
-from tests.unit.test_platform_onboarding import URL as WIZARD_URL
-from tests.unit.test_platform_starting_points import blank_data
+from tests.helpers.platform import WIZARD_URL, blank_data
 
 TEMPLATES = sorted(Path("app/tenants/templates").glob("*.yaml")) + sorted(
     Path("app/tenants/starting_points").glob("*.yaml"))

@@ -12,7 +12,7 @@ from app.blueprints.auth import bp
 from app.blueprints.auth.forms import ChangePasswordForm, LoginForm
 from app.extensions import limiter
 from app.platform.audit import record_here
-from app.tenants.context import current_tenant
+from app.tenancy.context import current_tenant
 
 
 def _landing():
@@ -117,7 +117,7 @@ def accept_invitation(token):
     from app.accounts.invitations import InvitationRefused, accept_invitation as accept, existing_account
     from app.accounts.invitations import find_open_invitation
     from app.blueprints.auth.forms import AcceptInvitationForm, JoinInvitationForm
-    from app.tenants.context import current_tenant_id
+    from app.tenancy.context import current_tenant_id
 
     invitation = find_open_invitation(token)
     # An invitation is valid only at the host it was made for (a region, or the apex).

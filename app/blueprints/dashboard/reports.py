@@ -7,24 +7,23 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
-from app.accounts.auth import staff_required
 from app.audit.log import record
-from app.blueprints.dashboard import REPORT_ROLES, bp
+from app.blueprints.dashboard import bp
 from app.blueprints.dashboard.forms import FORMAT_LABELS, KIND_LABELS, ReportForm
 from app.dashboard.models import ReportJob
 from app.dashboard.periods import Period
-from app.dashboard.reporting import (MIMETYPES, NotRetryable, check_download, download_name, download_token,
+from app.dashboard.reporting import (MIMETYPES, check_download, download_name, download_token,
                                      is_stalled, link_minutes, my_region_jobs, ready_file, request_region_report,
                                      retry_region_report)
 from app.extensions import db, htmx
-from app.tenants.context import current_tenant
+from app.permissions import Capability, requires
+from app.jobs.vocabulary import JobStatus
+from app.tenancy.context import current_tenant
 
 
 def _own_job(job_id) -> ReportJob:
     """The job, if it is this region's (scoping) and this user's; else 404."""
-    job = db.session.scalar(select(ReportJob).where(ReportJob.id == job_id))
-    if job is None or job.requested_by != current_user.id:
-        abort(404)
+    job = db.one_or_404(select(ReportJob).where(ReportJob.id == job_id, ReportJob.requested_by == current_user.id))
     return job
 
 
@@ -34,7 +33,7 @@ def job_view(job: ReportJob) -> dict:
                 kind_label=KIND_LABELS.get(job.kind, job.kind), format_label=FORMAT_LABELS.get(job.format),
                 status_url=url_for("dashboard.report_status", job_id=job.id),
                 download_url=url_for("dashboard.report_download", job_id=job.id,
-                                     token=download_token(job, current_user.id)) if job.status == "done" else "",
+                                     token=download_token(job, current_user.id)) if job.status == JobStatus.DONE else "",
                 retry_action=url_for("dashboard.report_retry", job_id=job.id), retry_fields={},
                 retry_target=f"#job-{job.id}", retry_swap="outerHTML", link_minutes=link_minutes())
 
@@ -47,14 +46,14 @@ def _render(form: ReportForm, status: int = 200):
 
 
 @bp.get("/reports")
-@staff_required(*REPORT_ROLES)
+@requires(Capability.REQUEST_REPORTS)
 def reports():
     """Ask for the monthly or yearly report (PDF or Excel); my recent reports and their progress."""
     return _render(ReportForm(formdata=None))
 
 
 @bp.post("/reports")
-@staff_required(*REPORT_ROLES)
+@requires(Capability.REQUEST_REPORTS)
 def request_report():
     """Record the job (queued after this request commits) and show it in the list."""
     form = ReportForm()
@@ -69,7 +68,7 @@ def request_report():
 
 
 @bp.get("/reports/<uuid:job_id>")
-@staff_required(*REPORT_ROLES)
+@requires(Capability.REQUEST_REPORTS)
 def report_status(job_id):
     """One job's row (htmx polls it every 2 seconds while the report is being built)."""
     job = _own_job(job_id)
@@ -79,14 +78,11 @@ def report_status(job_id):
 
 
 @bp.post("/reports/<uuid:job_id>/retry")
-@staff_required(*REPORT_ROLES)
+@requires(Capability.REQUEST_REPORTS)
 def report_retry(job_id):
     """Try a failed report again ("Coba lagi")."""
     job = _own_job(job_id)
-    try:
-        retry_region_report(job)
-    except NotRetryable:
-        abort(409)
+    retry_region_report(job)  # NotRetryable (409) is answered by app.errors
     record("report.retry", "report_job", job.id, kind=job.kind, period=job.period)
     if htmx:
         return render_template("dashboard/_job.html", view=job_view(job))
@@ -94,7 +90,7 @@ def report_retry(job_id):
 
 
 @bp.get("/reports/<uuid:job_id>/download")
-@staff_required(*REPORT_ROLES)
+@requires(Capability.REQUEST_REPORTS)
 def report_download(job_id):
     """The finished file, for the user who asked for it, while the link is fresh."""
     job = _own_job(job_id)

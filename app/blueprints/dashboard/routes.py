@@ -7,14 +7,14 @@ from flask import render_template, request
 from flask_babel import gettext as _
 from jinja2_fragments.flask import render_block
 
-from app.accounts.auth import staff_required
-from app.blueprints.dashboard import DASHBOARD_ROLES, REPORT_ROLES, bp, held_role
+from app.blueprints.dashboard import bp
 from app.dashboard.charts import bar_chart
 from app.dashboard.figures import figures
 from app.dashboard.periods import Period, current_month, formatted, today
 from app.dashboard.queries import Labels
 from app.extensions import htmx
-from app.tenants.context import current_tenant
+from app.permissions import Capability, requires
+from app.tenancy.context import current_tenant
 
 
 def quick_periods() -> list[tuple[str, Period]]:
@@ -26,7 +26,7 @@ def quick_periods() -> list[tuple[str, Period]]:
 
 
 @bp.get("/")
-@staff_required(*DASHBOARD_ROLES)
+@requires(Capability.SEE_DASHBOARD)
 def index():
     """The region's board for a period (default: this month) and optionally one district."""
     period, errors = Period.from_args(request.args.get("from", ""), request.args.get("to", ""), current_month())
@@ -36,7 +36,7 @@ def index():
         errors["district"], district = _("Kecamatan tidak dikenal di daerah ini."), ""
     context = dict(figs=figures(current_tenant, period, district), period=period, district=district,
                    districts=labels.districts, errors=errors, chart=bar_chart, fmt=formatted,
-                   quick=quick_periods(), can_report=held_role() in REPORT_ROLES)
+                   quick=quick_periods())
     if htmx and htmx.target == "dashboard-body":
         return render_block("dashboard/index.html", "dashboard_body", **context)
     return render_template("dashboard/index.html", **context)

@@ -6,8 +6,8 @@ from app.accounts.auth import current_membership, staff_required
 from app.blueprints.auth.forms import LoginForm
 from app.blueprints.home import bp
 from app.extensions import db
-from app.tenants.context import current_tenant
-from app.tenants.models import Tenant, TenantStatus
+from app.tenancy.context import current_tenant
+from app.tenancy.models import Tenant, TenantStatus
 
 
 @bp.get("/")
@@ -27,11 +27,12 @@ def index():
 @staff_required()
 def dashboard():
     """A staff member's home: who they are here, in the region's own words."""
-    from app.casework.inbox import InboxFilters, OVERSEEING_ROLES, overdue_count, page_of_cases
+    from app.casework.inbox import InboxFilters, overdue_count, page_of_cases
+    from app.permissions import Capability, can
 
     membership = current_membership
-    _cases, waiting, _pages, _page = page_of_cases(membership, InboxFilters(view="mine"))
+    waiting = page_of_cases(membership, InboxFilters(view="mine")).total
     return render_template("home/dashboard.html", membership=membership, waiting=waiting,
                            overdue=overdue_count(membership),
-                           oversees=membership.position.role in OVERSEEING_ROLES | {"supervisor"},
+                           oversees=can(membership, Capability.OVERSEE_CASES),
                            position=membership.position, unit=membership.position.unit)

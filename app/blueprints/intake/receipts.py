@@ -3,23 +3,22 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import abort, render_template, send_file
+from flask import render_template, send_file
 from sqlalchemy.orm import selectinload
 
 from app.accounts.auth import current_membership, staff_required
 from app.blueprints.intake import bp
 from app.casework.access import visible_case
 from app.casework.models import Case
+from app.extensions import db
 from app.reports.pdf import RegionHeader
 from app.reports.receipt import receipt_of, receipt_pdf, status_instructions
-from app.tenants.context import current_tenant
+from app.tenancy.context import current_tenant
 
 
 def _receipt(case_id):
-    case = visible_case(current_membership, case_id,
-                        selectinload(Case.citizen), selectinload(Case.sop_version), selectinload(Case.events))
-    if case is None:
-        abort(404)
+    case = db.one_or_404(visible_case(current_membership, case_id, selectinload(Case.citizen),
+                                      selectinload(Case.sop_version), selectinload(Case.events)))
     return case, receipt_of(case, current_tenant)
 
 

@@ -7,22 +7,21 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.auth import current_membership, staff_required
 from app.blueprints.intake import bp
-from app.blueprints.intake.access import (can_intake, field_villages, intake_roles, offered_channels,
-                                          region_villages)
 from app.blueprints.intake.forms import IntakeForm, digits_of_phone
-from app.casework.intake import CitizenData, open_case
+from app.casework.intake import CitizenData, open_case, opened_with
+from app.casework.intake_access import (can_intake, field_villages, intake_roles, offered_channels,
+                                        region_villages)
 from app.casework.lookup import PersonLookup, look_up_person
 from app.casework.models import Case
 from app.casework.sop_store import current_version
 from app.citizens.identity import check_identity
 from app.extensions import db, htmx
 from app.org.vocabulary import ROLES
-from app.tenants.context import current_tenant
+from app.tenancy.context import current_tenant
 
 
 @bp.app_context_processor
@@ -106,7 +105,7 @@ def _open(form: IntakeForm) -> tuple[Case, bool]:
                          intake_token=form.intake_token.data, user=current_user.user, membership=current_membership)
     except IntegrityError:  # the same form, submitted twice at the same moment
         db.session.rollback()
-        case = db.session.scalar(select(Case).where(Case.intake_token == form.intake_token.data))
+        case = opened_with(form.intake_token.data)
         if case is None:
             raise
         return case, False

@@ -1,11 +1,11 @@
-from flask import abort, render_template
+from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.auth import staff_required
 from app.accounts.models import Membership
 from app.blueprints.org import bp
-from app.blueprints.org.queries import active_holders, org_tree
+from app.org.chart import active_holders, org_tree
 from app.extensions import db
 from app.org.models import OrgUnit, Position
 
@@ -21,7 +21,7 @@ def chart():
 @staff_required()
 def unit(unit_id):
     """One unit: its posts, their holders and areas, and its sub-units."""
-    found = db.session.scalar(
+    found = db.one_or_404(
         select(OrgUnit)
         .where(OrgUnit.id == unit_id)
         .options(
@@ -31,6 +31,4 @@ def unit(unit_id):
             selectinload(OrgUnit.children),
         )
     )
-    if found is None:
-        abort(404)
     return render_template("org/unit.html", unit=found, holders=active_holders)

@@ -5,7 +5,6 @@ from datetime import date, datetime, timedelta
 
 from flask import render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from jinja2_fragments.flask import render_block
 
 from app.accounts.auth import platform_required
@@ -13,11 +12,9 @@ from app.blueprints.platform import bp
 from app.dashboard.periods import parse_day
 from app.extensions import htmx
 from app.platform.audit import local_zone
-from app.platform.stats import OUTCOMES, PARTNER_LEVELS, comparison, totals
+from app.casework.vocabulary import Outcome, PartnerLevel
+from app.platform.stats import comparison, totals
 
-LEVEL_LABELS = {"regency": _l("Kab/Kota"), "province": _l("Provinsi"), "central": _l("Pusat"),
-                "non_government": _l("Non-pemerintah")}
-OUTCOME_LABELS = {"served": _l("Dilayani"), "not_served": _l("Tidak dilayani"), "redirected": _l("Dialihkan")}
 
 
 def current_month() -> tuple[date, date]:
@@ -50,8 +47,8 @@ def compare():
     start, end, errors = _period()
     rows, overall = ([], None) if errors else comparison(start, end)
     context = dict(rows=rows, totals=totals(rows, overall), start=start, end=end, errors=errors,
-                   levels=PARTNER_LEVELS, outcomes=OUTCOMES, level_labels=LEVEL_LABELS,
-                   outcome_labels=OUTCOME_LABELS)
+                   levels=list(PartnerLevel), outcomes=list(Outcome), level_labels=PartnerLevel.labels(),
+                   outcome_labels=Outcome.labels())
     status = 422 if errors else 200
     if htmx and htmx.target == "comparison":
         return render_block("platform/compare.html", "comparison", **context), status

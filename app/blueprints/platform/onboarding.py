@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import base64
 
-from flask import current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_htmx.responses import HTMXResponseClientRedirect
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.utils import secure_filename
 
@@ -16,10 +16,10 @@ from app.accounts.auth import platform_required
 from app.blueprints.platform import bp
 from app.blueprints.platform.forms import OnboardForm
 from app.extensions import db, htmx
+from app.platform.regions import regions_by_name
 from app.platform.wizard import (FIELD_STEP, bare_name, MAX_UPLOAD, WizardData, complete, first_step, problems_by_field,
                                  regency_facts, search_regencies, source_region, suggest,
                                  unconfirmed_manager_notice, validate)
-from app.tenants.models import Tenant
 from app.tenants.template import TemplateError
 
 STEP_TITLES = {1: _l("Daerah"), 2: _l("Struktur awal"), 3: _l("Layanan"), 4: _l("Manajer pertama")}
@@ -36,7 +36,7 @@ def _render(data: WizardData, step: int, errors: dict | None = None, status: int
             notice: str | None = None):
     form = OnboardForm(formdata=None, data=data.hidden())
     form.copy_from.choices = [("", _("— pilih daerah —"))] + [
-        (str(t.id), f"{t.name} ({t.slug})") for t in db.session.scalars(select(Tenant).order_by(Tenant.name))]
+        (str(t.id), f"{t.name} ({t.slug})") for t in regions_by_name()]
     for name, messages in (errors or {}).items():
         form[name].errors = list(messages)
     facts = regency_facts(data.region_code) if data.region_code else None
@@ -124,8 +124,4 @@ def _finish(data: WizardData):
     if not current_app.config.get("MAIL_SMTP_URL"):
         flash(_("Belum ada server email: berikan tautan undangan ini kepada manajer: %(link)s", link=link), "info")
     target = url_for("platform.region", tenant_id=tenant.id)
-    if htmx:
-        response = make_response("", 200)
-        response.headers["HX-Redirect"] = target
-        return response
-    return redirect(target)
+    return HTMXResponseClientRedirect(target) if htmx else redirect(target)

@@ -6,15 +6,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.auth import platform_required
-from app.accounts.invitations import Invitation
 from app.blueprints.platform import bp
 from app.blueprints.platform.forms import ActivateForm, RenameForm, SuspendForm
 from app.extensions import db
-from app.platform.models import PlatformAuditEvent, TenantAlias
 from app.platform import operations as ops
 from app.platform.operations import PlatformError
+from app.platform.regions import region_history
 from app.platform.stats import region_rows
-from app.tenants.models import Tenant, TenantStatus
+from app.tenancy.models import Tenant, TenantStatus
 
 READERS = ("national_admin", "auditor")
 STATUSES = tuple(s.value for s in TenantStatus)
@@ -35,26 +34,18 @@ def console():
 
 
 def _load(tenant_id) -> Tenant:
-    tenant = db.session.get(Tenant, tenant_id)
-    if tenant is None:
-        abort(404)
+    tenant = db.get_or_404(Tenant, tenant_id)
     return tenant
 
 
 def _render_region(tenant: Tenant, status: int = 200, **forms):
     (row,) = region_rows(only=tenant.id)
-    aliases = db.session.scalars(select(TenantAlias).where(TenantAlias.tenant_id == tenant.id)
-                                 .order_by(TenantAlias.created_at.desc())).all()
-    invitations = db.session.scalars(select(Invitation).where(Invitation.tenant_id == tenant.id)
-                                     .order_by(Invitation.created_at.desc()).limit(10)).all()
-    events = db.session.scalars(select(PlatformAuditEvent).where(PlatformAuditEvent.tenant_id == tenant.id,
-                                                                 PlatformAuditEvent.action.like("region.%"))
-                                .order_by(PlatformAuditEvent.at.desc()).limit(10)).all()
+    history = region_history(tenant)
     forms.setdefault("rename_form", RenameForm(formdata=None))
     forms.setdefault("suspend_form", SuspendForm(formdata=None))
     forms.setdefault("activate_form", ActivateForm(formdata=None))
-    return render_template("platform/region.html", region=tenant, row=row, aliases=aliases,
-                           invitations=invitations, events=events, **forms), status
+    return render_template("platform/region.html", region=tenant, row=row, aliases=history.aliases,
+                           invitations=history.invitations, events=history.events, **forms), status
 
 
 @bp.get("/regions/<uuid:tenant_id>")

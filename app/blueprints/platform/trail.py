@@ -19,7 +19,7 @@ from app.platform.audit import PLATFORM_ONLY, AuditFilters, iter_events, page_of
 from app.platform.audit_labels import ACTION_LABELS, action_choices, action_label
 from app.reports.cells import SafeCsvWriter
 from app.templating import localtime
-from app.tenants.models import Tenant
+from app.tenancy.models import Tenant
 
 READERS = ("national_admin", "auditor")
 
@@ -65,9 +65,10 @@ def audit():
     """Who did what, when, in which region and from where: searchable, filterable, paginated."""
     filters = filters_from_request()
     # Refused filters show no events (so an auditor's 422 reveals nothing that goes unlogged).
-    events, total, pages, page = ([], 0, 1, 1) if filters.errors else page_of_events(filters)
+    pager = None if filters.errors else page_of_events(filters)
     regions = db.session.scalars(select(Tenant).order_by(Tenant.name)).all()
-    context = dict(filters=filters, events=events, total=total, pages=pages, page=page, regions=regions,
+    context = dict(filters=filters, events=pager.items if pager else [], total=pager.total if pager else 0,
+                   pager=pager, regions=regions,
                    names={t.id: t.name for t in regions}, platform_only=PLATFORM_ONLY,
                    actions=action_choices(), action_label=action_label)
     status = 422 if filters.errors else 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.accounts.auth import platform_required
 from app.accounts.models import User
@@ -49,9 +50,8 @@ def invite_user():
 
 def _change_status(user_id, operation, done: str):
     """Run `operation` on a platform user (404 for anyone else), then back to the list."""
-    user = db.session.get(User, user_id)
-    if user is None or not user.platform_role:
-        abort(404)
+    user = db.one_or_404(select(User).where(User.id == user_id, User.platform_role.is_not(None),
+                                            User.platform_role != ""))
     if not DeactivateForm().validate_on_submit():
         abort(400)
     try:

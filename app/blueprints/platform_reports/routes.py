@@ -14,6 +14,7 @@ from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
 from app.accounts.auth import platform_required
+from app.accounts.models import PLATFORM_ROLES
 from app.blueprints.dashboard.forms import FORMAT_LABELS, KIND_LABELS
 from app.blueprints.platform_reports import bp
 from app.blueprints.platform_reports.forms import NATIONAL, PlatformReportForm
@@ -22,9 +23,10 @@ from app.dashboard.periods import Period
 from app.dashboard.reporting import (MIMETYPES, check_download, download_name, download_token, is_stalled,
                                      link_minutes, my_platform_jobs, ready_file, request_platform_report)
 from app.extensions import db, htmx
-from app.tenants.models import Tenant
+from app.jobs.vocabulary import JobStatus
+from app.platform.regions import regions_by_name
+from app.tenancy.models import Tenant
 
-ROLES = ("national_admin", "auditor")
 
 
 def audit(action: str, job: PlatformReportJob | None = None, **detail) -> None:
@@ -39,10 +41,6 @@ def audit(action: str, job: PlatformReportJob | None = None, **detail) -> None:
                     object_id=job.id if job else request.endpoint, **detail)
 
 
-def _regions() -> list[Tenant]:
-    return list(db.session.scalars(select(Tenant).order_by(Tenant.name)))
-
-
 def job_view(job: PlatformReportJob, names: dict) -> dict:
     kind = "yearly" if len(job.period) == 4 else "monthly"
     label = (_("Ringkasan nasional (semua daerah)") if job.region_id is None
@@ -51,7 +49,7 @@ def job_view(job: PlatformReportJob, names: dict) -> dict:
                 format_label=FORMAT_LABELS.get(job.format),
                 status_url=url_for("platform_reports.status", job_id=job.id),
                 download_url=url_for("platform_reports.download", job_id=job.id,
-                                     token=download_token(job, current_user.id)) if job.status == "done" else "",
+                                     token=download_token(job, current_user.id)) if job.status == JobStatus.DONE else "",
                 retry_action=url_for("platform_reports.index"), retry_target="#report-area", retry_swap="innerHTML",
                 link_minutes=link_minutes(),
                 retry_fields={"scope": str(job.region_id) if job.region_id else NATIONAL, "kind": kind,
@@ -59,9 +57,8 @@ def job_view(job: PlatformReportJob, names: dict) -> dict:
 
 
 def _own_job(job_id) -> PlatformReportJob:
-    job = db.session.get(PlatformReportJob, job_id)
-    if job is None or job.requested_by != current_user.id:
-        abort(404)
+    job = db.one_or_404(select(PlatformReportJob).where(PlatformReportJob.id == job_id,
+                                                        PlatformReportJob.requested_by == current_user.id))
     return job
 
 
@@ -74,10 +71,10 @@ def _render(form: PlatformReportForm, regions: list, status: int = 200):
 
 
 @bp.get("/")
-@platform_required(*ROLES)
+@platform_required(*PLATFORM_ROLES)
 def index():
     """Ask for a region's report or the national summary; my recent platform reports."""
-    regions = _regions()
+    regions = regions_by_name()
     form = PlatformReportForm(formdata=None)
     form.set_regions(regions)
     audit("auditor.view" if current_user.platform_role == "auditor" else "platform.view")
@@ -85,10 +82,10 @@ def index():
 
 
 @bp.post("/")
-@platform_required(*ROLES)
+@platform_required(*PLATFORM_ROLES)
 def request_report():
     """Record the job; it is queued once this request commits."""
-    regions = _regions()
+    regions = regions_by_name()
     form = PlatformReportForm()
     form.set_regions(regions)
     if not form.validate_on_submit():
@@ -105,11 +102,11 @@ def request_report():
 
 
 @bp.get("/<uuid:job_id>")
-@platform_required(*ROLES)
+@platform_required(*PLATFORM_ROLES)
 def status(job_id):
     """One job's row, polled by htmx while it is being built."""
     job = _own_job(job_id)
-    regions = _regions()
+    regions = regions_by_name()
     if not htmx:  # without JavaScript: the whole page, this job among the others
         form = PlatformReportForm(formdata=None)
         form.set_regions(regions)
@@ -118,7 +115,7 @@ def status(job_id):
 
 
 @bp.get("/<uuid:job_id>/download")
-@platform_required(*ROLES)
+@platform_required(*PLATFORM_ROLES)
 def download(job_id):
     """The finished file, for the platform user who asked for it, while the link is fresh."""
     job = _own_job(job_id)

@@ -3,4 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("register", __name__, url_prefix="/register")
 
-from app.blueprints.register import access, prelist, routes  # noqa: E402,F401
+
+from app.blueprints.register import routes, routes_prelist  # noqa: E402,F401

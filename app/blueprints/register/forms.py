@@ -5,12 +5,6 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-#: Proposal statuses as the UI names them.
-PROPOSAL_STATUSES = {
-    "proposed": _l("Diusulkan"),
-    "verified": _l("Terverifikasi"),
-    "rejected": _l("Ditolak"),
-}
 DECISIONS = {"verified": _l("Verifikasi: layak diusulkan masuk data terpadu"),
              "rejected": _l("Tolak usulan")}
 

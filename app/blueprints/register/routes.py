@@ -4,29 +4,23 @@ from __future__ import annotations
 import io
 import os
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
-from app.accounts.auth import staff_required
-from app.accounts.models import User
-from app.audit.log import record
 from app.blueprints.register import bp
-from app.blueprints.register.access import IMPORT_ROLES, VIEW_ROLES
 from app.blueprints.register.forms import ImportForm
 from app.citizens.dtks_import import COLUMNS, RegisterImportError, parse_register_csv
 from app.citizens.import_jobs import RegisterImportJob, active_import, recent_imports, start_import
 from app.citizens.identity import mask_nik
-from app.citizens.models import RegisterEntry, RegisterImport
+from app.citizens.register import first_village, look_up_entries, register_summary
 from app.dashboard.reporting import is_stalled
 from app.extensions import db, htmx
-from app.reference.models import District, Village
+from app.permissions import Capability, can, requires
 from app.reports.cells import SafeCsvWriter
-from app.tenants.context import current_tenant
-
-SEARCH_LIMIT = 20
+from app.tenancy.context import current_tenant
 
 
 def _register_name() -> str:
@@ -39,13 +33,7 @@ def _search(term: str) -> tuple[list, str]:
         return [], ""
     if not (len(term) == 16 and term.isdigit()):
         return [], _("Masukkan 16 angka NIK atau Nomor KK; pencarian hanya untuk nomor yang persis sama.")
-    found = db.session.execute(
-        select(RegisterEntry, Village.name)
-        .outerjoin(Village, Village.code == RegisterEntry.village_code)
-        .where(or_(RegisterEntry.nik == term, RegisterEntry.kk_number == term))
-        .order_by(RegisterEntry.name).limit(SEARCH_LIMIT)).all()
-    record("register.search", "register", "", term=mask_nik(term), found=len(found))
-    return found, ""
+    return look_up_entries(term), ""
 
 
 def _render_index(form: ImportForm | None = None, status: int = 200):
@@ -54,26 +42,25 @@ def _render_index(form: ImportForm | None = None, status: int = 200):
     context = dict(term=term, results=results, hint=hint, mask_nik=mask_nik, register_name=_register_name())
     if htmx and htmx.target == "register-search":
         return render_block("register/index.html", "search_results", **context), status
-    last = db.session.scalar(select(RegisterImport).order_by(RegisterImport.imported_at.desc()).limit(1))
+    summary = register_summary()
     context.update(
-        size=db.session.scalar(select(func.count()).select_from(RegisterEntry)) or 0,
-        last=last, importer=db.session.get(User, last.imported_by) if last else None,
-        can_import=current_user.role in IMPORT_ROLES, form=form or ImportForm(formdata=None), columns=COLUMNS,
-        example_village=_first_village().code, is_stalled=is_stalled)
+        size=summary.size, last=summary.last, importer=summary.importer,
+        can_import=can(current_user, Capability.IMPORT_REGISTER), form=form or ImportForm(formdata=None), columns=COLUMNS,
+        example_village=first_village().code, is_stalled=is_stalled)
     if context["can_import"]:
         context["import_jobs"] = recent_imports()
     return render_template("register/index.html", **context), status
 
 
 @bp.get("/")
-@staff_required(*VIEW_ROLES)
+@requires(Capability.SEARCH_REGISTER)
 def index():
     """The region's register extract: size, last import, exact lookup by NIK or KK, upload form."""
     return _render_index()
 
 
 @bp.post("/import")
-@staff_required(*IMPORT_ROLES)
+@requires(Capability.IMPORT_REGISTER)
 def import_file():
     """Replace the extract with an uploaded CSV; any bad row refuses the whole file (422)."""
     form = ImportForm()
@@ -94,28 +81,20 @@ def import_file():
 
 
 @bp.get("/imports/<uuid:job_id>")
-@staff_required(*IMPORT_ROLES)
+@requires(Capability.IMPORT_REGISTER)
 def import_status(job_id):
     """One import job's row (htmx polls it every 2 seconds while it runs)."""
-    job = db.session.scalar(select(RegisterImportJob).where(RegisterImportJob.id == job_id))
-    if job is None:
-        abort(404)
+    job = db.one_or_404(select(RegisterImportJob).where(RegisterImportJob.id == job_id))
     if not htmx:
         return redirect(url_for("register.index"))
     return render_template("register/_import_job.html", job=job, stalled=is_stalled(job))
 
 
-def _first_village() -> Village:
-    return db.session.scalar(
-        select(Village).join(District, District.code == Village.district_code)
-        .where(District.regency_code == current_tenant.region_code).order_by(Village.code).limit(1))
-
-
 @bp.get("/sample.csv")
-@staff_required(*VIEW_ROLES)
+@requires(Capability.SEARCH_REGISTER)
 def sample():
     """A three-row example file with the expected header, valid for this region."""
-    village = _first_village()
+    village = first_village()
     digits = village.code.replace(".", "")[:6]
     people = [("0101800001", "Siti Aminah", "Jl. Melati No. 1"), ("5203850002", "Budi Santoso", "Jl. Melati No. 1"),
               ("1207900003", "Rina Marlina", "Jl. Kenanga No. 7")]

@@ -1,26 +1,17 @@
-"""What every settings page shares: who may open it, how refused changes reach the form."""
+"""What every settings page shares: who may open it, loading the row a URL names, how refused changes reach the form."""
 from __future__ import annotations
 
 from flask import g
-from flask_login import current_user
 from sqlalchemy import select
 
-from app.accounts.auth import staff_required
 from app.blueprints.settings_org import bp
 from app.extensions import db
-from app.org.models import OrgUnit
+from app.org.lookups import unit_village_labels
 from app.org.operations import ConfigError
-from app.org.vocabulary import CONFIGURING_ROLES
-from app.reference.models import District, Village
+from app.permissions import Capability, requires
 
-#: Decorator for every settings route: a manager or unit head of this region (403 for other staff).
-configuring = staff_required(*CONFIGURING_ROLES)
-
-
-@bp.app_template_global("can_configure")
-def can_configure() -> bool:
-    """Whether the logged-in member may open the settings (for the navigation)."""
-    return bool(current_user.is_authenticated and getattr(current_user, "role", None) in CONFIGURING_ROLES)
+#: Decorator for every settings route: a member who may configure the region (403 for other staff).
+configuring = requires(Capability.CONFIGURE)
 
 
 @bp.app_template_global("village_label")
@@ -30,10 +21,7 @@ def village_label(code: str | None) -> str:
         return ""
     labels = g.get("_unit_village_labels")
     if labels is None:
-        rows = db.session.execute(
-            select(Village.code, Village.name, District.name).join(District, District.code == Village.district_code)
-            .where(Village.code.in_(select(OrgUnit.village_code).where(OrgUnit.village_code.is_not(None))))).all()
-        labels = g._unit_village_labels = {c: f"{v}, Kec. {d}" for c, v, d in rows}
+        labels = g._unit_village_labels = unit_village_labels()
     return labels.get(code, code)
 
 
@@ -43,6 +31,11 @@ def area_level_label(level: str | None) -> str:
     from app.org.positions import AREA_LEVEL_LABELS
 
     return str(AREA_LEVEL_LABELS.get(level, "")) if level else ""
+
+
+def load(model, object_id, *options):
+    """One row of the current region by id (tenant scoping makes other regions' ids 404)."""
+    return db.one_or_404(select(model).where(model.id == object_id).options(*options))
 
 
 def apply_errors(form, exc: ConfigError) -> list[str]:

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_htmx.responses import make_response as htmx_response
 from jinja2_fragments.flask import render_block
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts.auth import current_membership
-from app.blueprints.org.queries import active_holders, org_tree
 from app.blueprints.settings_org import bp
-from app.blueprints.settings_org.common import configuring, refused
+from app.blueprints.settings_org.common import configuring, load, refused
 from app.blueprints.settings_org.forms import ConfirmForm, PositionForm, UnitForm, WelfareCenterForm
-from app.blueprints.settings_org.queries import card_node, find, load, parent_choices
 from app.extensions import htmx
+from app.org.chart import active_holders, org_tree
+from app.org.lookups import card_node, find, parent_choices
 from app.org.models import OrgUnit, Position
 from app.org.operations import ConfigError, create_unit, retire_blockers, retire_unit, subtree_ids, update_unit
 from app.org.positions import create_position, position_retire_blockers, retire_position, update_position
@@ -116,7 +117,7 @@ def unit_edit(unit_id):
             return redirect(url_for("settings_org.org", _anchor=f"unit-{unit.id}"))
         if unit.parent_id != old_parent:  # the card moves: redraw the tree
             html = render_block("settings_org/org.html", "tree", roots=org_tree(), holders=active_holders)
-            return html, 200, {"HX-Retarget": "#settings-tree", "HX-Reswap": "outerHTML"}
+            return htmx_response(html, retarget="#settings-tree", reswap="outerHTML")
         return _card(unit)
     return _card(unit, 422, edit="unit", form=form)
 

@@ -1,7 +1,7 @@
 """Staff settings: invite people into posts, move them, deactivate them and hand their cases over."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
@@ -16,14 +16,13 @@ from app.accounts.outbox import OutboundEmail
 from app.accounts.staff import (ExistingAccount, deactivate_member, invite_staff, move_member,
                                 pending_invitations, reactivate_member, revoke_invitation)
 from app.blueprints.settings_org import bp
-from app.blueprints.settings_org.common import configuring, refused
+from app.blueprints.settings_org.common import configuring, load, refused
 from app.blueprints.settings_org.forms import ConfirmForm, InviteForm, MoveForm, ReassignForm
-from app.blueprints.settings_org.queries import (districts, find, load, members, parse_id, position_choices,
-                                                 villages_by_district)
 from app.extensions import db, htmx
+from app.org.lookups import districts, find, members, parse_id, position_choices, villages_by_district
 from app.org.models import Position
 from app.org.operations import ConfigError
-from app.tenants.context import current_tenant_id
+from app.tenancy.context import current_tenant_id
 
 
 def _load_member(membership_id) -> Membership:
@@ -115,10 +114,8 @@ def staff_invite():
 def invitation_revoke(invitation_id):
     """Withdraw an open invitation (its link stops working)."""
     # Invitations are a platform table (they may be for the platform itself): scoped here by hand.
-    invitation = db.session.scalar(select(Invitation).where(Invitation.id == invitation_id,
-                                                            Invitation.tenant_id == current_tenant_id()))
-    if invitation is None:
-        abort(404)
+    invitation = db.one_or_404(select(Invitation).where(Invitation.id == invitation_id,
+                                                        Invitation.tenant_id == current_tenant_id()))
     if ConfirmForm().validate_on_submit():
         try:
             revoke_invitation(invitation)

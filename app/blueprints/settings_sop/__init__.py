@@ -1,7 +1,7 @@
 """Region configuration, part B: the SOP (procedure, routing, channels), partners,
 terminology, the configuration history, and export/import of the whole configuration.
 
-Only managers and unit heads (`CONFIGURING_ROLES`) reach these pages.
+Only members who may configure the region (`Capability.CONFIGURE`, `app.permissions`) reach these pages.
 """
 from flask import Blueprint, current_app, url_for
 from flask_babel import gettext as _
@@ -21,9 +21,10 @@ def settings_trail():
         items.append((_("Prosedur dan mitra"), url_for("settings_sop.index")))
         return items
 
-    from app.casework.partners import PARTNER_KINDS, PARTNER_LEVELS
+    from app.casework.vocabulary import PartnerKind, PartnerLevel
 
-    return {"settings_trail": trail, "PARTNER_LEVELS": PARTNER_LEVELS, "PARTNER_KINDS": PARTNER_KINDS}
+    return {"settings_trail": trail, "PARTNER_LEVELS": PartnerLevel.labels(),
+            "PARTNER_KINDS": PartnerKind.labels()}
 
 
 from app.blueprints.settings_sop import routes_config, routes_partners, routes_sop  # noqa: E402,F401

@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from app.blueprints.settings_sop.forms import ChannelForm, MetaForm, ReviewForm, RoutingForm, StageForm, StepForm
-from app.blueprints.settings_sop.procedure import stages, titles_by_role
 from app.casework.models import SopVersion
 from app.casework.sop import CHANNELS
 from app.casework.sop_diff import CHANNEL_LABELS
 from app.casework.sop_drafts import back_office_units, check_definition, draft_changes, place_problems
 from app.casework.sop_edits import can_add_review, removable_review, roles_of
+from app.casework.sop_procedure import stages, titles_by_role
 from app.casework.sop_store import current_version
 from app.org.vocabulary import ROLES
 

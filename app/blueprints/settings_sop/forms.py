@@ -9,7 +9,7 @@ from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, Inte
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.casework.partners import PARTNER_KINDS, PARTNER_LEVELS
+from app.casework.vocabulary import PartnerKind, PartnerLevel
 from app.org.vocabulary import ROLES, SERVICE_AREAS
 
 MAX_SLA_HOURS = 24 * 365
@@ -96,10 +96,10 @@ class PartnerForm(FlaskForm):
 
     name = StringField(_l("Nama lembaga"), validators=[DataRequired(_l("Nama lembaga wajib diisi.")),
                                                        Length(max=200, message=_l("Paling banyak 200 karakter."))])
-    level = SelectField(_l("Tingkat"), choices=list(PARTNER_LEVELS.items()),
+    level = SelectField(_l("Tingkat"), choices=list(PartnerLevel.labels().items()),
                         validators=[DataRequired(_l("Pilih tingkat."))],
                         invalid_choice_message=_l("Pilih tingkat dari daftar."))
-    kind = SelectField(_l("Jenis"), choices=list(PARTNER_KINDS.items()),
+    kind = SelectField(_l("Jenis"), choices=list(PartnerKind.labels().items()),
                        validators=[DataRequired(_l("Pilih jenis."))],
                        invalid_choice_message=_l("Pilih jenis dari daftar."))
     contact = TextAreaField(_l("Kontak"), validators=[Optional(), Length(max=1000)], render_kw={"rows": 2},

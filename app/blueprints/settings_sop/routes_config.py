@@ -8,27 +8,22 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select
 
 from app.audit.log import record
 from app.blueprints.settings_sop import bp
-from app.blueprints.settings_sop import history as words
 from app.blueprints.settings_sop.forms import TERM_KEYS, ApplyForm, ImportForm, TermsForm
-from app.blueprints.settings_sop.operations import config_history, update_terms
 from app.blueprints.settings_sop.routes_sop import configure
-from app.extensions import db
-from app.org.models import OrgUnit
-from app.tenants.context import current_tenant
+from app.org.lookups import active_units
+from app.tenancy.context import current_tenant
+from app.tenants import history as words
 from app.tenants.export import export_region, to_yaml
+from app.tenants.history import config_history
 from app.tenants.importer import ImportRefused, apply_import, prepare_import
 from app.tenants.template import TemplateError
+from app.tenants.terminology import update_terms
 
 MAX_IMPORT_BYTES = 512 * 1024
 TOKEN_MAX_AGE = 3600
-
-
-def _units():
-    return db.session.scalars(select(OrgUnit).where(OrgUnit.retired_at.is_(None)).order_by(OrgUnit.sort_order)).all()
 
 
 @bp.route("/terms", methods=["GET", "POST"])
@@ -36,7 +31,7 @@ def _units():
 def terms():
     """The region's own names: service name, register name, secretariat, unit names."""
     tenant = current_tenant._get_current_object()
-    units = _units()
+    units = active_units()
     if request.method == "GET":
         data = {"service_name": tenant.service_name, "service_full_name": tenant.service_full_name,
                 "units": [{"key": u.key, "name": u.name} for u in units]}

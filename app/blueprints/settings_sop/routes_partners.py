@@ -1,7 +1,7 @@
 """Partners that referrals go to: list, add, edit, retire, reactivate, delete when unused."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -10,16 +10,14 @@ from app.blueprints.settings_sop.forms import PartnerForm
 from app.blueprints.settings_sop.routes_sop import configure
 from app.casework import partners as ops
 from app.casework.models import Partner, Referral
-from app.casework.partners import PARTNER_LEVELS
+from app.casework.vocabulary import PartnerLevel
 from app.extensions import db
 
 FILTERS = {"active": Partner.retired_at.is_(None), "retired": Partner.retired_at.is_not(None), "all": None}
 
 
 def _load(partner_id) -> Partner:
-    found = db.session.scalar(select(Partner).where(Partner.id == partner_id))
-    if found is None:
-        abort(404)
+    found = db.one_or_404(select(Partner).where(Partner.id == partner_id))
     return found
 
 
@@ -36,7 +34,7 @@ def partners():
     counts = dict(db.session.execute(select(Referral.partner_id, func.count()).group_by(Referral.partner_id)).all())
     totals = dict(db.session.execute(select(Partner.retired_at.is_(None), func.count())
                                      .group_by(Partner.retired_at.is_(None))).all())
-    levels = list(PARTNER_LEVELS)
+    levels = list(PartnerLevel)
     rows = sorted(db.session.scalars(query).all(), key=lambda p: levels.index(p.level) if p.level in levels else 99)
     return render_template("settings_sop/partners.html", partners=rows, status=status,
                            counts=counts, active_total=totals.get(True, 0), retired_total=totals.get(False, 0))

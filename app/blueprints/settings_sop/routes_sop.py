@@ -7,12 +7,11 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import func, select
 
-from app.accounts.auth import staff_required
 from app.blueprints.settings_sop import bp
-from app.blueprints.settings_sop import procedure as view
 from app.blueprints.settings_sop.draft_page import draft_context
 from app.blueprints.settings_sop.forms import ChannelForm, MetaForm, ReviewForm, RoutingForm, StageForm, StepForm
 from app.casework import sop_edits as edits
+from app.casework import sop_procedure as view
 from app.casework.models import Partner, SopVersion
 from app.casework.sop import CHANNELS
 from app.casework.sop_drafts import (DraftInvalid, back_office_units, current_draft, discard_draft, publish_draft,
@@ -20,9 +19,10 @@ from app.casework.sop_drafts import (DraftInvalid, back_office_units, current_dr
 from app.casework.sop_edits import EditError
 from app.casework.sop_store import current_version
 from app.extensions import db, htmx
-from app.org.vocabulary import CONFIGURING_ROLES, SERVICE_AREAS
+from app.org.vocabulary import SERVICE_AREAS
+from app.permissions import Capability, requires
 
-configure = staff_required(*CONFIGURING_ROLES)
+configure = requires(Capability.CONFIGURE)
 
 
 @bp.get("/procedure")
@@ -54,9 +54,7 @@ def sop():
 @configure
 def version(version_id):
     """One version (in force, superseded or the draft) as a readable procedure."""
-    found = db.session.scalar(select(SopVersion).where(SopVersion.id == version_id))
-    if found is None:
-        abort(404)
+    found = db.one_or_404(select(SopVersion).where(SopVersion.id == version_id))
     return _procedure(found)
 
 

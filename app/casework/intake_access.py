@@ -15,7 +15,7 @@ from app.casework.sop import Channel, Sop
 from app.casework.sop_store import current_version
 from app.extensions import db
 from app.reference.models import District, Village
-from app.tenants.context import current_tenant
+from app.tenancy.context import current_tenant
 
 WELFARE_CENTER = "welfare_center"
 

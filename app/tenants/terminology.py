@@ -1,19 +1,12 @@
-"""Terminology changes (the region's own names) and reading the configuration history."""
+"""Terminology changes: the region's own names for its service, register, secretariat and units."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from sqlalchemy import select
 
-from sqlalchemy import func, select
-
-from app.accounts.models import User
 from app.audit.log import record
-from app.audit.models import AuditEvent
 from app.extensions import db
 from app.org.models import OrgUnit
-from app.tenants.models import Tenant
-
-CONFIG_PREFIX = "config."
-PAGE_SIZE = 25
+from app.tenancy.models import Tenant
 
 
 def update_terms(tenant: Tenant, *, service_name: str, service_full_name: str, terms: dict[str, str],
@@ -51,30 +44,3 @@ def update_terms(tenant: Tenant, *, service_name: str, service_full_name: str, t
             changed.append(key)
     db.session.flush()
     return changed
-
-
-@dataclass
-class HistoryPage:
-    """One page of configuration events with (event, user name) pairs."""
-    events: list[tuple[AuditEvent, str]]
-    total: int
-    page: int
-    pages: int
-    kinds: list[str]
-
-
-def config_history(kind: str = "", page: int = 1) -> HistoryPage:
-    """The region's configuration events (`config.*`), newest first, optionally of one kind."""
-    query = select(AuditEvent).where(AuditEvent.action.startswith(CONFIG_PREFIX))
-    if kind:
-        query = query.where(AuditEvent.action.startswith(f"{CONFIG_PREFIX}{kind}."))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    rows = db.session.execute(
-        query.add_columns(User.name).outerjoin(User, User.id == AuditEvent.user_id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.startswith(CONFIG_PREFIX))
-                                 .distinct()).all()
-    kinds = sorted({a.split(".")[1] for a in actions if a.count(".") >= 2})
-    return HistoryPage(events=[(e, n or "") for e, n in rows], total=total, page=page, pages=pages, kinds=kinds)

@@ -1,11 +1,22 @@
-"""Configuration audit events in words: a title per action and readable detail lines."""
+"""The region's configuration history: one page of `config.*` audit events, and those events in words
+(a title per action and readable detail lines)."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
-from app.casework.partners import PARTNER_KINDS, PARTNER_LEVELS
+from app.accounts.models import User
+from app.audit.models import AuditEvent
+from app.casework.vocabulary import PartnerKind, PartnerLevel
+from app.extensions import db
+from app.pagination import Pagination, page_of
 from app.org.vocabulary import ROLES, SERVICE_AREAS, UNIT_KINDS
+
+CONFIG_PREFIX = "config."
+PAGE_SIZE = 25
 
 ACTIONS = {
     "config.sop.draft_start": _l("Draf SOP dimulai"),
@@ -84,9 +95,9 @@ def _value(field: str, value) -> str:
     if field == "service_areas":
         return ", ".join(str(SERVICE_AREAS.get(a, a)) for a in text.split(",") if a) or "—"
     if field == "level":
-        return str(PARTNER_LEVELS.get(text, text))
+        return PartnerLevel.label_of(text)
     if field == "kind":
-        return str(PARTNER_KINDS.get(text) or UNIT_KINDS.get(text) or text)
+        return str(PartnerKind.labels().get(text) or UNIT_KINDS.get(text) or text)
     if field == "role":
         return str(ROLES.get(text, text))
     if field == "edit":
@@ -132,3 +143,24 @@ def detail_lines(detail: dict) -> list[str]:
     if isinstance(changes, list):
         lines.extend(str(c) for c in changes)
     return lines
+
+
+@dataclass
+class HistoryPage:
+    """One page of configuration events with (event, user name) pairs."""
+    events: list[tuple[AuditEvent, str]]
+    pager: Pagination
+    kinds: list[str]
+
+
+def config_history(kind: str = "", page: int = 1) -> HistoryPage:
+    """The region's configuration events (`config.*`), newest first, optionally of one kind."""
+    query = select(AuditEvent).where(AuditEvent.action.startswith(CONFIG_PREFIX))
+    if kind:
+        query = query.where(AuditEvent.action.startswith(f"{CONFIG_PREFIX}{kind}."))
+    pager = page_of(query.add_columns(User.name).outerjoin(User, User.id == AuditEvent.user_id)
+                    .order_by(AuditEvent.at.desc(), AuditEvent.id), page, PAGE_SIZE, rows=True)
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.startswith(CONFIG_PREFIX))
+                                 .distinct()).all()
+    kinds = sorted({a.split(".")[1] for a in actions if a.count(".") >= 2})
+    return HistoryPage(events=[(e, n or "") for e, n in pager.items], pager=pager, kinds=kinds)

@@ -8,7 +8,7 @@ Roles (created by `scripts/pg-setup`; neither owns a table, is superuser or has 
   `app.tenant_id`. No setting widens it.
 * the **platform role** (`PLATFORM_DB_ROLE`, `PLATFORM_DATABASE_URL`) is used only by
   statements carrying the `all_tenants` execution option (platform console, national
-  dashboard, auditor; see `app.tenants.scoping`). It has SELECT on the tables and a second
+  dashboard, auditor; see `app.tenancy.scoping`). It has SELECT on the tables and a second
   policy, `platform_read`, `FOR SELECT TO <platform role> USING (true)`. It cannot insert,
   update or delete: platform code that changes a region's rows does so in that region's
   tenant context, as the app role.

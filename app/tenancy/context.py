@@ -8,11 +8,11 @@ from typing import Iterator
 from flask import g
 from werkzeug.local import LocalProxy
 
-from app.tenants.models import Tenant
+from app.tenancy.models import Tenant
 
 #: Execution option that lets one ORM statement *read* every tenant. Platform code only
 #: (national administrator, auditor): the statement runs as the read-only platform role
-#: (`PLATFORM_DATABASE_URL`); writes with it are refused. See `app.tenants.scoping`.
+#: (`PLATFORM_DATABASE_URL`); writes with it are refused. See `app.tenancy.scoping`.
 ALL_TENANTS = "all_tenants"
 
 
@@ -30,7 +30,7 @@ def current_tenant_id() -> uuid.UUID | None:
 
 def set_current_tenant(tenant: Tenant | None) -> None:
     """Bind `tenant` to this app context and to the open database transaction."""
-    from app.tenants.scoping import apply_tenant_setting
+    from app.tenancy.scoping import apply_tenant_setting
 
     g.tenant = tenant
     g.tenant_id = tenant.id if tenant is not None else None

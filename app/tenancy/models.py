@@ -1,21 +1,20 @@
-"""The tenant (a region) and the mixin every tenant-owned table uses."""
+"""The tenant (a region), its former subdomains, and the mixin every tenant-owned table uses."""
 from __future__ import annotations
 
-import enum
 import uuid
 from datetime import datetime, timezone
 
 from sqlalchemy import ForeignKey, String, Text, Uuid, JSON, DateTime
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Vocabulary, db
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class TenantStatus(str, enum.Enum):
+class TenantStatus(Vocabulary):
     ONBOARDING = "onboarding"
     ACTIVE = "active"
     SUSPENDED = "suspended"
@@ -37,7 +36,11 @@ class Tenant(db.Model):
     regulation_short: Mapped[str] = mapped_column(String(100))
     regulation_about: Mapped[str] = mapped_column(Text, default="")
     terminology: Mapped[dict] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(20), default=TenantStatus.ACTIVE.value)
+    #: Who may do what outside the SOP, where the region differs from `app.permissions.DEFAULTS`:
+    #: capability → list of canonical roles. Empty = the defaults.
+    permissions: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    status: Mapped[str] = mapped_column(String(20), TenantStatus.check("status"),
+                                        default=TenantStatus.ACTIVE.value)
     template_source: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -53,11 +56,26 @@ class Tenant(db.Model):
         return f"<Tenant {self.slug}>"
 
 
+class TenantAlias(db.Model):
+    """A region's former subdomain; requests to it are redirected (301) to the current one."""
+
+    __tablename__ = "tenant_aliases"
+    __platform_table__ = ("resolved from the request host before any tenant is known, to redirect "
+                          "a former subdomain; holds no region data, only the slug it used")
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    old_slug: Mapped[str] = mapped_column(String(63), unique=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    tenant: Mapped[Tenant] = relationship()
+
+
 class TenantOwned:
     """Mixin: `(tenant_id, id)` composite primary key with app-made UUIDs.
 
     Every select through the ORM is filtered to the current tenant
-    (see `app.tenants.scoping`); on PostgreSQL row-level security enforces the
+    (see `app.tenancy.scoping`); on PostgreSQL row-level security enforces the
     same rule in the database. Foreign keys to other tenant-owned tables must be
     composite `(tenant_id, x_id)`, which `tenant_fk()` builds.
     """

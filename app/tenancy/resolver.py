@@ -5,8 +5,8 @@ from flask import abort, current_app, g, redirect, render_template, request
 from sqlalchemy import select
 
 from app.extensions import db
-from app.tenants.context import set_current_tenant
-from app.tenants.models import Tenant, TenantStatus
+from app.tenancy.context import set_current_tenant
+from app.tenancy.models import Tenant, TenantAlias, TenantStatus
 
 #: Paths that answer whatever the tenant's status (health checks, static files).
 ALWAYS_OPEN_ENDPOINTS = {"static", "health.healthz"}
@@ -29,8 +29,6 @@ def subdomain_of(host: str, base_domain: str) -> str | None:
 
 def _renamed_to(old_slug: str) -> str | None:
     """The same URL at the region's current subdomain, if `old_slug` is a former one."""
-    from app.platform.models import TenantAlias
-
     alias = db.session.scalar(select(TenantAlias).where(TenantAlias.old_slug == old_slug))
     if alias is None:
         return None

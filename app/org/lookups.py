@@ -1,28 +1,19 @@
-"""Reading what the settings pages show: units as a tree, choices for forms, staff, areas."""
+"""Reading what the settings pages show: unit cards, choices for forms, staff, areas, village labels."""
 from __future__ import annotations
 
 import uuid
 
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts.models import Membership, MembershipArea, User
-from app.blueprints.org.queries import UnitNode
 from app.extensions import db
+from app.org.chart import UnitNode
 from app.org.models import OrgUnit, Position
 from app.reference.models import District, Village
-from app.tenants.context import current_tenant
-
-
-def load(model, object_id, *options):
-    """One row of the current region by id (tenant scoping makes other regions' ids 404)."""
-    found = db.session.scalar(select(model).where(model.id == object_id).options(*options))
-    if found is None:
-        abort(404)
-    return found
+from app.tenancy.context import current_tenant
 
 
 def parse_id(raw) -> uuid.UUID | None:
@@ -111,3 +102,11 @@ def members(active: bool = True) -> list[Membership]:
         .options(selectinload(Membership.user), selectinload(Membership.position).selectinload(Position.unit),
                  selectinload(Membership.areas).options(selectinload(MembershipArea.district),
                                                         selectinload(MembershipArea.village)))))
+
+
+def unit_village_labels() -> dict[str, str]:
+    """`Talang Aman, Kec. Kemuning` by village code, for every village a unit of the region names."""
+    rows = db.session.execute(
+        select(Village.code, Village.name, District.name).join(District, District.code == Village.district_code)
+        .where(Village.code.in_(select(OrgUnit.village_code).where(OrgUnit.village_code.is_not(None))))).all()
+    return {c: f"{v}, Kec. {d}" for c, v, d in rows}

@@ -8,7 +8,7 @@
 * The only way past it is the named execution option `all_tenants=True`, meant for
   platform code, and for reading only: such a statement runs on the *platform bind*
   (`PLATFORM_DATABASE_URL`, a read-only role whose policy shows every tenant; see
-  `app.tenants.rls`), in the same session transaction. An UPDATE, DELETE or INSERT with the
+  `app.tenancy.rls`), in the same session transaction. An UPDATE, DELETE or INSERT with the
   option is refused. On SQLite without a platform URL the platform bind is the app's engine.
 * New tenant-owned rows get `tenant_id` from the context; a row for another tenant
   is refused before it reaches the database.
@@ -22,8 +22,8 @@ from sqlalchemy import event, false, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
-from app.tenants.context import ALL_TENANTS, current_tenant_id
-from app.tenants.models import TenantOwned
+from app.tenancy.context import ALL_TENANTS, current_tenant_id
+from app.tenancy.models import TenantOwned
 
 #: Flask-SQLAlchemy bind key of the platform role's engine (no model is mapped to it).
 PLATFORM_BIND = "platform"

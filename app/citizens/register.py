@@ -1,0 +1,49 @@
+"""Reading the region's register extract: exact lookups (audited), its size and last import, a sample village."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+
+from app.accounts.models import User
+from app.audit.log import record
+from app.citizens.identity import mask_nik
+from app.citizens.models import RegisterEntry, RegisterImport
+from app.extensions import db
+from app.reference.models import District, Village
+from app.tenancy.context import current_tenant
+
+SEARCH_LIMIT = 20
+
+
+def look_up_entries(number: str) -> list:
+    """(entry, village name) rows whose NIK or KK number is exactly `number`; the lookup is audited."""
+    found = db.session.execute(
+        select(RegisterEntry, Village.name)
+        .outerjoin(Village, Village.code == RegisterEntry.village_code)
+        .where(or_(RegisterEntry.nik == number, RegisterEntry.kk_number == number))
+        .order_by(RegisterEntry.name).limit(SEARCH_LIMIT)).all()
+    record("register.search", "register", "", term=mask_nik(number), found=len(found))
+    return found
+
+
+@dataclass
+class RegisterSummary:
+    """How many entries the extract holds, and its last import with who made it."""
+    size: int
+    last: RegisterImport | None
+    importer: User | None
+
+
+def register_summary() -> RegisterSummary:
+    """The extract's size and its latest import."""
+    last = db.session.scalar(select(RegisterImport).order_by(RegisterImport.imported_at.desc()).limit(1))
+    return RegisterSummary(size=db.session.scalar(select(func.count()).select_from(RegisterEntry)) or 0,
+                           last=last, importer=db.session.get(User, last.imported_by) if last else None)
+
+
+def first_village() -> Village:
+    """The region's first village by code (for an example file valid in this region)."""
+    return db.session.scalar(
+        select(Village).join(District, District.code == Village.district_code)
+        .where(District.regency_code == current_tenant.region_code).order_by(Village.code).limit(1))
