@@ -6,9 +6,9 @@ The standard Helvetica font covers Indonesian text (Latin-1 and WinAnsi punctuat
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
-from typing import Iterable, Sequence
 from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
@@ -17,8 +17,17 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import (Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate,
-                                Spacer, Table, TableStyle)
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    ListFlowable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 MARGIN = 18 * mm
 HEADER_HEIGHT = 26 * mm
@@ -33,7 +42,7 @@ class RegionHeader:
     regulation_title: str
 
     @classmethod
-    def of(cls, tenant) -> "RegionHeader":
+    def of(cls, tenant) -> RegionHeader:
         return cls(tenant.service_name, tenant.name, tenant.regulation_title)
 
 
@@ -93,9 +102,35 @@ def key_value_table(rows: Sequence[tuple[str, str]], key_width_mm: float = 48) -
 
 
 def numbered_list(items: Iterable[str]) -> ListFlowable:
-    """1., 2., 3. … one paragraph per item."""
-    return ListFlowable([ListItem(paragraph(item), leftIndent=14) for item in items], bulletType="1", bulletFormat="%s.",
-                        bulletFontName="Helvetica", bulletFontSize=10, leftIndent=14)
+    """1., 2., 3. … one paragraph per item.
+
+    The text is indented past the widest number plus a gap, so "10." never runs into its item.
+    """
+    items = list(items)
+    indent = stringWidth(f"{max(len(items), 1)}.", "Helvetica", 10) + 2 * mm
+    # Plain paragraphs take the list's leftIndent (the same output as a ListItem each, which the stubs don't accept).
+    return ListFlowable([paragraph(item) for item in items], bulletType="1",
+                        bulletFormat="%s.", bulletFontName="Helvetica", bulletFontSize=10, leftIndent=indent)
+
+
+def summary(value: str, limit: int = 400) -> str:
+    """`value` on one line, cut at a word before `limit` characters with "…" when longer."""
+    flat = " ".join(str(value or "").split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0] or flat[:limit]
+    return cut.rstrip(",.;:") + "…"
+
+
+def signature_lines(columns: Sequence[tuple[str, str]], space_mm: float = 14) -> Table:
+    """Side by side: a role above room to sign, then the signer's name in brackets; one column per signer."""
+    width = (A4[0] - 2 * MARGIN) / len(columns)
+    centred = ParagraphStyle("signature", parent=STYLES["body"], alignment=TA_CENTER)
+    cells = [[Paragraph(text(role), centred), Spacer(1, space_mm * mm), Paragraph(f"( {text(name)} )", centred)]
+             for role, name in columns]
+    table = Table([cells], colWidths=[width] * len(columns))
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
 
 
 def keep_together(*flowables: Flowable) -> KeepTogether:

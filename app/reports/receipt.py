@@ -15,6 +15,9 @@ from app.org.vocabulary import SERVICE_AREAS
 from app.reports import pdf
 from app.templating import localtime, region_url
 
+#: Characters of the complaint a receipt shows: about three lines, so the receipt stays one page.
+SUMMARY_LIMIT = 240
+
 
 @dataclass(frozen=True)
 class Receipt:
@@ -27,9 +30,12 @@ class Receipt:
     service_area: str
     channel: str
     officer: str
+    officer_name: str
     stages: list[str]
     status_url: str
     has_phone: bool
+    #: The complaint on one line, cut to a summary a receipt can hold.
+    complaint: str
 
 
 def handling_stages(sop: Sop, entry: str) -> list[str]:
@@ -54,12 +60,14 @@ def receipt_of(case, tenant) -> Receipt:
     first = case.events[0] if case.events else None
     return Receipt(
         ticket=case.ticket, received_at=localtime(case.created_at), service_name=tenant.service_name,
-        region_name=tenant.name, citizen_name=case.citizen.name, masked_nik=mask_nik(case.citizen.nik),
+        region_name=tenant.name, citizen_name=case.party_name,
+        masked_nik="" if case.is_group else mask_nik(case.citizen.nik),
         service_area=str(SERVICE_AREAS.get(case.service_area, case.service_area)),
         channel=channel.label if channel else case.channel,
         officer=f"{first.actor_name}, {first.actor_title}" if first else "",
+        officer_name=first.actor_name if first else "", complaint=pdf.summary(case.complaint, SUMMARY_LIMIT),
         stages=handling_stages(sop, entry), status_url=region_url(tenant.slug, "public.status"),
-        has_phone=bool(case.citizen.phone),
+        has_phone=bool(case.contact_phone),
     )
 
 
@@ -86,10 +94,14 @@ def receipt_pdf(receipt: Receipt, header: pdf.RegionHeader) -> bytes:
     story = [
         pdf.title(_("Tanda Terima Pengaduan")),
         pdf.key_value_table(facts),
+        pdf.keep_together(pdf.heading(_("Ringkasan pengaduan")), pdf.paragraph(receipt.complaint)),
         pdf.keep_together(pdf.heading(_("Bagaimana pengaduan ditangani")), pdf.numbered_list(receipt.stages)),
         pdf.keep_together(pdf.heading(_("Cara memeriksa status pengaduan")),
                           pdf.paragraph(status_instructions(receipt))),
-        pdf.spacer(8),
-        pdf.paragraph(_("Simpan tanda terima ini sampai pengaduan selesai."), "small"),
+        pdf.spacer(4),
+        pdf.keep_together(pdf.signature_lines([(_("Petugas penerima"), receipt.officer_name),
+                                               (_("Warga / pelapor"), receipt.citizen_name)]),
+                          pdf.spacer(4),
+                          pdf.paragraph(_("Simpan tanda terima ini sampai pengaduan selesai."), "small")),
     ]
     return pdf.build_pdf(header, _("Tanda terima %(ticket)s", ticket=receipt.ticket), story)
