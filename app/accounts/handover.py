@@ -12,14 +12,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.accounts.models import Membership, MembershipArea, User
+from app.accounts.models import Membership, MembershipArea
 from app.accounts.staff import area_names
 from app.audit.log import record
 from app.casework.inbox import InboxFilters, visible_cases
 from app.casework.models import Case, CaseEvent
+from app.casework.staffing import Staffing, active_members
 from app.casework.steps import covers
 from app.extensions import db
-from app.org.models import Position
 from app.org.operations import raise_if
 from app.org.vocabulary import ROLES
 from app.tenancy.models import utcnow
@@ -37,46 +37,23 @@ class OpenWork:
         return self.assigned + self.uncovered
 
 
-def _active_members(role: str | None = None, exclude=None) -> list[Membership]:
-    query = (select(Membership).join(User, User.id == Membership.user_id)
-             .join(Position, Position.id == Membership.position_id)
-             .where(Membership.active.is_(True), User.active.is_(True), Position.retired_at.is_(None))
-             .options(selectinload(Membership.areas), selectinload(Membership.user),
-                      selectinload(Membership.position).selectinload(Position.unit))
-             .order_by(User.name))
-    if role is not None:
-        query = query.where(Position.role == role)
-    if exclude is not None:
-        query = query.where(Membership.id != exclude.id)
-    return list(db.session.scalars(query))
-
-
 def open_work(membership: Membership) -> OpenWork:
-    """The open cases that would be left without an officer if this member were gone."""
+    """The open cases that would be left without an officer if this member were gone: those
+    assigned to them, and the pooled ones no other active member can take (`Staffing`)."""
     options = (selectinload(Case.citizen), selectinload(Case.sop_version))
     assigned = list(db.session.scalars(select(Case).where(
         Case.assignee_id == membership.user_id, Case.closed_at.is_(None)).order_by(Case.created_at).options(*options)))
     pooled = visible_cases(membership, InboxFilters(view="mine")).where(Case.assignee_id.is_(None))
-    remaining = {c.id: c for c in db.session.scalars(pooled.order_by(Case.created_at).options(*options))}
-    for other in _active_members(membership.position.role, exclude=membership):
-        if not remaining:
-            break
-        # Only colleagues whose areas cover a case can see it; the inbox itself decides the rest.
-        nearby = [case_id for case_id, case in remaining.items() if covers(other, case)]
-        if not nearby:
-            continue
-        seen = visible_cases(other, InboxFilters(view="mine")).where(Case.id.in_(nearby))
-        for case_id in db.session.scalars(seen.with_only_columns(Case.id)):
-            remaining.pop(case_id, None)
-    return OpenWork(assigned=assigned, uncovered=list(remaining.values()))
+    candidates = list(db.session.scalars(pooled.order_by(Case.created_at).options(*options)))
+    return OpenWork(assigned=assigned, uncovered=Staffing.now().sole_taker_of(membership, candidates))
 
 
-def candidates_for(cases: list[Case], source: Membership) -> list[Membership]:
+def candidates_for(cases: list[Case], source: Membership | None) -> list[Membership]:
     """Active members (not `source`) holding a role some of these cases wait on."""
     roles = set()
     for case in cases:
         roles |= case.sop_version.sop.waiting_roles(case.state)
-    return [m for m in _active_members(exclude=source) if m.position.role in roles]
+    return [m for m in active_members() if m.position.role in roles and (source is None or m.id != source.id)]
 
 
 def reassign_cases(case_ids, *, source: Membership, target: Membership | None, note: str = "",
@@ -94,10 +71,12 @@ def reassign_cases(case_ids, *, source: Membership, target: Membership | None, n
     if target is None or not target.active or not target.user.active or target.id == source.id:
         errors["target_id"].append(_("Pilih petugas aktif dari daftar."))
     raise_if(errors)
+    assert target is not None  # a missing target was refused just above
     if add_areas and (target.position.area_level is None
                       or target.position.area_level != source.position.area_level):
         errors["add_areas"].append(_("Wilayah kerja hanya dapat ditambahkan ke petugas dengan tingkat wilayah yang "
-                                     "sama (%(n)s bekerja di seluruh daerah atau di tingkat lain).", n=target.user.name))
+                                     "sama (%(n)s bekerja di seluruh daerah atau di tingkat lain).",
+                                     n=target.user.name))
     for case in cases:
         waiting = case.sop_version.sop.waiting_roles(case.state)
         if target.position.role not in waiting:
@@ -111,19 +90,44 @@ def reassign_cases(case_ids, *, source: Membership, target: Membership | None, n
     raise_if(errors)
     if add_areas:
         _add_areas(target, source)
+    _hand_to(cases, target, note=note, user=user, actor=actor, source=source)
+    return cases
+
+
+def assign_case(case: Case, *, target: Membership | None, note: str = "", user, actor) -> Case:
+    """Give a case to an active member holding a role its stage waits on (a manager's decision for
+    a case nobody can take). Their areas need not include it: the holder of a case acts on it."""
+    errors: dict[str, list[str]] = {"target_id": []}
+    waiting = case.sop_version.sop.waiting_roles(case.state)
+    if case.closed_at is not None:
+        errors["target_id"].append(_("Kasus %(t)s sudah selesai.", t=case.ticket))
+    elif target is None or not target.active or not target.user.active or target.position.retired_at is not None:
+        errors["target_id"].append(_("Pilih petugas aktif dari daftar."))
+    elif target.position.role not in waiting:
+        errors["target_id"].append(_("Kasus %(t)s menunggu %(r)s; %(n)s berperan %(x)s.", t=case.ticket,
+                                     r=", ".join(str(ROLES.get(r, r)) for r in sorted(waiting)),
+                                     n=target.user.name, x=target.position.role_label))
+    raise_if(errors)
+    assert target is not None  # a missing target was refused just above
+    _hand_to([case], target, note=note, user=user, actor=actor, source=None)
+    return case
+
+
+def _hand_to(cases, target: Membership, *, note: str, user, actor, source: Membership | None) -> None:
+    """Make `target` the assignee of `cases`: a case event and an audit event each."""
     now = utcnow()
     title = actor.position.title if actor is not None else ""
     for case in cases:
-        before = db.session.get(User, case.assignee_id).name if case.assignee_id else None
+        before = case.assignee.name if case.assignee is not None else None
         case.assignee_id = target.user_id
         db.session.add(CaseEvent(case_id=case.id, at=now, user_id=user.id, actor_name=user.name, actor_title=title,
                                  action="reassign", label=_("Dialihkan ke %(n)s", n=target.user.name),
-                                 note=note.strip(), data={"from": before or source.user.name,
+                                 note=note.strip(), data={"from": before or (source.user.name if source else ""),
                                                           "to": target.user.name}))
+        extra = {"from_member": source.user.email} if source is not None else {}
         record("config.case.reassign", "case", case.id, ticket=case.ticket, before={"assignee": before},
-               after={"assignee": target.user.name}, from_member=source.user.email)
+               after={"assignee": target.user.name}, **extra)
     db.session.flush()
-    return cases
 
 
 def _add_areas(target: Membership, source: Membership) -> None:

@@ -1,0 +1,185 @@
+"""Who could take the step a case waits on, and the cases nobody can take ("tanpa petugas").
+
+One rule, shared by the manager's inbox flag, the home page count, the page where the manager
+assigns such cases, and the staff page's "depends only on this person". A case waits on the
+roles of its stage's steps (the SOP). An assigned case waits on its assignee only; a pooled
+one on every active member with one of those roles whose areas and back-office unit scope
+include it — exactly who has it in "Menunggu saya" and may act (`steps.allowed_steps`).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import Membership, User
+from app.casework.models import Case
+from app.casework.routing import UnitTree
+from app.casework.sop_store import versions_in_use
+from app.casework.steps import covers
+from app.extensions import db
+from app.org.models import Position
+from app.org.vocabulary import ROLES
+from app.reference.models import District, Village
+
+BACK_OFFICE = "back_office"
+
+#: The columns a case needs for the rule (light rows for counting every open case).
+_RULE_COLUMNS = (Case.id, Case.sop_version_id, Case.state, Case.assignee_id, Case.district_code,
+                 Case.village_code, Case.unit_id)
+
+
+def active_members() -> list[Membership]:
+    """Every member who can work today: active post holder, active account, post not retired."""
+    return list(db.session.scalars(
+        select(Membership).join(User, User.id == Membership.user_id)
+        .join(Position, Position.id == Membership.position_id)
+        .where(Membership.active.is_(True), User.active.is_(True), Position.retired_at.is_(None))
+        .options(selectinload(Membership.areas), selectinload(Membership.user),
+                 selectinload(Membership.position).selectinload(Position.unit))
+        .order_by(User.name)))
+
+
+@dataclass
+class _RoleHolders:
+    """The active members with one role, indexed by where they work."""
+
+    region_wide: list = field(default_factory=list)
+    by_district: dict = field(default_factory=lambda: defaultdict(list))
+    by_village: dict = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, member: Membership) -> None:
+        if not member.areas:
+            self.region_wide.append(member)
+        for area in member.areas:
+            if area.village_code:
+                self.by_village[area.village_code].append(member)
+            else:
+                self.by_district[area.district_code].append(member)
+
+    def near(self, case) -> list[Membership]:
+        """Those whose areas include the case's place (no areas: the whole region)."""
+        found = self.region_wide + self.by_district.get(case.district_code, []) + \
+            self.by_village.get(case.village_code, [])
+        return list(dict.fromkeys(found))
+
+
+class Staffing:
+    """A snapshot of who works here now, to answer "who could take this case?" for many cases."""
+
+    def __init__(self, members: list[Membership]) -> None:
+        self.members = members
+        self.by_user = {m.user_id: m for m in members}
+        self.by_role: dict[str, _RoleHolders] = defaultdict(_RoleHolders)
+        for member in members:
+            self.by_role[member.position.role].add(member)
+        self.sops = {v.id: v.sop for v in versions_in_use()}
+        self._tree = UnitTree()
+        self._scopes: dict = {}
+
+    @classmethod
+    def now(cls) -> Staffing:
+        return cls(active_members())
+
+    def waiting_roles(self, case) -> set[str]:
+        sop = self.sops.get(case.sop_version_id) or case.sop_version.sop
+        return sop.waiting_roles(case.state)
+
+    def _covers_unit(self, member: Membership, case) -> bool:
+        unit = member.position.unit
+        if unit.kind != BACK_OFFICE or case.unit_id is None:
+            return True
+        if unit.id not in self._scopes:
+            self._scopes[unit.id] = self._tree.scope(unit.id)
+        return case.unit_id in self._scopes[unit.id]
+
+    def can_take(self, member: Membership, case) -> bool:
+        """Whether `member` (active or not) would have this case in "Menunggu saya" and may act on it."""
+        if member.position.role not in self.waiting_roles(case):
+            return False
+        if case.assignee_id is not None:
+            return case.assignee_id == member.user_id
+        return covers(member, case) and self._covers_unit(member, case)
+
+    def takers(self, case) -> list[Membership]:
+        """The active members who have this case in "Menunggu saya" and may take its next step."""
+        roles = self.waiting_roles(case)
+        if case.assignee_id is not None:
+            holder = self.by_user.get(case.assignee_id)
+            return [holder] if holder is not None and holder.position.role in roles else []
+        found = [m for role in sorted(roles) for m in self.by_role[role].near(case) if self._covers_unit(m, case)]
+        return list(dict.fromkeys(found))
+
+    def reason(self, case) -> str:
+        """Why nobody can take this case (empty when someone can)."""
+        if self.takers(case):
+            return ""
+        roles = self.waiting_roles(case)
+        names = ", ".join(str(ROLES.get(r, r)) for r in sorted(roles))
+        if case.assignee_id is not None:
+            holder = db.session.get(User, case.assignee_id)
+            return _("Ditugaskan kepada %(n)s, yang tidak lagi bertugas sebagai %(r)s di sini.",
+                     n=holder.name if holder else "?", r=names)
+        holders = [m for r in roles for m in self.members if m.position.role == r]
+        if not holders:
+            return _("Tidak ada petugas aktif dengan peran %(r)s.", r=names)
+        near = [m for r in roles for m in self.by_role[r].near(case)]
+        if not near:
+            return _("Tidak ada %(r)s aktif yang wilayah kerjanya mencakup %(p)s.", r=names, p=_place(case))
+        unit = case.unit.name if getattr(case, "unit", None) is not None else ""
+        return _("Tidak ada %(r)s aktif di unit %(u)s.", r=names, u=unit)
+
+    def reasons(self, cases) -> dict:
+        """case id -> why nobody can take it, for the cases among `cases` that nobody can take."""
+        return {c.id: self.reason(c) for c in cases if not self.takers(c)}
+
+    def unstaffed_ids(self, *conditions) -> set:
+        """The ids of the open cases (matching `conditions`) that no active member can take."""
+        rows = db.session.execute(select(*_RULE_COLUMNS).where(Case.closed_at.is_(None), *conditions)).all()
+        return {row.id for row in rows if not self.takers(row)}
+
+    def sole_taker_of(self, member: Membership, cases) -> list:
+        """Those of `cases` that `member` can take and no other active member can (they depend on them)."""
+        return [c for c in cases if self.can_take(member, c)
+                and all(t.id == member.id for t in self.takers(c))]
+
+
+def _place(case) -> str:
+    district = db.session.get(District, case.district_code)
+    village = db.session.get(Village, case.village_code) if case.village_code else None
+    if village is not None and district is not None:
+        return _("%(v)s, Kecamatan %(d)s", v=village.name, d=district.name)
+    return district.name if district is not None else case.district_code
+
+
+def unstaffed_reasons(membership, cases) -> dict:
+    """For a member who oversees cases: case id -> why nobody can take it, among `cases`."""
+    from app.permissions import Capability, can
+
+    if not can(membership, Capability.OVERSEE_CASES) or not cases:
+        return {}
+    return Staffing.now().reasons(cases)
+
+
+def unstaffed_count(membership) -> int:
+    """How many open cases this member may see that no active member can take (0 if not an overseer)."""
+    from app.casework.access import visible_condition
+    from app.permissions import Capability, can
+
+    if not can(membership, Capability.OVERSEE_CASES):
+        return 0
+    return len(Staffing.now().unstaffed_ids(visible_condition(membership)))
+
+
+def unstaffed_cases(membership) -> tuple[list[Case], dict]:
+    """The open cases this member may see that nobody can take, oldest first, with the reasons."""
+    from app.casework.access import visible_condition
+
+    staffing = Staffing.now()
+    ids = staffing.unstaffed_ids(visible_condition(membership))
+    cases = list(db.session.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.created_at).options(
+        selectinload(Case.citizen), selectinload(Case.sop_version), selectinload(Case.unit)))) if ids else []
+    return cases, staffing.reasons(cases)
