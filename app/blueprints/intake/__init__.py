@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 
-from app.blueprints.intake import receipts, routes  # noqa: E402,F401
+from app.blueprints.intake import group, lookups, receipts, routes  # noqa: E402,F401

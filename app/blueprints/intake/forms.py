@@ -2,16 +2,24 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
+from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
+from app.blueprints.intake.visit_form import HomeVisitFields
 from app.org.vocabulary import SERVICE_AREAS
 
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 SEXES = {"L": _l("Laki-laki (L)"), "P": _l("Perempuan (P)")}
+
+
+def local_today() -> date:
+    """Today where the region is (the app's time zone), not on the server's clock."""
+    return datetime.now(get_timezone()).date()
 
 
 def digits_of_phone(raw: str) -> str:
@@ -20,7 +28,7 @@ def digits_of_phone(raw: str) -> str:
     return ("+" if raw.startswith("+") else "") + re.sub(r"\D", "", raw)
 
 
-class IntakeForm(FlaskForm):
+class IntakeForm(HomeVisitFields, FlaskForm):
     """A citizen (found or new) and their complaint, on one screen."""
 
     intake_token = HiddenField()
@@ -55,9 +63,18 @@ class IntakeForm(FlaskForm):
                                           AnyOf(list(SERVICE_AREAS), message=_l("Pilih bidang layanan dari daftar."))])
     channel = RadioField(_l("Jalur pengaduan"), choices=[], validate_choice=False,
                          validators=[InputRequired(_l("Jalur pengaduan wajib dipilih."))])
+    #: When the person already has an open case: "new", or the id of the case to add this complaint to.
+    existing_case = RadioField(_l("Warga ini sudah punya kasus terbuka"), choices=[], validate_choice=False)
+
+    def set_open_cases(self, cases) -> None:
+        """Offer to add the complaint to each of the person's open cases, or to open a new one."""
+        self.existing_case.choices = [SelectChoice(str(c.id), str(_l(
+            "Tambahkan ke kasus ini: %(t)s — tahap: %(s)s", t=c.ticket, s=c.sop_version.sop.state(c.state).label)))
+            for c in cases] + [SelectChoice("new", str(_l("Buka kasus baru")))]
 
     def set_channels(self, channels) -> None:
         """Offer only the member's channels; preselect when there is just one."""
+        self.set_home_visit_choices()
         self.channel.choices = [SelectChoice(c.key, c.label) for c in channels]
         if len(channels) == 1 and not self.channel.data:
             self.channel.data = channels[0].key
@@ -69,6 +86,15 @@ class IntakeForm(FlaskForm):
             for district, code, name in rows]
         if len(rows) == 1 and not self.village_code.data:
             self.village_code.data = rows[0][1]
+
+    @property
+    def latest_birth_date(self) -> str:
+        """Today in the region's time zone: the latest birth date the form accepts (`max` of the input)."""
+        return local_today().isoformat()
+
+    def validate_birth_date(self, field) -> None:
+        if field.data and field.data > local_today():
+            raise ValidationError(_l("Tanggal lahir tidak boleh di masa depan."))
 
     def validate_channel(self, field) -> None:
         if field.data not in {c.value for c in field.choices}:

@@ -12,16 +12,18 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.auth import current_membership, staff_required
 from app.blueprints.intake import bp
 from app.blueprints.intake.forms import IntakeForm, digits_of_phone
-from app.casework.intake import CitizenData, open_case, opened_with
-from app.casework.intake_access import (can_intake, field_villages, intake_roles, offered_channels,
-                                        region_villages)
+from app.casework.access import may_see
+from app.casework.home_visit import record_home_visit
+from app.casework.intake import CitizenData, add_to_case, already_used, open_case, open_cases_of, opened_with
+from app.casework.intake_access import can_intake, field_villages, intake_roles, offered_channels, region_villages
 from app.casework.lookup import PersonLookup, look_up_person
 from app.casework.models import Case
 from app.casework.sop_store import current_version
 from app.citizens.identity import check_identity
+from app.errors import Invalid
 from app.extensions import db, htmx
 from app.org.vocabulary import ROLES
-from app.tenancy.context import current_tenant
+from app.tenancy.context import tenant_in_context
 
 
 @bp.app_context_processor
@@ -86,7 +88,27 @@ def new():
             form[name].errors = list(messages)
     if not valid or not identity.ok:
         return _render(form, sop, status=422, notices=identity.notices)
+    open_cases = [] if already_used(form.intake_token.data) else open_cases_of(form.nik.data.strip())
+    target = None
+    if open_cases:
+        form.set_open_cases(open_cases)
+        choice = form.existing_case.data or ""
+        target = next((c for c in open_cases if str(c.id) == choice), None)
+        if target is None and choice != "new":
+            form.existing_case.errors = [
+                _("Pilih: tambahkan pengaduan ini ke kasus yang terbuka, atau buka kasus baru.")]
+            return _render(form, sop, status=422, notices=identity.notices)
+    if target is not None:
+        return _added(form, target)
     case, created = _open(form)
+    if created and form.is_home_visit:
+        try:
+            record_home_visit(case, form.home_visit(), form.photo.data, current_user.user)
+        except Invalid as exc:  # nothing of this intake is kept: the person fixes the photo and sends again
+            db.session.rollback()
+            for name, messages in exc.errors.items():
+                form[name].errors = list(messages)
+            return _render(form, sop, status=422, notices=identity.notices)
     if created:
         _announce(case, sop, identity.notices)
     else:
@@ -94,13 +116,30 @@ def new():
     return redirect(url_for("intake.receipt", case_id=case.id))
 
 
-def _open(form: IntakeForm) -> tuple[Case, bool]:
-    data = CitizenData(
+def _added(form: IntakeForm, case: Case):
+    """Add the complaint to the person's open case; to its receipt if the member may see the case."""
+    added_to, added = add_to_case(case, citizen_data=_citizen_data(form), complaint=form.complaint.data.strip(),
+                                  service_area=form.service_area.data, channel=form.channel.data,
+                                  intake_token=form.intake_token.data, user=current_user.user,
+                                  membership=current_membership)
+    message = (_("Pengaduan ditambahkan ke kasus %(ticket)s; tidak ada tiket baru.", ticket=added_to.ticket) if added
+               else _("Pengaduan ini sudah tercatat dengan nomor tiket %(ticket)s.", ticket=added_to.ticket))
+    flash(message, "success" if added else "info")
+    if may_see(current_membership, added_to):
+        return redirect(url_for("intake.receipt", case_id=added_to.id))
+    return redirect(url_for("intake.new"))
+
+
+def _citizen_data(form: IntakeForm) -> CitizenData:
+    return CitizenData(
         nik=form.nik.data.strip(), kk_number=form.kk_number.data.strip(), name=" ".join(form.name.data.split()),
         birth_date=form.birth_date.data, sex=form.sex.data, address=form.address.data.strip(),
         village_code=form.village_code.data, phone=digits_of_phone(form.phone.data))
+
+
+def _open(form: IntakeForm) -> tuple[Case, bool]:
     try:
-        return open_case(citizen_data=data, complaint=form.complaint.data.strip(),
+        return open_case(citizen_data=_citizen_data(form), complaint=form.complaint.data.strip(),
                          service_area=form.service_area.data, channel=form.channel.data,
                          intake_token=form.intake_token.data, user=current_user.user, membership=current_membership)
     except IntegrityError:  # the same form, submitted twice at the same moment
@@ -112,7 +151,7 @@ def _open(form: IntakeForm) -> tuple[Case, bool]:
 
 
 def _announce(case: Case, sop, notices) -> None:
-    register = current_tenant.term("welfare_register", _("Data Terpadu"))
+    register = tenant_in_context().term("welfare_register", _("Data Terpadu"))
     waiting = ", ".join(str(ROLES.get(r, r)) for r in sorted(sop.waiting_roles(case.state)))
     flash(_("Pengaduan tercatat dengan nomor tiket %(ticket)s. Tahap berikutnya: %(state)s — menunggu %(roles)s.",
             ticket=case.ticket, state=sop.state(case.state).label, roles=waiting), "success")
