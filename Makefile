@@ -1,6 +1,6 @@
 # SLRT Cloud — the two commands a newcomer needs:
 #   make run    set up everything and serve the five demo regions on http://localhost:5000
-#   make test   set up and run every test (SQLite by default; PostgreSQL + Redis when
+#   make test   set up, lint (ruff, mypy) and run every test (SQLite by default; PostgreSQL + Redis when
 #               DATABASE_URL / REDIS_URL are set, as CI does)
 PY       ?= python3
 VENV     := .venv
@@ -9,7 +9,7 @@ PORT     ?= 5000
 export FLASK_APP   := app:create_app
 export BASE_DOMAIN ?= localhost:$(PORT)
 
-.PHONY: run test setup db seed unit e2e worker clean translations lock
+.PHONY: run test lint setup db seed unit e2e worker clean translations lock
 
 # Every package, direct and transitive, comes pinned with its hashes from requirements.lock;
 # the project itself is installed on top without resolving anything again.
@@ -43,8 +43,13 @@ run: db
 	@echo ""
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-test: setup
+test: lint
 	$(BIN)/python -m pytest -q
+
+# Style and type checks (settings in pyproject.toml); `make test` runs them first, and so does CI.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy app
 
 unit: setup
 	$(BIN)/python -m pytest -q tests/unit

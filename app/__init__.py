@@ -35,7 +35,8 @@ def create_app(config: type | dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = app.config["PROXY_FIX_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Flask's documented way to add WSGI middleware; mypy forbids assigning over a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app
 
 
@@ -76,9 +77,9 @@ def register_extensions(app: Flask) -> None:
         referrer_policy="same-origin",
         frame_options="DENY",
     )
-    from app.db_setup import configure_engine_events
     from app.accounts import auth  # noqa: F401  (registers the user loader)
     from app.accounts.models import configure_hasher
+    from app.db_setup import configure_engine_events
 
     configure_hasher(app.config)
 
@@ -87,9 +88,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    from app import logging_setup
     from app.extensions import db
     from app.platform.audit import save_kept_events
-    from app import logging_setup
     from app.request_guards import register_guards
     from app.tenancy.resolver import resolve_tenant
 
@@ -115,6 +116,7 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.blueprints.attachments import bp as attachments_bp
     from app.blueprints.auth import bp as auth_bp
     from app.blueprints.cases import bp as cases_bp
     from app.blueprints.dashboard import bp as dashboard_bp
@@ -124,8 +126,8 @@ def register_blueprints(app: Flask) -> None:
     from app.blueprints.org import bp as org_bp
     from app.blueprints.platform import bp as platform_bp
     from app.blueprints.platform_reports import bp as platform_reports_bp
-    from app.blueprints.register import bp as register_bp
     from app.blueprints.public import bp as public_bp
+    from app.blueprints.register import bp as register_bp
     from app.blueprints.settings_org import bp as settings_org_bp
     from app.blueprints.settings_sop import bp as settings_sop_bp
 
@@ -133,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
                settings_org_bp):
         app.register_blueprint(bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(attachments_bp)
     app.register_blueprint(platform_reports_bp)
     app.register_blueprint(settings_sop_bp)
     from app.blueprints.locale import bp as locale_bp

@@ -1,5 +1,6 @@
 """Bare extension instances, bound to the app in `create_app`, and the schema conventions."""
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import Babel
 from flask_htmx import HTMX
@@ -33,6 +34,8 @@ class Vocabulary(StrEnum):
     that keeps the column to the members, generated from them (a new member needs a migration).
     """
 
+    label: Any  # the UI label (a lazy string), set per member below; not a member itself
+
     def __new__(cls, value: str, label=None):
         member = str.__new__(cls, value)
         member._value_ = value
@@ -59,6 +62,14 @@ class Vocabulary(StrEnum):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The base class of every model. At run time it is `db.Model` (Base plus Flask-SQLAlchemy's bind
+# and table-name mixins); mypy cannot take a base class from an instance attribute
+# (python/mypy#8603), so the checker is shown Base, which gives models their typed SQLAlchemy API.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

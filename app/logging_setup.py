@@ -19,8 +19,8 @@ import re
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from flask import Flask, g, has_request_context, request
 from flask.logging import default_handler
@@ -100,7 +100,7 @@ def finish_request(response):
 @contextmanager
 def job_run(kind: str, job_id: object, region: str | None) -> Iterator[dict]:
     """Log one line when a job run ends; the body sets `line["status"]` to how the run ended."""
-    line = {"job_id": str(job_id), "region": region, "kind": kind, "status": "done"}
+    line: dict[str, object] = {"job_id": str(job_id), "region": region, "kind": kind, "status": "done"}
     started = time.perf_counter()
     try:
         yield line

@@ -9,7 +9,7 @@ renders it.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
 

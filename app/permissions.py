@@ -25,11 +25,11 @@ from flask import abort, has_request_context
 from flask_login import current_user
 
 from app.org.vocabulary import ROLES
-from app.tenancy.context import current_tenant
+from app.tenancy.context import current_tenant_or_none
 from app.tenancy.models import Tenant
 
 
-class Capability(str, enum.Enum):
+class Capability(enum.StrEnum):
     """Something a member may do outside the SOP."""
 
     CONFIGURE = "configure"              # org chart, staff, SOP drafts, partners, terms, export/import
@@ -41,6 +41,9 @@ class Capability(str, enum.Enum):
     REQUEST_REPORTS = "request_reports"  # have activity reports built and download them
     REVEAL_NIK = "reveal_nik"            # show a citizen's full NIK (each reveal is audited)
     OVERSEE_CASES = "oversee_cases"      # the inbox's view of every open case, not only those waiting on me
+    DELETE_ATTACHMENTS = "delete_attachments"  # remove a file someone else attached (the uploader always may)
+    CORRECT_CASE = "correct_case"        # correct a case's citizen data and complaint after intake (with a reason)
+    MANAGE_CASES = "manage_cases"        # withdraw, merge, reassign a case; set its priority and follow-up date
 
 
 #: Who holds each capability unless the region says otherwise.
@@ -56,6 +59,9 @@ DEFAULTS: dict[Capability, frozenset[str]] = {
     Capability.REVEAL_NIK: frozenset({"intake_officer", "case_officer", "data_officer", "facilitator", "supervisor",
                                       "welfare_center_coordinator", "manager"}),
     Capability.OVERSEE_CASES: frozenset({"manager", "unit_head", "monitoring_officer", "admin_staff", "supervisor"}),
+    Capability.DELETE_ATTACHMENTS: frozenset({"manager", "unit_head"}),
+    Capability.CORRECT_CASE: frozenset({"manager", "unit_head", "intake_officer", "case_officer"}),
+    Capability.MANAGE_CASES: frozenset({"manager", "unit_head"}),
 }
 
 
@@ -72,7 +78,7 @@ def roles_for(capability: Capability | str, tenant: Tenant | None = None) -> fro
     """The canonical roles holding `capability` in `tenant` (the current region by default)."""
     capability = Capability(capability)
     if tenant is None:
-        tenant = current_tenant._get_current_object() if current_tenant else None
+        tenant = current_tenant_or_none()
     found = _override(tenant, capability)
     return DEFAULTS[capability] if found is None else found
 
@@ -83,7 +89,7 @@ def _role_and_tenant(who: Any) -> tuple[str | None, Tenant | None]:
     position = getattr(membership, "position", None)
     if position is None:  # anonymous, a platform user, or nobody
         return None, None
-    tenant = current_tenant._get_current_object() if current_tenant else None
+    tenant = current_tenant_or_none()
     if tenant is None or tenant.id != membership.tenant_id:
         from app.extensions import db
 

@@ -1,6 +1,8 @@
 """Template globals and filters shared by every page."""
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask import Flask, current_app, url_for
 
 from app.org.vocabulary import ROLES, SERVICE_AREAS, UNIT_KINDS
@@ -31,12 +33,11 @@ def localtime(value) -> str:
     through Flask-Babel (its timezone, the request's locale)."""
     if value is None:
         return ""
-    from datetime import timezone
 
     from flask_babel import format_datetime, to_user_timezone
 
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     zone = to_user_timezone(value).tzname() or ""
     return f"{format_datetime(value, 'dd-MM-yyyy HH:mm')} {zone}".strip()
 
@@ -77,4 +78,14 @@ def register(app: Flask) -> None:
     from app.casework.vocabulary import Outcome
 
     app.jinja_env.filters["outcome_label"] = Outcome.label_of
+    from app.casework.vocabulary import PartnerLevel, ReferralStatus
+
+    app.jinja_env.filters["referral_status_label"] = ReferralStatus.label_of
+    from app.casework.home_visit import visit_facts
+
+    app.jinja_env.globals["visit_facts"] = visit_facts
+    app.jinja_env.filters["partner_level_label"] = PartnerLevel.label_of
+    from app.casework.vocabulary import GroupKind
+
+    app.jinja_env.filters["group_kind_label"] = GroupKind.label_of
     app.jinja_env.filters["inform_label"] = lambda key: _label("INFORM_CHANNELS", key)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
@@ -45,7 +46,7 @@ class Config:
     )
     # Test each pooled connection before use: a connection the server dropped (restart,
     # failover, pg_terminate_backend) is replaced instead of failing a user's request.
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     # Platform reads across regions (the all_tenants option) connect as a read-only role
     # (app/tenancy/rls.py); unset on SQLite means the same engine.
     PLATFORM_DATABASE_URI = (_database_url(os.environ["PLATFORM_DATABASE_URL"])
@@ -75,7 +76,7 @@ class Config:
     # Redis down: count limits in this process's memory (Flask-Limiter logs a warning) rather
     # than turn login and the public status page into a 500; fail fast while it is down.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
-    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    RATELIMIT_STORAGE_OPTIONS: ClassVar[dict] = {"socket_connect_timeout": 1, "socket_timeout": 1}
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     # Failed logins for one account, from any address (a correct password is not counted).
     LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes")
@@ -91,6 +92,13 @@ class Config:
     WILAYAH_DIR = Path(os.environ.get("WILAYAH_DIR", ROOT / "data" / "wilayah"))
     TEMPLATES_DIR = ROOT / "app" / "tenants" / "templates"
 
+    # Attachments (app/attachments/): stored outside the web root, one folder per region.
+    ATTACHMENTS_STORAGE = os.environ.get("ATTACHMENTS_STORAGE", "local")  # only "local" so far (S3 later)
+    ATTACHMENTS_DIR = Path(os.environ.get("ATTACHMENTS_DIR", INSTANCE / "attachments"))
+    ATTACHMENT_MAX_MB = int(os.environ.get("ATTACHMENT_MAX_MB", "10"))
+    ATTACHMENT_MAX_PIXELS = int(os.environ.get("ATTACHMENT_MAX_PIXELS", "50000000"))  # decoded size guard
+    ATTACHMENT_LINK_MAX_AGE = int(os.environ.get("ATTACHMENT_LINK_MAX_AGE", "900"))  # seconds
+
 
 class TestConfig(Config):
     TESTING = True
@@ -98,7 +106,7 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     BASE_DOMAIN = "slrt.test"
     # Cheap hashing: the suite hashes ~70 demo passwords; production keeps argon2's defaults.
-    ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 64, "parallelism": 1}
+    ARGON2_PARAMS: ClassVar[dict] = {"time_cost": 1, "memory_cost": 64, "parallelism": 1}
 
 
 DEFAULT_SECRET_KEY = Config.SECRET_KEY

@@ -26,21 +26,21 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import func, select
 
-from app import create_app  # noqa: E402
-from app.casework.models import Case, CaseEvent  # noqa: E402
-from app.dashboard.rebuild import compute_from_raw  # noqa: E402
-from app.dashboard.sample import CaseworkSampler, Clock  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.tenancy.context import tenant_context  # noqa: E402
-from app.tenancy.models import Tenant  # noqa: E402
+from app import create_app
+from app.casework.models import Case, CaseEvent
+from app.dashboard.rebuild import compute_from_raw
+from app.dashboard.sample import CaseworkSampler, Clock
+from app.extensions import db
+from app.tenancy.context import tenant_context
+from app.tenancy.models import Tenant
 
 REGIONS = ("bekasi", "cianjur", "batubara", "payakumbuh", "palembang")
 STATEMENTS = {"n": 0}
@@ -49,7 +49,7 @@ STATEMENTS = {"n": 0}
 def generate(slug: str, cases: int, seed: int) -> tuple[int, float]:
     """A year of cases in `slug`, committed in batches; returns (events written, seconds)."""
     tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rng = random.Random(seed)
     started = time.perf_counter()
     with tenant_context(tenant):
@@ -106,7 +106,7 @@ def bench_region(app, slug: str) -> None:
     host = f"http://{slug}.{app.config['BASE_DOMAIN']}"
     client.post("/login", base_url=host, data={"email": f"manager@{slug}.demo",
                                                "password": app.config["DEMO_PASSWORD"]})
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     year_ago = (today - timedelta(days=364)).isoformat()
     for label, path in (("dasbor 12 bulan", f"/dashboard/?from={year_ago}&to={today.isoformat()}"),
                         ("dasbor bulan ini", "/dashboard/"),
@@ -127,7 +127,7 @@ def report_timings(slug: str) -> None:
     from app.reports.activity import region_facts, region_report_pdf
     from app.reports.workbook import region_workbook
 
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     with tenant_context(db.session.scalar(select(Tenant).where(Tenant.slug == slug))) as tenant:
         started = time.perf_counter()
         compute_from_raw(db.session, tenant.id)
@@ -137,7 +137,7 @@ def report_timings(slug: str) -> None:
                                   (today.replace(day=1) - timedelta(days=1)).month)
         for kind, period in (("bulanan", last_month), ("tahunan", Period(today - timedelta(days=364), today))):
             for fmt in ("pdf", "xlsx"):
-                def build():
+                def build(period=period, fmt=fmt, kind=kind):
                     figs = figures(tenant, period)
                     if fmt == "pdf":
                         return region_report_pdf(tenant, "monthly" if kind == "bulanan" else "yearly", figs,
@@ -159,7 +159,7 @@ def bench_national(app) -> None:
     from app.dashboard.periods import Period
     from app.reports.activity import national_report_pdf
 
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     period = Period(today - timedelta(days=364), today)
 
     def build():

@@ -10,10 +10,9 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import tempfile
 import time
-
-import sys
 from pathlib import Path
 
 from sqlalchemy import event
@@ -58,7 +57,8 @@ def main() -> None:
             with create_engine(owner_url, isolation_level="AUTOCOMMIT").connect() as conn:
                 conn.execute(text("ANALYZE"))
         statements = {"n": 0}
-        event.listen(db.engine, "before_cursor_execute", lambda *a, **k: statements.__setitem__("n", statements["n"] + 1))
+        event.listen(db.engine, "before_cursor_execute",
+                     lambda *a, **k: statements.__setitem__("n", statements["n"] + 1))
 
     client = app.test_client()
     base = "http://bekasi.bench.test"
@@ -75,7 +75,8 @@ def main() -> None:
             times.append((time.perf_counter() - t0) * 1000)
             assert response.status_code == 200, (path, response.status_code)
         times.sort()
-        print(f"{name:<20} {statistics.median(times):>10.1f} {times[int(len(times) * .95) - 1]:>8.1f} {statements['n']:>12}")
+        p95 = times[int(len(times) * .95) - 1]
+        print(f"{name:<20} {statistics.median(times):>10.1f} {p95:>8.1f} {statements['n']:>12}")
 
 
 if __name__ == "__main__":

@@ -19,15 +19,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import select
 
-from app import create_app  # noqa: E402
-from app.accounts.models import Membership, User  # noqa: E402
-from app.citizens.dtks_import import import_register, parse_register_csv  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.reference.models import District, Village  # noqa: E402
-from app.tenancy.context import tenant_context  # noqa: E402
-from app.tenancy.models import Tenant  # noqa: E402
+from app import create_app
+from app.accounts.models import Membership, User
+from app.citizens.dtks_import import import_register, parse_register_csv
+from app.extensions import db
+from app.reference.models import District, Village
+from app.tenancy.context import tenant_context
+from app.tenancy.models import Tenant
 
 
 def generate(region_code: str, rows: int, out) -> None:

@@ -62,7 +62,8 @@ def _migrate(owner_url: str, tmp_root) -> None:
 def _config(tmp_root) -> dict:
     return {
         key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()
-    } | {"DEMO_PASSWORD": DEMO_PASSWORD, "REDIS_URL": os.environ.get("REDIS_URL") or None}
+    } | {"DEMO_PASSWORD": DEMO_PASSWORD, "REDIS_URL": os.environ.get("REDIS_URL") or None,
+         "ATTACHMENTS_DIR": tmp_root / "attachments"}
 
 
 @pytest.fixture(scope="session")
@@ -163,7 +164,7 @@ def pytest_sessionstart(session):
 
     try:
         Redis.from_url(os.environ["REDIS_URL"], socket_connect_timeout=2).ping()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         pytest.exit(f"CI: Redis unreachable at {os.environ['REDIS_URL']}: {exc}", returncode=1)
 
 

@@ -13,8 +13,8 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import abort, flash, g, redirect, request, session, url_for
-from flask_htmx.responses import HTMXResponseClientRedirect
 from flask_babel import lazy_gettext as _l
+from flask_htmx.responses import HTMXResponseClientRedirect
 from flask_login import UserMixin, current_user, login_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -108,8 +108,11 @@ def _return_path() -> str:
 def load_user(token: str) -> SessionUser | None:
     """The person behind the cookie's session token, if that session is live here and they may be here."""
     row, reason = live_session(token, realm())
-    user = db.session.get(User, row.user_id) if row is not None else None
-    found = authorize_in_realm(user, token, row.id) if user is not None and user.active else None
+    found = None
+    if row is not None:
+        user = db.session.get(User, row.user_id)
+        if user is not None and user.active:
+            found = authorize_in_realm(user, token, row.id)
     if found is None:
         forget(reason)
     return found

@@ -49,12 +49,16 @@ def seed_platform_users(password: str) -> list[str]:
 
 
 def _demo_area(tenant: Tenant) -> tuple[District, Village]:
+    """The first district and its first village: the work area of the demo posts that need one."""
     district = db.session.scalar(
         select(District).where(District.regency_code == tenant.region_code).order_by(District.code)
     )
     village = db.session.scalar(
         select(Village).where(Village.district_code == district.code).order_by(Village.code)
-    )
+    ) if district is not None else None
+    if district is None or village is None:
+        raise RuntimeError(f"Data kecamatan/kelurahan untuk kode wilayah {tenant.region_code} belum dimuat: "
+                           "muat data referensi wilayah sebelum membuat akun demo.")
     return district, village
 
 

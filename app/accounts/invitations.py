@@ -16,7 +16,6 @@ import hashlib
 import secrets
 import uuid
 from datetime import datetime, timedelta
-from typing import Optional
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -25,14 +24,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.accounts.models import Membership, MembershipArea, User
 from app.errors import Invalid
-from app.extensions import db
+from app.extensions import Model, db
 from app.tenancy.context import tenant_context
 from app.tenancy.models import Tenant, utcnow
 
 VALID_FOR = timedelta(days=7)
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """A pending invitation (platform table: it may be for a region or for the platform)."""
 
     __tablename__ = "invitations"
@@ -43,15 +42,15 @@ class Invitation(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    tenant_id: Mapped[Optional[uuid.UUID]] = mapped_column(ForeignKey("tenants.id"))
-    position_id: Mapped[Optional[uuid.UUID]] = mapped_column()
+    tenant_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("tenants.id"))
+    position_id: Mapped[uuid.UUID | None] = mapped_column()
     areas: Mapped[list] = mapped_column(JSON, default=list)  # [[district_code, village_code|None], …]
-    platform_role: Mapped[Optional[str]] = mapped_column(String(30))
-    invited_by: Mapped[Optional[uuid.UUID]] = mapped_column(ForeignKey("users.id"))
+    platform_role: Mapped[str | None] = mapped_column(String(30))
+    invited_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    accepted_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @property
     def is_open(self) -> bool:
@@ -89,7 +88,8 @@ def account_places(user: User) -> list[str]:
     from app.org.models import Position
     from app.tenancy.context import ALL_TENANTS
 
-    places = [{"national_admin": _("administrator nasional"), "auditor": _("auditor")}.get(user.platform_role, "")]
+    roles = {"national_admin": _("administrator nasional"), "auditor": _("auditor")}
+    places = [roles.get(user.platform_role or "", "")]
     rows = db.session.execute(
         select(Position.title, Tenant.name).select_from(Membership)
         .join(Position, (Position.tenant_id == Membership.tenant_id) & (Position.id == Membership.position_id))
@@ -137,7 +137,7 @@ def accept_invitation(invitation: Invitation, password: str, *, name: str | None
     raises `InvitationRefused` and changes nothing when refused."""
     user = existing_account(invitation.email)
     joined = user is not None
-    if joined:
+    if user is not None:
         _prove_owner(user, password)
     else:
         invitation.name = (name or invitation.name).strip()
@@ -148,8 +148,7 @@ def accept_invitation(invitation: Invitation, password: str, *, name: str | None
     if invitation.platform_role and not user.platform_role:
         user.platform_role = invitation.platform_role
     db.session.flush()
-    if invitation.tenant_id and invitation.position_id:
-        _grant_membership(invitation, user)
+    _grant_membership(invitation, user)
     invitation.accepted_at = utcnow()
     _record_acceptance(invitation, user, joined)
     return user, joined
@@ -174,13 +173,17 @@ def _prove_owner(user: User, password: str) -> None:
 
 
 def _grant_membership(invitation: Invitation, user: User) -> None:
-    tenant = db.session.get(Tenant, invitation.tenant_id)
+    """The invited post in the invitation's region (a platform invitation has none)."""
+    position_id = invitation.position_id
+    tenant = db.session.get(Tenant, invitation.tenant_id) if invitation.tenant_id else None
+    if tenant is None or position_id is None:
+        return
     with tenant_context(tenant):
         membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
         if membership is None:
-            membership = Membership(user_id=user.id, position_id=invitation.position_id)
+            membership = Membership(user_id=user.id, position_id=position_id)
             db.session.add(membership)
-        membership.position_id, membership.active = invitation.position_id, True
+        membership.position_id, membership.active = position_id, True
         membership.areas.clear()
         db.session.flush()
         for district, village in invitation.areas:
@@ -201,6 +204,6 @@ def _record_acceptance(invitation: Invitation, user: User, joined: bool) -> None
             event.user_id, event.actor = user.id, user.email
             db.session.flush()
     else:
-        event = record_platform("platform_user.invitation_accept", object_type="invitation",
-                                object_id=invitation.id, role=invitation.platform_role, **detail)
-        event.user_id, event.actor = user.id, user.email
+        platform_event = record_platform("platform_user.invitation_accept", object_type="invitation",
+                                         object_id=invitation.id, role=invitation.platform_role, **detail)
+        platform_event.user_id, platform_event.actor = user.id, user.email

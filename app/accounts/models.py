@@ -1,10 +1,11 @@
 """Users (platform-wide identities) and memberships (a post held in one region)."""
 from __future__ import annotations
 
+import contextlib
 import secrets
 import uuid
 from datetime import datetime
-from typing import Optional
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,8 +19,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.tenancy.models import TenantOwned, utcnow
+
+if TYPE_CHECKING:  # the other side of a relationship, resolved by name at run time
+    from app.org.models import Position
+    from app.reference.models import District, Village
 
 _hasher = PasswordHasher()
 
@@ -33,7 +38,7 @@ def configure_hasher(config) -> None:
 PLATFORM_ROLES = ("national_admin", "auditor")
 
 
-class User(db.Model):
+class User(Model):
     """A person who can log in. Staff reach a region only through a membership there."""
 
     __tablename__ = "users"
@@ -42,11 +47,11 @@ class User(db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200), default="")
-    platform_role: Mapped[Optional[str]] = mapped_column(String(30))
+    platform_role: Mapped[str | None] = mapped_column(String(30))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # The UI language this person chose ('id' | 'en'); None = follow the browser.
-    locale: Mapped[Optional[str]] = mapped_column(String(8))
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     def set_password(self, password: str) -> None:
         self.password_hash = _hasher.hash(password)
@@ -69,14 +74,12 @@ def verify_against_dummy(password: str) -> bool:
     global _dummy_hash
     if _dummy_hash is None or _dummy_hash[0] is not _hasher:
         _dummy_hash = (_hasher, _hasher.hash(secrets.token_urlsafe(16)))
-    try:
+    with contextlib.suppress(VerificationError, InvalidHashError):
         _hasher.verify(_dummy_hash[1], password)
-    except (VerificationError, InvalidHashError):
-        pass
     return False
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One logged-in browser, server side: the cookie holds only a random token whose hash is
     `token_hash`. A platform table (not tenant-scoped); `realm` is the tenant id as text, or
     'platform'. A session counts only while it is open, recently used and not too old."""
@@ -89,13 +92,13 @@ class UserSession(db.Model):
     realm: Mapped[str] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    ended_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
-    end_reason: Mapped[Optional[str]] = mapped_column(String(20))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[str | None] = mapped_column(String(20))
 
     user: Mapped[User] = relationship()
 
 
-class Membership(TenantOwned, db.Model):
+class Membership(TenantOwned, Model):
     """A user holding a position in one region; areas for supervisors and facilitators."""
 
     __tablename__ = "memberships"
@@ -110,14 +113,16 @@ class Membership(TenantOwned, db.Model):
     position_id: Mapped[uuid.UUID] = mapped_column()
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: The civil servant's NIP (18 digits; "" = none), printed under the approver's name on referral letters.
+    nip: Mapped[str] = mapped_column(String(18), default="", server_default="")
 
     user: Mapped[User] = relationship()
-    position: Mapped["Position"] = relationship(  # noqa: F821
+    position: Mapped[Position] = relationship(
         primaryjoin="and_(Membership.tenant_id == Position.tenant_id, "
         "foreign(Membership.position_id) == Position.id)",
         back_populates="memberships",
     )
-    areas: Mapped[list["MembershipArea"]] = relationship(
+    areas: Mapped[list[MembershipArea]] = relationship(
         primaryjoin="and_(MembershipArea.tenant_id == Membership.tenant_id, "
         "foreign(MembershipArea.membership_id) == Membership.id)",
         back_populates="membership",
@@ -129,7 +134,7 @@ class Membership(TenantOwned, db.Model):
         return self.position.role
 
 
-class MembershipArea(TenantOwned, db.Model):
+class MembershipArea(TenantOwned, Model):
     """A district (supervisor) or village (facilitator) a member works in."""
 
     __tablename__ = "membership_areas"
@@ -142,12 +147,12 @@ class MembershipArea(TenantOwned, db.Model):
 
     membership_id: Mapped[uuid.UUID] = mapped_column()
     district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"))
-    village_code: Mapped[Optional[str]] = mapped_column(ForeignKey("villages.code"))
+    village_code: Mapped[str | None] = mapped_column(ForeignKey("villages.code"))
 
     membership: Mapped[Membership] = relationship(
         primaryjoin="and_(MembershipArea.tenant_id == Membership.tenant_id, "
         "foreign(MembershipArea.membership_id) == Membership.id)",
         back_populates="areas",
     )
-    district: Mapped["District"] = relationship()  # noqa: F821
-    village: Mapped[Optional["Village"]] = relationship()  # noqa: F821
+    district: Mapped[District] = relationship()
+    village: Mapped[Village | None] = relationship()

@@ -18,7 +18,7 @@ from app.org.models import Position
 from app.org.operations import ConfigError, raise_if
 from app.permissions import Capability, roles_for
 from app.reference.models import District, Village
-from app.tenancy.context import ALL_TENANTS, current_tenant, current_tenant_id
+from app.tenancy.context import ALL_TENANTS, current_tenant_id, tenant_in_context
 from app.tenancy.models import utcnow
 
 
@@ -29,7 +29,8 @@ def area_names(areas) -> list[str]:
         district, village = (area.district_code, area.village_code) if hasattr(area, "district_code") else area
         d = db.session.get(District, district)
         v = db.session.get(Village, village) if village else None
-        out.append(f"{v.name}, Kec. {d.name}" if v else f"Kec. {d.name if d else district}")
+        district_name = d.name if d else district
+        out.append(f"{v.name}, Kec. {district_name}" if v else f"Kec. {district_name}")
     return out
 
 
@@ -41,7 +42,7 @@ def member_snapshot(membership: Membership) -> dict:
 
 def clean_areas(position: Position, district_codes=(), village_codes=()) -> list[tuple[str, str | None]]:
     """The work areas for a post: districts or villages of this region, as its area level asks."""
-    prefix = current_tenant.region_code + "."
+    prefix = tenant_in_context().region_code + "."
     level = position.area_level
     if level is None:
         return []
@@ -49,23 +50,27 @@ def clean_areas(position: Position, district_codes=(), village_codes=()) -> list
         codes = list(dict.fromkeys(c for c in district_codes if c))
         bad = [c for c in codes if not c.startswith(prefix) or db.session.get(District, c) is None]
         if bad:
-            raise ConfigError({"district_codes": [_("Kecamatan %(c)s bukan bagian dari daerah ini.", c=", ".join(bad))]})
+            raise ConfigError({"district_codes": [
+                _("Kecamatan %(c)s bukan bagian dari daerah ini.", c=", ".join(bad))]})
         if not codes:
             raise ConfigError({"district_codes": [_("Pilih minimal satu kecamatan wilayah kerja.")]})
         return [(c, None) for c in codes]
     codes = list(dict.fromkeys(c for c in village_codes if c))
-    villages = {c: db.session.get(Village, c) if c.startswith(prefix) else None for c in codes}
-    bad = [c for c, v in villages.items() if v is None]
+    found = {c: db.session.get(Village, c) if c.startswith(prefix) else None for c in codes}
+    bad = [c for c, v in found.items() if v is None]
     if bad:
-        raise ConfigError({"village_codes": [_("Kelurahan/desa %(c)s bukan bagian dari daerah ini.", c=", ".join(bad))]})
+        raise ConfigError({"village_codes": [
+            _("Kelurahan/desa %(c)s bukan bagian dari daerah ini.", c=", ".join(bad))]})
     if not codes:
         raise ConfigError({"village_codes": [_("Pilih minimal satu kelurahan/desa wilayah kerja.")]})
-    return [(v.district_code, v.code) for v in villages.values()]
+    return [(v.district_code, v.code) for v in found.values() if v is not None]
 
 
-def _check_position(position: Position | None) -> None:
+def _check_position(position: Position | None) -> Position:
+    """`position` if it is still open (and its unit too); refused otherwise."""
     if position is None or position.retired_at is not None or position.unit.retired_at is not None:
         raise ConfigError({"position_id": [_("Pilih jabatan yang masih aktif dari daftar.")]})
+    return position
 
 
 def pending_invitations() -> list[Invitation]:
@@ -109,12 +114,12 @@ def invite_staff(*, email: str, name: str, position: Position | None, district_c
         errors["email"].append(_("Sudah ada undangan terbuka untuk %(e)s. Batalkan undangan itu dahulu bila ingin "
                                  "mengundang ulang.", e=email))
     raise_if(errors)
-    _check_position(position)
+    position = _check_position(position)
     areas = clean_areas(position, district_codes, village_codes)
     notice = account_notice(email)
     if notice and not existing_ok:
         raise ExistingAccount({"email": [notice]})
-    invitation, link = create_invitation(email, name, tenant=current_tenant._get_current_object(),
+    invitation, link = create_invitation(email, name, tenant=tenant_in_context(),
                                          position=position, areas=areas, invited_by=invited_by)
     record("config.staff.invite", "invitation", invitation.id,
            after={"email": email, "name": name, "position": position.title, "areas": area_names(areas),
@@ -141,7 +146,7 @@ def _set_areas(membership: Membership, areas) -> None:
 def move_member(membership: Membership, *, position: Position | None, district_codes=(), village_codes=(),
                 actor=None) -> Membership:
     """Give a member another post and/or other work areas."""
-    _check_position(position)
+    position = _check_position(position)
     if actor is not None and actor.id == membership.id and position.role not in roles_for(Capability.CONFIGURE):
         raise ConfigError({"position_id": [_("Dengan jabatan itu Anda tidak dapat lagi membuka Pengaturan. Minta "
                                              "pimpinan lain memindahkan Anda.")]})
@@ -199,3 +204,17 @@ def reactivate_member(membership: Membership) -> None:
     record("config.staff.reactivate", "membership", membership.id, before={"active": False},
            after={"active": True}, user=membership.user.email)
 
+
+
+def set_nip(membership: Membership, nip: str) -> bool:
+    """Set a member's NIP (18 digits; spaces ignored; empty clears it). Returns whether it changed."""
+    value = "".join((nip or "").split())
+    wrong = bool(value) and not (value.isdigit() and len(value) == 18)
+    raise_if({"nip": [_("NIP terdiri dari 18 angka (tanpa huruf atau tanda baca).")] if wrong else []})
+    if membership.nip == value:
+        return False
+    record("config.staff.nip", "membership", membership.id, user=membership.user.email,
+           before={"nip": membership.nip}, after={"nip": value})
+    membership.nip = value
+    db.session.flush()
+    return True

@@ -3,22 +3,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import JSON, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.tenancy.models import TenantOwned, utcnow
 
 
-class AuditEvent(TenantOwned, db.Model):
+class AuditEvent(TenantOwned, Model):
     """One recorded action in a region (state change, personal-data edit, NIK reveal…)."""
 
     __tablename__ = "audit_events"
 
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    user_id: Mapped[Optional[uuid.UUID]] = mapped_column(ForeignKey("users.id"))
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     actor: Mapped[str] = mapped_column(String(254), default="")
     action: Mapped[str] = mapped_column(String(60))
     object_type: Mapped[str] = mapped_column(String(40), default="")

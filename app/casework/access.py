@@ -15,6 +15,7 @@ from sqlalchemy import and_, or_, select, true
 
 from app.casework.models import Case
 from app.casework.routing import unit_scope
+from app.extensions import db
 
 BACK_OFFICE = "back_office"
 
@@ -47,6 +48,11 @@ def visible_case(membership, case_id, *options):
     """The select of the case with this id if the member may see it (none otherwise): routes
     load it with `db.one_or_404`, so another area's case answers 404 like another region's."""
     return select(Case).where(Case.id == case_id, visible_condition(membership)).options(*options)
+
+
+def may_see(membership, case) -> bool:
+    """Whether the member may see this case (the rule of `visible_case`, for a case at hand)."""
+    return db.session.scalar(select(Case.id).where(Case.id == case.id, visible_condition(membership))) is not None
 
 
 def covers_place(membership, village_code: str | None) -> bool:

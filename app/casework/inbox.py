@@ -30,6 +30,26 @@ class InboxFilters:
     overdue: bool = False
     view: str = "mine"  # mine | all | closed
     page: int = 1
+    sort: str = ""  # one of SORTS; "" = the view's own order
+    follow_up: bool = False  # only cases whose follow-up date is today or has passed
+
+
+#: The orders the case list offers (`?sort=`); anything else falls back to the view's own.
+SORTS = ("received", "due", "stage", "assignee")
+
+
+def _order(filters: InboxFilters) -> tuple:
+    from app.accounts.models import User
+
+    sort = filters.sort if filters.sort in SORTS else ("received" if filters.view == "closed" else "due")
+    if sort == "received":
+        return (Case.created_at.desc(),)
+    if sort == "stage":
+        return (Case.state, Case.due_at.asc().nulls_last(), Case.created_at)
+    if sort == "assignee":
+        name = select(User.name).where(User.id == Case.assignee_id).scalar_subquery()
+        return (name.asc().nulls_first(), Case.due_at.asc().nulls_last(), Case.created_at)
+    return (Case.due_at.asc().nulls_last(), Case.created_at)
 
 
 def _waiting_for(role: str):
@@ -45,11 +65,9 @@ def _waiting_for(role: str):
 def visible_cases(membership, filters: InboxFilters):
     """The select for this member's view (before pagination)."""
     role = membership.position.role
-    stmt = select(Case).join(Citizen, and_(Citizen.tenant_id == Case.tenant_id, Citizen.id == Case.citizen_id))
-    if filters.view == "closed":
-        stmt = stmt.where(Case.closed_at.is_not(None))
-    else:
-        stmt = stmt.where(Case.closed_at.is_(None))
+    stmt = select(Case).outerjoin(Citizen, and_(Citizen.tenant_id == Case.tenant_id, Citizen.id == Case.citizen_id))
+    closed = Case.closed_at.is_not(None) if filters.view == "closed" else Case.closed_at.is_(None)
+    stmt = stmt.where(closed)
     if filters.view == "mine":
         stmt = stmt.where(_waiting_for(role))
         # An assigned case waits on its assignee only; a pooled one on everyone who fits.
@@ -60,7 +78,7 @@ def visible_cases(membership, filters: InboxFilters):
     if filters.q:
         term = filters.q.strip()
         stmt = stmt.where(or_(Case.ticket.ilike(f"%{term}%"), Citizen.name.ilike(f"%{term}%"),
-                              Citizen.nik == term))
+                              Case.group_name.ilike(f"%{term}%"), Citizen.nik == term))
     if filters.state:
         stmt = stmt.where(Case.state == filters.state)
     if filters.service_area:
@@ -69,15 +87,21 @@ def visible_cases(membership, filters: InboxFilters):
         stmt = stmt.where(Case.district_code == filters.district)
     if filters.overdue:
         stmt = stmt.where(Case.is_overdue(utcnow()))
+    if filters.follow_up:
+        stmt = stmt.where(Case.follow_up_on.is_not(None), Case.follow_up_on <= utcnow().date())
     return stmt
 
 
 def page_of_cases(membership, filters: InboxFilters) -> Pagination:
     """The page of this member's view that `filters` asks for (`.items` are the cases)."""
-    stmt = visible_cases(membership, filters)
-    order = (Case.created_at.desc(),) if filters.view == "closed" else (Case.due_at.asc().nulls_last(), Case.created_at)
-    return page_of(stmt.order_by(*order).options(selectinload(Case.citizen), selectinload(Case.sop_version),
-                                                 selectinload(Case.unit)), filters.page, PAGE_SIZE)
+    return page_of(ordered_cases(membership, filters), filters.page, PAGE_SIZE)
+
+
+def ordered_cases(membership, filters: InboxFilters):
+    """This member's view in the order `filters.sort` asks for, with what a row shows loaded."""
+    return visible_cases(membership, filters).order_by(*_order(filters)).options(
+        selectinload(Case.citizen), selectinload(Case.sop_version), selectinload(Case.unit),
+        selectinload(Case.assignee))
 
 
 def overdue_count(membership) -> int:

@@ -4,8 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from flask_babel import gettext as _
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.audit.log import record
 from app.casework.models import Case, CaseEvent, TicketCounter
@@ -96,10 +98,60 @@ def opened_with(intake_token: str) -> Case | None:
     return db.session.scalar(select(Case).where(Case.intake_token == intake_token))
 
 
+def added_with(intake_token: str) -> Case | None:
+    """The open case an intake form (by its one-time token) already added a complaint to, if any."""
+    case_id = db.session.scalar(select(CaseEvent.case_id).where(CaseEvent.intake_token == intake_token))
+    return db.session.scalar(select(Case).where(Case.id == case_id)) if case_id is not None else None
+
+
+def already_used(intake_token: str | None) -> bool:
+    """Whether this intake form already opened a case or added to one (a double submit)."""
+    if not intake_token:
+        return False
+    return (opened_with(intake_token) or added_with(intake_token)) is not None
+
+
+def open_cases_of(nik: str) -> list[Case]:
+    """The open cases of the person with this NIK, oldest first (a new complaint may belong there)."""
+    if not nik:
+        return []
+    return list(db.session.scalars(
+        select(Case).join(Citizen, and_(Citizen.tenant_id == Case.tenant_id, Citizen.id == Case.citizen_id))
+        .where(Citizen.nik == nik, Case.closed_at.is_(None)).order_by(Case.created_at)
+        .options(selectinload(Case.sop_version))))
+
+
+def add_to_case(case: Case, *, citizen_data: CitizenData, complaint: str, service_area: str, channel: str,
+                intake_token: str, user, membership) -> tuple[Case, bool]:
+    """Record a further complaint of the person on their open `case` (an event; no new case).
+
+    Returns (case, added). The form's one-time token is kept on the event (unique), so a form
+    submitted twice, even at the same moment, adds once; a token that opened a case returns it.
+    """
+    done = opened_with(intake_token) or added_with(intake_token)
+    if done is not None:
+        return done, False
+    upsert_citizen(citizen_data)  # what the officer typed about the person now, as when opening a case
+    try:
+        with db.session.begin_nested():
+            db.session.add(CaseEvent(
+                case_id=case.id, at=utcnow(), user_id=user.id, actor_name=user.name,
+                actor_title=membership.position.title, action="add_complaint",
+                label=_("Pengaduan tambahan dicatat"), note=complaint,
+                data={"service_area": service_area, "channel": channel}, intake_token=intake_token))
+    except IntegrityError:  # the same form, submitted twice at the same moment
+        done = added_with(intake_token)
+        if done is None:
+            raise
+        return done, False
+    record("case.add_complaint", "case", case.id, ticket=case.ticket, channel=channel)
+    return case, True
+
+
 def open_case(*, citizen_data: CitizenData, complaint: str, service_area: str, channel: str,
               intake_token: str, user, membership) -> tuple[Case, bool]:
     """Open a case (or return the one this form already opened). Returns (case, created)."""
-    existing = opened_with(intake_token)
+    existing = opened_with(intake_token) or added_with(intake_token)
     if existing is not None:
         return existing, False
     version = current_version()

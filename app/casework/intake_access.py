@@ -15,7 +15,7 @@ from app.casework.sop import Channel, Sop
 from app.casework.sop_store import current_version
 from app.extensions import db
 from app.reference.models import District, Village
-from app.tenancy.context import current_tenant
+from app.tenancy.context import current_tenant, tenant_in_context
 
 WELFARE_CENTER = "welfare_center"
 
@@ -64,11 +64,11 @@ def field_villages(membership, channels: list[Channel]) -> set[str] | None:
 def region_villages(only: set[str] | None = None) -> list[tuple[str, str, str]]:
     """(district name, village code, village name) of the region, by district then village."""
     query = (select(District.name, Village.code, Village.name).join(District, Village.district_code == District.code)
-             .where(District.regency_code == current_tenant.region_code)
+             .where(District.regency_code == tenant_in_context().region_code)
              .order_by(District.name, Village.name))
     if only is not None:
         query = query.where(Village.code.in_(only))
-    return [tuple(row) for row in db.session.execute(query)]
+    return [(district, code, name) for district, code, name in db.session.execute(query)]
 
 
 def can_intake() -> bool:

@@ -44,12 +44,12 @@ def look_up_person(membership, nik: str | None, kk_number: str | None, *, purpos
         return PersonLookup(nik=nik, asked=False)
     known = find_citizen(nik) if nik_ok else None
     entry = register_match(nik if nik_ok else "", kk_number if kk_ok else (known.kk_number if known else ""))
-    if known is None and entry is None:
+    found = known or entry
+    if found is None:
         return PersonLookup(nik=nik, asked=True)
     villages = [r.village_code for r in (known, entry) if r is not None and r.village_code]
     shown = all(covers_place(membership, v) for v in villages) if villages else covers_place(membership, None)
     numbers = {"nik": mask_nik(nik)} if nik_ok else {"kk": mask_nik(kk_number)}
-    found = known or entry
     record("citizen.lookup", "citizen" if known else "register_entry", found.id, **numbers, shown=shown,
            registered=entry is not None, purpose=purpose)
     if not shown:

@@ -8,8 +8,9 @@ are all data. No region's rule is an `if` in the code.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -188,7 +189,8 @@ def _transitions(items, states, problems, entry) -> list[Transition]:
         seen.add(key)
         kind = _text(item, "kind") or "forward"
         if kind not in REGISTRY:
-            problems.append(f"{where}: " + _("jenis langkah '%(k)s' tidak dikenal (pilihan: %(o)s)", k=kind, o=", ".join(REGISTRY)))
+            problems.append(f"{where}: " + _("jenis langkah '%(k)s' tidak dikenal (pilihan: %(o)s)",
+                                             k=kind, o=", ".join(REGISTRY)))
             kind = "forward"
         note = _text(item, "note") or REGISTRY[kind].note
         if note not in NOTE_RULES:
@@ -217,7 +219,8 @@ def _channels(items, states, problems, entry) -> dict[str, Channel]:
         key = _text(item, "key") if isinstance(item, dict) else ""
         where = f"{entry}.channels[{i + 1}] ({key})"
         if key not in CHANNELS:
-            problems.append(f"{where}: " + _("jalur '%(k)s' tidak dikenal (pilihan: %(o)s)", k=key, o=", ".join(CHANNELS)))
+            problems.append(f"{where}: " + _("jalur '%(k)s' tidak dikenal (pilihan: %(o)s)",
+                                             k=key, o=", ".join(CHANNELS)))
             continue
         if key in channels:
             problems.append(f"{where}: " + _("jalur '%(k)s' muncul lebih dari sekali", k=key))
@@ -279,8 +282,10 @@ def check_roles_held(sop: Sop, held_roles: set[str], entry: str = "sop") -> list
     problems = []
     for t in sop.transitions:
         if not set(t.roles) & held_roles:
-            problems.append(f"{entry}.transitions ({t.key}): " + _("tidak ada jabatan dengan peran %(r)s", r=", ".join(t.roles)))
+            problems.append(f"{entry}.transitions ({t.key}): "
+                            + _("tidak ada jabatan dengan peran %(r)s", r=", ".join(t.roles)))
     for c in sop.channels.values():
         if not set(c.roles) & held_roles:
-            problems.append(f"{entry}.channels ({c.key}): " + _("tidak ada jabatan dengan peran %(r)s", r=", ".join(c.roles)))
+            problems.append(f"{entry}.channels ({c.key}): "
+                            + _("tidak ada jabatan dengan peran %(r)s", r=", ".join(c.roles)))
     return problems

@@ -8,7 +8,8 @@ valid procedure is a separate question, answered by `sop_drafts.check_definition
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from flask_babel import gettext as _
 

@@ -113,8 +113,11 @@ def routing(definition: dict) -> list[tuple[str, str]]:
     """(service area label, unit name) for each of the six areas."""
     names = {u.key: u.name for u in db.session.scalars(select(OrgUnit))}
     mapping = definition.get("routing") or {}
-    return [(str(label), names.get(mapping.get(area), mapping.get(area) or "—"))
-            for area, label in SERVICE_AREAS.items()]
+    rows = []
+    for area, label in SERVICE_AREAS.items():
+        unit_key = mapping.get(area) or ""
+        rows.append((str(label), names.get(unit_key, unit_key or "—")))
+    return rows
 
 
 def versions() -> list[tuple[SopVersion, str]]:

@@ -7,6 +7,7 @@ from app.audit.log import record
 from app.casework.errors import StaleCase, StepInvalid, StepNotAllowed
 from app.casework.intake import due_at
 from app.casework.models import Case, CaseEvent
+from app.casework.notes import meaningful
 from app.casework.routing import covers_unit
 from app.casework.sop import Transition
 from app.casework.step_kinds import StepInput
@@ -15,7 +16,7 @@ from app.casework.step_kinds.referrals import open_referral
 from app.extensions import db
 from app.tenancy.models import utcnow
 
-__all__ = ["INFORM_CHANNELS", "StepInput", "allowed_steps", "covers", "open_referral", "take_step"]
+__all__ = ["INFORM_CHANNELS", "StepInput", "allowed_steps", "covers", "open_referral", "reaches", "take_step"]
 
 
 def covers(membership, case: Case) -> bool:
@@ -30,9 +31,18 @@ def covers(membership, case: Case) -> bool:
     return False
 
 
+def reaches(membership, case: Case) -> bool:
+    """Whether the case is within the member's reach: they hold it (it is assigned to them), or it
+    lies in their areas and unit scope. Area and unit rules decide the pool only; the holder of a
+    case acts on it wherever it lies (a Puskesos officer's case for a citizen of another village)."""
+    if case.assignee_id is not None and case.assignee_id == membership.user_id:
+        return True
+    return covers(membership, case) and covers_unit(membership, case)
+
+
 def allowed_steps(case: Case, membership) -> list[Transition]:
     """The steps this member may take on this case now, and nothing else."""
-    if membership is None or case.is_closed or not covers(membership, case) or not covers_unit(membership, case):
+    if membership is None or case.is_closed or not reaches(membership, case):
         return []
     return case.sop_version.sop.allowed(case.state, membership.position.role)
 
@@ -59,7 +69,7 @@ def take_step(case: Case, key: str, data: StepInput, *, user, membership, expect
         case.due_at = None
     event = CaseEvent(case_id=case.id, at=now, user_id=user.id, actor_name=user.name,
                       actor_title=membership.position.title, action=step.key, label=step.label,
-                      from_state=previous, to_state=step.target, note=data.note.strip(),
+                      from_state=previous, to_state=step.target, note=meaningful(data.note),
                       legal_basis=step.legal_basis, data=event_data)
     db.session.add(event)
     try:
@@ -75,7 +85,8 @@ def _validate(step: Transition, data: StepInput) -> None:
     """The note if the step requires one, then what the step's kind collects."""
     kind = step.step_kind
     errors: dict[str, list[str]] = {}
-    if step.note == "required" and not data.note.strip():
+    data.note = meaningful(data.note)  # blanks and invisible characters are no note
+    if step.note == "required" and not data.note:
         errors["note"] = [kind.note_required_message()]
     errors.update(kind.check(data))
     if errors:

@@ -54,3 +54,36 @@ class SopStatus(Vocabulary):
     DRAFT = "draft", _l("Draf")
     PUBLISHED = "published", _l("Berlaku")
     SUPERSEDED = "superseded", _l("Digantikan")
+
+
+class Priority(Vocabulary):
+    """How urgently a case is worked (set by whoever manages cases; inbox order and badge)."""
+
+    LOW = "low", _l("Rendah")
+    NORMAL = "normal", _l("Biasa")
+    HIGH = "high", _l("Tinggi")
+    URGENT = "urgent", _l("Mendesak")
+
+
+class Closure(Vocabulary):
+    """Why a case was closed outside its SOP ("" = closed by the SOP's own last step)."""
+
+    WITHDRAWN = "withdrawn", _l("Ditarik")
+    MERGED = "merged", _l("Digabung ke kasus lain")
+
+
+class AnswerResult(Vocabulary):
+    """What a partner answered to a referral."""
+
+    ACCEPTED = "accepted", _l("Diterima")
+    REJECTED = "rejected", _l("Ditolak")
+    PARTLY = "partly", _l("Diterima sebagian")
+
+
+class GroupKind(Vocabulary):
+    """What sort of group brings a complaint together (Palembang Pasal 4: perorangan, kelompok, masyarakat)."""
+
+    COMMUNITY = "community", _l("Komunitas / warga satu lingkungan")
+    ASSOCIATION = "association", _l("Kelompok / paguyuban")
+    INSTITUTION = "institution", _l("Lembaga (panti, sekolah, rumah ibadah)")
+    OTHER = "other", _l("Lainnya")

@@ -11,10 +11,11 @@ import codecs
 import csv
 import io
 import uuid
-from typing import IO, Iterator
+from collections.abc import Iterator
+from typing import IO
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, select
+from sqlalchemy import CursorResult, delete, insert, select
 
 from app.audit.log import record
 from app.citizens.models import RegisterEntry, RegisterImport
@@ -103,7 +104,7 @@ def parse_register_csv(stream: IO, region_code: str) -> list[dict]:
     except csv.Error as exc:
         raise RegisterImportError([_("Berkas CSV tidak dapat dibaca: %(e)s", e=str(exc))]) from None
     finally:
-        if text is not stream:  # leave the caller's stream open (the wrapper would close it)
+        if isinstance(text, io.TextIOWrapper) and text is not stream:  # leave the caller's stream open
             text.detach()
 
 
@@ -177,10 +178,14 @@ def import_register(rows: list[dict], filename: str, user) -> RegisterImport:
     batch = RegisterImport(filename=(filename or "")[-255:], row_count=len(rows), imported_by=user.id)
     db.session.add(batch)
     # The ORM's tenant filter scopes this delete to the current region.
-    replaced = db.session.execute(delete(RegisterEntry).execution_options(synchronize_session=False)).rowcount
+    deleted = db.session.execute(delete(RegisterEntry).execution_options(synchronize_session=False))
+    assert isinstance(deleted, CursorResult)  # a DELETE answers with a CursorResult (typed as any Result)
+    replaced = deleted.rowcount
     db.session.flush()
     # Core executemany bypasses the ORM's tenant stamping, so tenant_id is set here.
-    statement, batch_id = insert(RegisterEntry.__table__), batch.id
+    # The Table itself (mypy sees `__table__` as any FromClause).
+    entries = RegisterEntry.metadata.tables[RegisterEntry.__tablename__]
+    statement, batch_id = insert(entries), batch.id
     for start in range(0, len(rows), INSERT_CHUNK):
         chunk = [{**row, "id": uuid.uuid4(), "tenant_id": tenant_id, "import_id": batch_id}
                  for row in rows[start:start + INSERT_CHUNK]]

@@ -75,8 +75,9 @@ def check_identity(nik: str, kk_number: str, birth_date: date | None, sex: str |
         if encoded is not None and sex in ("L", "P") and encoded_sex != sex:
             result.add("sex", _("Jenis kelamin tidak sesuai NIK: untuk perempuan, tanggal lahir pada NIK ditambah 40."))
         if village_code and not result.errors.get("nik") and not village_code.startswith(district_code_of(nik)):
-            result.notices.append(_("NIK diterbitkan di kecamatan lain (%(c)s) dari alamat sekarang; pastikan alamat benar.",
-                                    c=district_code_of(nik)))
+            result.notices.append(_(
+                "NIK diterbitkan di kecamatan lain (%(c)s) dari alamat sekarang; pastikan alamat benar.",
+                c=district_code_of(nik)))
     if not (len(kk_number) == 16 and kk_number.isdigit()):
         result.add("kk_number", _("Nomor KK harus 16 angka (tertulis %(n)s karakter).", n=len(kk_number)))
     elif not _district_exists(district_code_of(kk_number)):

@@ -12,22 +12,22 @@ import tempfile
 import uuid
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Optional
+from typing import IO
 
 from flask import current_app
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model, db
 from app.jobs.vocabulary import ACTIVE_JOB_STATUSES, JobStatus
-from app.tenancy.context import current_tenant, current_tenant_id
+from app.tenancy.context import current_tenant_id, tenant_in_context
 from app.tenancy.keys import tenant_fk
 from app.tenancy.models import TenantOwned, utcnow
 
 RECENT = 5
 
 
-class RegisterImportJob(TenantOwned, db.Model):
+class RegisterImportJob(TenantOwned, Model):
     """One uploaded register file on its way into the extract."""
 
     __tablename__ = "register_import_jobs"
@@ -39,11 +39,11 @@ class RegisterImportJob(TenantOwned, db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")  # problems, one a line
     row_count: Mapped[int] = mapped_column(Integer, default=0)
-    import_id: Mapped[Optional[uuid.UUID]] = mapped_column()
+    import_id: Mapped[uuid.UUID | None] = mapped_column()
     requested_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @property
     def is_active(self) -> bool:
@@ -95,7 +95,7 @@ def start_import(stream: IO[bytes], filename: str, user) -> RegisterImportJob:
     db.session.add(job)
     db.session.flush()
     stream.seek(0)
-    save_atomically(stream, upload_path(current_tenant.slug, job.id))
+    save_atomically(stream, upload_path(tenant_in_context().slug, job.id))
     schedule(run_register_import, str(job.id), str(current_tenant_id()))
     return job
 

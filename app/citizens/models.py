@@ -3,18 +3,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Optional
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.citizens.vocabulary import ProposalStatus
-from app.extensions import db
+from app.extensions import Model
 from app.tenancy.keys import tenant_fk, tenant_join
 from app.tenancy.models import TenantOwned, utcnow
 
+if TYPE_CHECKING:  # the other side of a relationship, resolved by name at run time
+    from app.reference.models import Village
 
-class Citizen(TenantOwned, db.Model):
+
+class Citizen(TenantOwned, Model):
     """A person who brought a complaint; one row per NIK in a region."""
 
     __tablename__ = "citizens"
@@ -31,14 +34,14 @@ class Citizen(TenantOwned, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
-    village: Mapped["Village"] = relationship()  # noqa: F821
+    village: Mapped[Village] = relationship()
 
     @property
     def district_code(self) -> str:
         return self.village_code.rsplit(".", 1)[0]
 
 
-class RegisterImport(TenantOwned, db.Model):
+class RegisterImport(TenantOwned, Model):
     """One upload of the region's welfare register extract."""
 
     __tablename__ = "register_imports"
@@ -49,7 +52,7 @@ class RegisterImport(TenantOwned, db.Model):
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class RegisterEntry(TenantOwned, db.Model):
+class RegisterEntry(TenantOwned, Model):
     """A person in the region's extract of the welfare register (DTKS)."""
 
     __tablename__ = "register_entries"
@@ -61,12 +64,12 @@ class RegisterEntry(TenantOwned, db.Model):
     nik: Mapped[str] = mapped_column(String(16))
     kk_number: Mapped[str] = mapped_column(String(16), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    village_code: Mapped[Optional[str]] = mapped_column(ForeignKey("villages.code"))
+    village_code: Mapped[str | None] = mapped_column(ForeignKey("villages.code"))
     address: Mapped[str] = mapped_column(Text, default="")
     import_id: Mapped[uuid.UUID] = mapped_column()
 
 
-class PrelistProposal(TenantOwned, db.Model):
+class PrelistProposal(TenantOwned, Model):
     """A citizen not in the register, proposed for addition after verification (verval)."""
 
     __tablename__ = "prelist_proposals"
@@ -77,7 +80,7 @@ class PrelistProposal(TenantOwned, db.Model):
     )
 
     citizen_id: Mapped[uuid.UUID] = mapped_column()
-    case_id: Mapped[Optional[uuid.UUID]] = mapped_column()
+    case_id: Mapped[uuid.UUID | None] = mapped_column()
     status: Mapped[str] = mapped_column(String(20), ProposalStatus.check("status"),
                                         default=ProposalStatus.PROPOSED)
     district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"))

@@ -9,7 +9,7 @@ from app.citizens.models import Citizen, PrelistProposal
 from app.extensions import db
 from app.pagination import page_of
 from app.reference.models import District, Village
-from app.tenancy.context import current_tenant
+from app.tenancy.context import tenant_in_context
 
 PAGE_SIZE = 20
 
@@ -50,7 +50,7 @@ def review_proposal(proposal: PrelistProposal, decision: str, note: str, user) -
 def member_districts(membership) -> list[District]:
     """The districts of the region this member may filter the pre-list by (a supervisor: their own)."""
     own = area_districts(membership)
-    stmt = select(District).where(District.regency_code == current_tenant.region_code).order_by(District.name)
+    stmt = select(District).where(District.regency_code == tenant_in_context().region_code).order_by(District.name)
     if own is not None:
         stmt = stmt.where(District.code.in_(own))
-    return db.session.scalars(stmt).all()
+    return list(db.session.scalars(stmt))

@@ -11,7 +11,7 @@ from app.citizens.identity import mask_nik
 from app.citizens.models import RegisterEntry, RegisterImport
 from app.extensions import db
 from app.reference.models import District, Village
-from app.tenancy.context import current_tenant
+from app.tenancy.context import tenant_in_context
 
 SEARCH_LIMIT = 20
 
@@ -24,7 +24,7 @@ def look_up_entries(number: str) -> list:
         .where(or_(RegisterEntry.nik == number, RegisterEntry.kk_number == number))
         .order_by(RegisterEntry.name).limit(SEARCH_LIMIT)).all()
     record("register.search", "register", "", term=mask_nik(number), found=len(found))
-    return found
+    return list(found)
 
 
 @dataclass
@@ -44,6 +44,10 @@ def register_summary() -> RegisterSummary:
 
 def first_village() -> Village:
     """The region's first village by code (for an example file valid in this region)."""
-    return db.session.scalar(
+    region_code = tenant_in_context().region_code
+    village = db.session.scalar(
         select(Village).join(District, District.code == Village.district_code)
-        .where(District.regency_code == current_tenant.region_code).order_by(Village.code).limit(1))
+        .where(District.regency_code == region_code).order_by(Village.code).limit(1))
+    if village is None:  # the official list (data/wilayah) has villages for every regency
+        raise RuntimeError(f"no villages of {region_code} in the reference tables: load data/wilayah")
+    return village

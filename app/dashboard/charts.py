@@ -38,7 +38,9 @@ def _label(text: str) -> str:
 
 
 def _legend(series: list[str], colours: tuple[str, ...]) -> tuple[list[str], int]:
-    parts, x, y = [], 0, 0
+    parts: list[str] = []
+    x: float = 0
+    y = 0
     for i, name in enumerate(series):
         width = 18 + 6.6 * len(name) + 14
         if x and x + width > WIDTH:
@@ -60,7 +62,8 @@ def bar_chart(table: Table) -> Markup:
     stacked = several and table.stacked
     scale_max = max((sum(v) if stacked else max(v)) for _label_, v in rows) or 1
     usable = WIDTH - VALUE_SPACE
-    parts, y = ([], 0)
+    parts: list[str] = []
+    y = 0
     if several:
         parts, y = _legend(series, colours)
     bars_per_row = len(series) if several and not stacked else 1

@@ -6,8 +6,8 @@ every case of a region, in chunks), so both see a case the same way.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Optional
 
 from sqlalchemy import and_, select
 
@@ -23,7 +23,7 @@ class CaseHistory:
     facts: CaseFacts
     events: list[tuple[object, EventFacts]] = field(default_factory=list)
 
-    def deltas(self, facts: CaseFacts | None = None, only: Optional[set] = None, exclude: Optional[set] = None,
+    def deltas(self, facts: CaseFacts | None = None, only: set | None = None, exclude: set | None = None,
                zone: str = "Asia/Jakarta") -> Counter:
         """Counter deltas of this case's events (all, `only` some ids, or all but `exclude`)."""
         out: Counter = Counter()
@@ -33,7 +33,7 @@ class CaseHistory:
             out.update(event_deltas(facts or self.facts, event, zone))
         return out
 
-    def programs(self, only: Optional[set] = None) -> list[tuple]:
+    def programs(self, only: set | None = None) -> list[tuple]:
         rows = []
         for event_id, event in self.events:
             if only is None or event_id in only:
@@ -57,14 +57,20 @@ class SopCache:
         return self._sops[version_id]
 
 
-def _kind(sop, action: str) -> Optional[str]:
+#: Case events that close a case outside its SOP (withdrawn, merged: app/casework/case_admin.py).
+CLOSING_ACTIONS = frozenset({"withdraw", "merge"})
+
+
+def _kind(sop, action: str) -> str | None:
     if action == "intake":
         return "intake"
+    if action in CLOSING_ACTIONS:
+        return "closure"
     step = sop.transition(action) if sop is not None else None
     return step.kind if step is not None else None
 
 
-def _is_final(sop, state: Optional[str]) -> bool:
+def _is_final(sop, state: str | None) -> bool:
     if not state or sop is None or state not in sop.states:
         return False
     return sop.state(state).final
@@ -118,7 +124,7 @@ def _timeline(sop, rows, referrals) -> Iterator[tuple[object, EventFacts]]:
             intake_at = at
         yield row.id, EventFacts(
             kind=kind, at=at, from_state=row.from_state or "", to_state=row.to_state or "",
-            to_final=_is_final(sop, row.to_state), data=row.data or {},
+            to_final=kind == "closure" or _is_final(sop, row.to_state), data=row.data or {},
             prev_at=prev_at if kind != "intake" else None, intake_at=intake_at,
             referral=referral_for(kind, at, referrals))
         prev_at = at

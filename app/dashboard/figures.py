@@ -83,7 +83,8 @@ def programs_section(r: Reader, L: Labels, totals: dict) -> Section:
 def gap_section(r: Reader, L: Labels, totals: dict) -> Section:
     received = r.received_by(1, 2)
     resolution = r.sum(["resolution"], ["service_area", "district_code", "detail"])
-    resolved, unserved = {}, {}
+    resolved: dict[tuple[str, str], int] = {}
+    unserved: dict[tuple[str, str], int] = {}
     for (area, district, detail), n in resolution.items():
         target = resolved if detail in ("handled", "served") else unserved
         target[(area, district)] = target.get((area, district), 0) + n
@@ -163,12 +164,10 @@ def referrals_table(r: Reader, L: Labels, totals: dict) -> Table:
     outcome = r.sum(["referral_outcome"], ["partner_id", "detail"])
     response = r.histograms("response_hours", "partner_id")
     ids = set(requested) | set(answered) | {k[0] for k in outcome}
-    rows = []
-    for pid in ids:
-        name, level = L.partner(pid)
-        rows.append([name, PartnerLevel.label_of(level), requested.get(pid, 0), answered.get(pid, 0),
-                     median_hours(response.get(pid, {})), *[outcome.get((pid, o), 0) for o in Outcome]])
-    rows.sort(key=lambda row: (-row[2], row[0]))
+    partners = sorted(((pid, *L.partner(pid)) for pid in ids), key=lambda p: (-requested.get(p[0], 0), p[1]))
+    rows = [[name, PartnerLevel.label_of(level), requested.get(pid, 0), answered.get(pid, 0),
+             median_hours(response.get(pid, {})), *[outcome.get((pid, o), 0) for o in Outcome]]
+            for pid, name, level in partners]
     return Table("by_partner", _("Rujukan menurut lembaga tujuan"),
                  [_("Lembaga"), _("Tingkat"), _("Diajukan"), _("Dijawab"), _("Median waktu jawab"),
                   *[str(o.label) for o in Outcome]], rows,

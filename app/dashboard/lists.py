@@ -8,7 +8,7 @@ NIK is always masked. Referrals are listed by ticket, never by name.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, select, tuple_
@@ -34,7 +34,7 @@ def _chunks(stmt, order_cols, chunk: int) -> Iterator[list]:
         page = stmt.order_by(*order_cols).limit(chunk)
         if last is not None:
             page = page.where(tuple_(*order_cols) > tuple_(*last))
-        rows = db.session.execute(page).all()
+        rows = list(db.session.execute(page))
         if not rows:
             return
         yield rows

@@ -31,8 +31,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from typing import NamedTuple, Optional
+from datetime import UTC, date, datetime
+from typing import NamedTuple, TypedDict, overload
 from zoneinfo import ZoneInfo
 
 from app.casework.step_kinds import kind_of
@@ -71,7 +71,7 @@ class CaseFacts:
     citizen_id: object
 
     @classmethod
-    def of(cls, case) -> "CaseFacts":
+    def of(cls, case) -> CaseFacts:
         return cls(case.district_code or "", case.service_area or "", case.channel or "",
                    str(case.unit_id) if case.unit_id else "", case.citizen_id)
 
@@ -80,11 +80,11 @@ class CaseFacts:
 class ReferralFacts:
     partner_id: str
     level: str
-    requested_at: Optional[datetime]
-    decided_at: Optional[datetime]
-    sent_at: Optional[datetime]
-    answered_at: Optional[datetime]
-    completed_at: Optional[datetime]
+    requested_at: datetime | None
+    decided_at: datetime | None
+    sent_at: datetime | None
+    answered_at: datetime | None
+    completed_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -97,16 +97,22 @@ class EventFacts:
     to_state: str
     to_final: bool
     data: dict = field(default_factory=dict)
-    prev_at: Optional[datetime] = None  # when the state this step leaves was entered
-    intake_at: Optional[datetime] = None
-    referral: Optional[ReferralFacts] = None
+    prev_at: datetime | None = None  # when the state this step leaves was entered
+    intake_at: datetime | None = None
+    referral: ReferralFacts | None = None
 
 
+@overload
+def utc(value: datetime) -> datetime: ...
+@overload
+def utc(value: None) -> None: ...
+@overload
+def utc(value: datetime | None) -> datetime | None: ...
 def utc(value: datetime | None) -> datetime | None:
     """An aware UTC datetime (SQLite hands back naive ones, stored as UTC)."""
     if value is None:
         return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def local_day(value: datetime, zone: str = DEFAULT_ZONE) -> date:
@@ -120,7 +126,7 @@ def hours_between(start: datetime, end: datetime) -> float:
 def bucket_of(hours: float) -> int:
     if hours < 1:
         return 0
-    return min(MAX_BUCKET, int(math.floor(2 * math.log2(hours))) + 1)
+    return min(MAX_BUCKET, math.floor(2 * math.log2(hours)) + 1)
 
 
 def bucket_bounds(bucket: int) -> tuple[float, float]:
@@ -129,7 +135,7 @@ def bucket_bounds(bucket: int) -> tuple[float, float]:
     return 2 ** ((bucket - 1) / 2), 2 ** (bucket / 2)
 
 
-def median_hours(histogram: dict[int, int]) -> Optional[float]:
+def median_hours(histogram: dict[int, int]) -> float | None:
     """The median estimated from bucket counts (linear inside the bucket that holds it)."""
     total = sum(v for v in histogram.values() if v > 0)
     if total <= 0:
@@ -146,7 +152,7 @@ def median_hours(histogram: dict[int, int]) -> Optional[float]:
     return bucket_bounds(max(histogram))[1]
 
 
-def referral_for(kind: str, at: datetime, referrals: list[ReferralFacts]) -> Optional[ReferralFacts]:
+def referral_for(kind: str, at: datetime, referrals: list[ReferralFacts]) -> ReferralFacts | None:
     """The referral a step acted on: the one whose timestamp for that kind of step is the step's time."""
     step_kind = kind_of(kind)
     stamp = step_kind.referral_stamp if step_kind is not None else None
@@ -170,7 +176,7 @@ class Tally:
         return self.event.data or {}
 
     @property
-    def referral(self) -> Optional[ReferralFacts]:
+    def referral(self) -> ReferralFacts | None:
         return self.event.referral
 
     def add(self, metric: str, *, area: bool = False, partner: bool = False, detail: str = "",
@@ -188,12 +194,19 @@ class Tally:
         return bucket_of(hours_between(start, self.event.at))
 
 
+class _Place(TypedDict, total=False):
+    """The place dimensions of a counter (`Key` fields), passed on as keywords."""
+
+    district_code: str
+    service_area: str
+
+
 def event_deltas(case: CaseFacts, event: EventFacts, zone: str = DEFAULT_ZONE) -> Counter:
     """Counter deltas this event adds (a transition also moves the open snapshot)."""
     out: Counter = Counter()
     day = local_day(event.at, zone)
-    place = {"district_code": case.district_code, "service_area": case.service_area}
-    where = {"district_code": case.district_code}
+    place: _Place = {"district_code": case.district_code, "service_area": case.service_area}
+    where: _Place = {"district_code": case.district_code}
     if event.kind == "intake":
         out[Key(day, "received", channel=case.channel, **place)] += 1
         if event.to_state and not event.to_final:
@@ -221,14 +234,14 @@ def prelist_key(created_at: datetime, district_code: str, status: str, zone: str
     return Key(local_day(created_at, zone), "prelist", district_code=district_code or "", detail=status or "")
 
 
-def program_row(case: CaseFacts, event: EventFacts) -> Optional[tuple]:
+def program_row(case: CaseFacts, event: EventFacts) -> tuple | None:
     """(citizen, partner, level, district, at, served) when this event shows a citizen went to a program.
 
     A referral counts once it is approved (or, in an SOP without approval, sent, answered or
     concluded); one returned by the approver never reached the program and does not count.
     """
     ref, step_kind = event.referral, kind_of(event.kind)
-    if ref is None or step_kind is None:
+    if ref is None or step_kind is None or case.citizen_id is None:  # a group is no citizen in a program
         return None
     served = step_kind.program(event)
     if served is None:

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Optional
 
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.jobs.vocabulary import ACTIVE_JOB_STATUSES, JobStatus
 from app.tenancy.keys import tenant_fk
 from app.tenancy.models import TenantOwned, utcnow
@@ -23,7 +22,7 @@ DIMENSIONS = ("district_code", "service_area", "channel", "state", "unit_id", "p
               "partner_id", "detail", "bucket")
 
 
-class CaseRollup(TenantOwned, db.Model):
+class CaseRollup(TenantOwned, Model):
     """One counter: how many of `metric` on `day` for one combination of dimensions."""
 
     __tablename__ = "case_rollups"
@@ -46,7 +45,7 @@ class CaseRollup(TenantOwned, db.Model):
     value: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class CitizenProgram(TenantOwned, db.Model):
+class CitizenProgram(TenantOwned, Model):
     """A citizen referred to (and perhaps served by) one program: the base of the overlap matrix."""
 
     __tablename__ = "citizen_programs"
@@ -61,7 +60,7 @@ class CitizenProgram(TenantOwned, db.Model):
     partner_level: Mapped[str] = mapped_column(String(20))
     district_code: Mapped[str] = mapped_column(String(16), default="")
     first_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    served_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    served_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class _JobColumns:
@@ -78,7 +77,7 @@ class _JobColumns:
     requested_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The language the report was requested in: the PDF or workbook is written in it.
     locale: Mapped[str] = mapped_column(String(8), default="id", server_default="id")
 
@@ -87,21 +86,21 @@ class _JobColumns:
         return self.status in ACTIVE_JOB_STATUSES
 
 
-class ReportJob(_JobColumns, TenantOwned, db.Model):
+class ReportJob(_JobColumns, TenantOwned, Model):
     """A monthly or yearly report of one region, requested by one of its staff."""
 
     __tablename__ = "report_jobs"
     __table_args__ = (Index("ix_report_jobs_requested_by", "tenant_id", "requested_by", "created_at"),)
 
 
-class PlatformReportJob(_JobColumns, db.Model):
+class PlatformReportJob(_JobColumns, Model):
     """A report requested on the platform (auditor, national admin): one region's, or the national summary."""
 
     __tablename__ = "platform_report_jobs"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     # Not `tenant_id`: this table is platform-level; the region is what the report is about.
-    region_id: Mapped[Optional[uuid.UUID]] = mapped_column(ForeignKey("tenants.id"))
+    region_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("tenants.id"))
 
 
 from app.dashboard import rollups  # noqa: E402,F401  (registers the session listener)

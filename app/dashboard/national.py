@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Optional
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -33,7 +32,7 @@ class NationalRow:
     overdue: int = 0
     referrals: int = 0
     prelist: int = 0
-    close_median_hours: Optional[float] = None
+    close_median_hours: float | None = None
     histogram: dict = field(default_factory=dict)
 
     def values(self) -> list:

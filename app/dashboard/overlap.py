@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 
-from app.dashboard.models import CitizenProgram
 from app.casework.vocabulary import PartnerLevel
+from app.dashboard.models import CitizenProgram
 from app.dashboard.queries import Labels, Reader, Section, Table, day_bounds
 from app.extensions import db
 

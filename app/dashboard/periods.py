@@ -52,16 +52,16 @@ class Period:
     end: date
 
     @classmethod
-    def month(cls, year: int, month: int) -> "Period":
+    def month(cls, year: int, month: int) -> Period:
         first = date(year, month, 1)
         return cls(first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1))
 
     @classmethod
-    def year(cls, year: int) -> "Period":
+    def year(cls, year: int) -> Period:
         return cls(date(year, 1, 1), date(year, 12, 31))
 
     @classmethod
-    def parse(cls, text: str) -> "Period | None":
+    def parse(cls, text: str) -> Period | None:
         """`2026-11` → that month, `2026` → that year (MIN_YEAR to next year), else None."""
         text = (text or "").strip()
         if (m := MONTH_RE.match(text)) and year_in_range(int(m.group(1))):
@@ -71,7 +71,7 @@ class Period:
         return None
 
     @classmethod
-    def from_args(cls, start: str, end: str, default: "Period") -> tuple["Period", dict]:
+    def from_args(cls, start: str, end: str, default: Period) -> tuple[Period, dict]:
         """The period from two ISO dates (either may be missing), with errors by field."""
         errors, values = {}, {}
         for name, text, fallback in (("from", start, default.start), ("to", end, default.end)):
@@ -97,7 +97,7 @@ class Period:
             return str(_l("Tahun %(y)s", y=self.start.year))
         return f"{format_date(self.start, 'd MMM yyyy')} – {format_date(self.end, 'd MMM yyyy')}"
 
-    def months(self) -> list["Period"]:
+    def months(self) -> list[Period]:
         out, cursor = [], self.start.replace(day=1)
         while cursor <= self.end:
             out.append(Period.month(cursor.year, cursor.month))

@@ -7,7 +7,7 @@ the clock and cannot be a counter; it is one grouped query on indexed columns.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -103,8 +103,8 @@ class Figures:
 def day_bounds(period: Period) -> tuple[datetime, datetime]:
     """The period's local days as UTC instants [from, to)."""
     zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Jakarta")
-    lower = datetime.combine(period.start, time.min, zone).astimezone(timezone.utc)
-    upper = datetime.combine(period.end + timedelta(days=1), time.min, zone).astimezone(timezone.utc)
+    lower = datetime.combine(period.start, time.min, zone).astimezone(UTC)
+    upper = datetime.combine(period.end + timedelta(days=1), time.min, zone).astimezone(UTC)
     return lower, upper
 
 

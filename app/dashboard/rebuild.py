@@ -7,6 +7,7 @@ distinct counters, not by the number of cases.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC
 
 import click
 from flask.cli import AppGroup
@@ -95,7 +96,7 @@ def sample_command(slug: str, cases: int, seed: int) -> None:
     """Buat kasus contoh setahun terakhir (untuk demo dan uji beban; bukan untuk produksi)."""
     import os
     import random
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from app.dashboard.sample import CaseworkSampler, Clock
 
@@ -104,7 +105,7 @@ def sample_command(slug: str, cases: int, seed: int) -> None:
     tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
     if tenant is None:
         raise click.ClickException(f"Daerah tidak dikenal: {slug}")
-    rng, now = random.Random(seed), datetime.now(timezone.utc)
+    rng, now = random.Random(seed), datetime.now(UTC)
     with tenant_context(tenant):
         sampler = CaseworkSampler(rng)
         for n in range(1, cases + 1):

@@ -26,9 +26,9 @@ from app.jobs.reports import build_platform_report, build_region_report, reports
 from app.jobs.vocabulary import JobStatus
 from app.reports.activity import national_report_pdf, region_facts, region_report_pdf
 from app.reports.workbook import national_workbook, region_workbook
+from app.templating import localtime
 from app.tenancy.context import current_tenant_id
 from app.tenancy.models import utcnow
-from app.templating import localtime
 
 KINDS = ("monthly", "yearly")
 FORMATS = ("pdf", "xlsx")
@@ -96,7 +96,9 @@ def my_platform_jobs(user_id) -> list[PlatformReportJob]:
 # --- download links ----------------------------------------------------------------------------
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="report-download")
+    key = current_app.secret_key
+    assert key is not None  # Config always sets SECRET_KEY (a default in development, checked in production)
+    return URLSafeTimedSerializer(key, salt="report-download")
 
 
 def realm_of(job) -> str:
@@ -147,9 +149,17 @@ def _requester(job) -> str:
     return user.name if user else ""
 
 
+def _period_of(job) -> Period:
+    """The job's period (checked when it was requested: only a row changed since then fails here)."""
+    period = Period.parse(job.period)
+    if period is None:
+        raise ValueError(f"report period {job.period!r} is not a month or a year we report on")
+    return period
+
+
 def write_region_report(tenant, job, out, progress) -> None:
     """The region's report (in its tenant context) as PDF or Excel into `out`."""
-    period = Period.parse(job.period)
+    period = _period_of(job)
     figs = figures(tenant, period)
     progress(20)
     made_at, requester = localtime(utcnow()), _requester(job)
@@ -165,7 +175,7 @@ def write_region_report(tenant, job, out, progress) -> None:
 
 def write_national_report(job, out, progress) -> None:
     """The national summary (one row per region) as PDF or Excel into `out`."""
-    period = Period.parse(job.period)
+    period = _period_of(job)
     rows = national_summary(period)
     progress(40)
     made_at, requester = localtime(utcnow()), _requester(job)

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, func, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.casework.models import Case, CaseEvent
@@ -39,19 +40,17 @@ def _upsert(dialect: str, name: str):
     """The two upsert statements, built once per dialect (building `excluded` is not free)."""
     key = (dialect, name)
     if key not in _STATEMENTS:
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt: postgresql.Insert | sqlite.Insert
         if name == "counters":
             table = CaseRollup.__table__
-            stmt = insert(table)
+            stmt = insert(CaseRollup)
             stmt = stmt.on_conflict_do_update(
                 index_elements=[c.name for c in table.c if c.name not in ("id", "value")],
                 set_={"value": table.c.value + stmt.excluded.value})
         else:
             table = CitizenProgram.__table__
-            stmt = insert(table)
+            stmt = insert(CitizenProgram)
             stmt = stmt.on_conflict_do_update(
                 index_elements=["tenant_id", "citizen_id", "partner_id"],
                 set_={"served_at": func.coalesce(table.c.served_at, stmt.excluded.served_at)})
@@ -86,6 +85,12 @@ def _changed(obj, names) -> bool:
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
+def _old_prelist_key(proposal: PrelistProposal, tz: str) -> Key:
+    """The counter the proposal counted in before this flush's changes."""
+    created_at, district_code, status = (_old_value(proposal, name) for name in PRELIST_FIELDS)
+    return prelist_key(created_at, district_code, status, tz)
+
+
 def _prelist_deltas(session, tz: str) -> dict:
     out: dict = defaultdict(Counter)
     for obj in session.new:
@@ -93,13 +98,11 @@ def _prelist_deltas(session, tz: str) -> dict:
             out[obj.tenant_id][prelist_key(obj.created_at, obj.district_code, obj.status, tz)] += 1
     for obj in session.dirty:
         if isinstance(obj, PrelistProposal) and _changed(obj, PRELIST_FIELDS):
-            old = prelist_key(*(_old_value(obj, n) for n in PRELIST_FIELDS), tz)
-            out[obj.tenant_id][old] -= 1
+            out[obj.tenant_id][_old_prelist_key(obj, tz)] -= 1
             out[obj.tenant_id][prelist_key(obj.created_at, obj.district_code, obj.status, tz)] += 1
     for obj in session.deleted:
         if isinstance(obj, PrelistProposal):
-            old = prelist_key(*(_old_value(obj, n) for n in PRELIST_FIELDS), tz)
-            out[obj.tenant_id][old] -= 1
+            out[obj.tenant_id][_old_prelist_key(obj, tz)] -= 1
     return out
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import itertools
 import random
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Iterator
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -22,12 +22,13 @@ from app.casework.intake import CitizenData, open_case
 from app.casework.models import Case, Partner
 from app.casework.sop_store import current_version
 from app.casework.steps import INFORM_CHANNELS, StepInput, allowed_steps, take_step
+from app.casework.vocabulary import AnswerResult
 from app.citizens.models import Citizen, PrelistProposal, RegisterEntry, RegisterImport
 from app.extensions import db
 from app.org.models import Position
 from app.org.vocabulary import SERVICE_AREAS
 from app.reference.models import District, Village
-from app.tenancy.context import current_tenant
+from app.tenancy.context import tenant_in_context
 from app.tenancy.models import Tenant
 
 OUTCOME_WEIGHTS = (("served", 6), ("not_served", 2), ("redirected", 1))
@@ -84,7 +85,7 @@ class CaseworkSampler:
     def __init__(self, rng: random.Random, register_share: float = 0.5, district_limit: int | None = None):
         self.rng = rng
         self.register_share = register_share
-        region = current_tenant._get_current_object()
+        region = tenant_in_context()
         districts = db.session.scalars(select(District.code).where(District.regency_code == region.region_code)
                                        .order_by(District.code)).all()[:district_limit]
         self.villages = db.session.scalars(select(Village.code).where(Village.district_code.in_(districts))
@@ -97,7 +98,7 @@ class CaseworkSampler:
             .options(selectinload(Membership.position).selectinload(Position.unit),
                      selectinload(Membership.areas), selectinload(Membership.user))).all()
         self.sop = current_version().sop
-        self.import_batch = None
+        self.import_batch: RegisterImport | None = None
         known = db.session.scalar(select(func.count()).select_from(Citizen)) or 0
         self.serial = itertools.count(known + 1)
         self.citizens: list[CitizenData] = []
@@ -206,6 +207,8 @@ class CaseworkSampler:
             data.outcome = self.rng.choices([o for o, _ in OUTCOME_WEIGHTS], [w for _, w in OUTCOME_WEIGHTS])[0]
         if transition.needs_inform_channel:
             data.inform_channel = self.rng.choice(list(INFORM_CHANNELS))
+        if "answer_result" in transition.step_kind.fields:
+            data.answer_result = self.rng.choice(list(AnswerResult))
         with frozen_clock(clock):
             take_step(case, transition.key, data, user=member.user, membership=member, expected_version=case.version)
         return True

@@ -5,7 +5,8 @@ Jobs receive the tenant id explicitly and enter `tenant_context` themselves
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import current_app
 
@@ -23,7 +24,7 @@ def redis_status() -> str:
     try:
         _redis().ping()
         return "ok"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         current_app.logger.warning("healthz: redis check failed: %s", exc)
         return "down"
 

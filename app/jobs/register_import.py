@@ -8,7 +8,9 @@ a job already done is never imported twice. The saved file is removed once the j
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import update
 
 from app.accounts.models import User
@@ -36,7 +38,8 @@ def _import(tenant, key) -> str:
     job = db.session.get(RegisterImportJob, key)
     if job is None or not job.is_active:
         return "skipped"  # done (or given up): never imported twice
-    job.status, job.attempts, job.progress, job.error, job.updated_at = JobStatus.RUNNING, job.attempts + 1, 5, "", utcnow()
+    job.status, job.attempts, job.progress, job.error, job.updated_at = (
+        JobStatus.RUNNING, job.attempts + 1, 5, "", utcnow())
     db.session.commit()
     path, progress = upload_path(tenant.slug, job.id), _progress_writer(RegisterImportJob, job.id)
     try:
@@ -57,12 +60,17 @@ def _import(tenant, key) -> str:
     return "done"
 
 
-def _finish_failed(key, path, message: str, retry: bool) -> None:
+def _finish_failed(key: tuple[uuid.UUID, uuid.UUID], path: Path, message: str, retry: bool) -> None:
     """Roll the attempt back; queued for the next attempt, or failed (and the upload removed)."""
     db.session.rollback()
     job = db.session.get(RegisterImportJob, key)
+    if job is None:  # went while we imported: nothing to record the error on, and no retry will come
+        current_app.logger.warning("register import: job %s is gone; skipped", key)
+        path.unlink(missing_ok=True)
+        return
     last = not retry or job.attempts >= MAX_ATTEMPTS
-    job.status, job.progress, job.error, job.updated_at = (JobStatus.FAILED if last else JobStatus.QUEUED), 0, message, utcnow()
+    job.status, job.progress, job.error, job.updated_at = (
+        JobStatus.FAILED if last else JobStatus.QUEUED, 0, message, utcnow())
     db.session.commit()
     if last:
         path.unlink(missing_ok=True)

@@ -20,9 +20,10 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import TypeVar
 
 from flask import current_app, has_app_context
 from flask_babel import force_locale
@@ -79,7 +80,7 @@ def dispatch(func: Callable, *args: str) -> None:
         get_queue().enqueue(func, *args, retry=Retry(max=MAX_ATTEMPTS - 1, interval=intervals),
                             job_timeout=current_app.config.get("REPORT_JOB_TIMEOUT", 3600),
                             on_failure=Callback(job_lost))
-    except Exception as exc:  # noqa: BLE001 - the user must see the job failed, not a 500
+    except Exception as exc:
         current_app.logger.exception("report job could not be queued")
         mark_failed(func, args, f"Antrean pekerjaan tidak dapat dihubungi ({type(exc).__name__}).")
 
@@ -89,7 +90,7 @@ def run_inline(func: Callable, *args: str) -> None:
         try:
             func(*args)
             return
-        except Exception:  # noqa: BLE001 - recorded on the job by the job itself
+        except Exception:
             current_app.logger.exception("report job attempt failed")
 
 
@@ -99,7 +100,8 @@ def run_inline(func: Callable, *args: str) -> None:
 def job_app():
     """A fresh app context (and so a fresh session), inside the worker's or a new app."""
     if has_app_context():
-        app = current_app._get_current_object()
+        # Flask types current_app as the Flask it stands for; it is a LocalProxy, and this unwraps it.
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
     else:
         from app import create_app
 
@@ -134,9 +136,22 @@ def build_platform_report(job_id: str) -> None:
                 line["status"] = _run(PlatformReportJob, job.id, "_nasional", write_national_report)
             return
         tenant = db.session.get(Tenant, job.region_id)
+        # region_id is a foreign key to tenants (no ON DELETE) and regions are never deleted.
+        assert tenant is not None
         with tenant_context(tenant), job_run("platform_report", job_id, tenant.slug) as line:
             line["status"] = _run(PlatformReportJob, job.id, tenant.slug,
                                   lambda job, out, progress: write_region_report(tenant, job, out, progress))
+
+
+#: A report job row of either kind (the body is checked for each).
+Job = TypeVar("Job", ReportJob, PlatformReportJob)
+#: A job row's primary key: (tenant id, id) for a region's job, the id for a platform job.
+JobKey = tuple[uuid.UUID, uuid.UUID] | uuid.UUID
+
+
+def _gone(what: str, key: object) -> None:
+    """A job (or its region) looked for after it has gone: nothing to record, say so and move on."""
+    current_app.logger.warning("report job: %s %s is gone; skipped", what, key)
 
 
 def _progress_writer(model, job_id) -> Callable[[int], None]:
@@ -149,12 +164,13 @@ def _progress_writer(model, job_id) -> Callable[[int], None]:
     return set_progress
 
 
-def _run(model, key, folder: str, write: Callable) -> str:
+def _run(model: type[Job], key: JobKey, folder: str, write: Callable) -> str:
     """Build the job's file; returns "done", or "skipped" for a job gone or done already."""
     job = db.session.get(model, key)
     if job is None or job.status == JobStatus.DONE:
         return "skipped"
-    job.status, job.attempts, job.progress, job.error, job.updated_at = JobStatus.RUNNING, job.attempts + 1, 1, "", utcnow()
+    job.status, job.attempts, job.progress, job.error, job.updated_at = (
+        JobStatus.RUNNING, job.attempts + 1, 1, "", utcnow())
     db.session.commit()
     target_dir = reports_dir() / folder
     target_dir.mkdir(parents=True, exist_ok=True)
@@ -171,6 +187,9 @@ def _run(model, key, folder: str, write: Callable) -> str:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
         job = db.session.get(model, key)
+        if job is None:  # went while we wrote: nothing to record the error on
+            _gone("job", key)
+            raise
         job.status = JobStatus.FAILED if job.attempts >= MAX_ATTEMPTS else JobStatus.QUEUED
         job.error, job.progress, job.updated_at = f"{type(exc).__name__}: {exc}"[:500], 0, utcnow()
         db.session.commit()
@@ -185,7 +204,7 @@ def _run(model, key, folder: str, write: Callable) -> str:
 
 LOST = "Pekerja latar berhenti di tengah jalan (dimatikan atau dimulai ulang)."
 #: Per job function (by RQ's func_name): records a lost run on the job's own row.
-LOST_HANDLERS: dict[str, Callable[[tuple, bool], None]] = {}
+LOST_HANDLERS: dict[str, Callable[[tuple, bool, bool], None]] = {}
 
 
 def sweep_abandoned() -> int:
@@ -203,7 +222,7 @@ def sweep_abandoned() -> int:
         if found:
             registry.cleanup()
         return found
-    except Exception:  # noqa: BLE001 - a list page must still show when Redis is down
+    except Exception:
         current_app.logger.warning("abandoned-job sweep failed", exc_info=True)
         return 0
 
@@ -221,7 +240,7 @@ def job_lost(rq_job, connection, exc_type, exc_value, traceback) -> None:
         handler(tuple(rq_job.args), exc_type is AbandonedJobError, bool(rq_job.retries_left))
 
 
-def record_lost(model, key, folder: Path, abandoned: bool, retrying: bool) -> None:
+def record_lost(model: type[Job], key: JobKey, folder: Path, abandoned: bool, retrying: bool) -> None:
     """On the current session: mark a lost run of job `key` and remove its half-written files."""
     job = db.session.get(model, key)
     if job is None or not (job.status == JobStatus.RUNNING or (abandoned and job.is_active)):
@@ -230,7 +249,8 @@ def record_lost(model, key, folder: Path, abandoned: bool, retrying: bool) -> No
     log_lost(kind, job.id, None if region == "nasional" else region, retrying)
     for part in folder.glob(f".{job.id}.*.part"):
         part.unlink(missing_ok=True)
-    job.status, job.progress, job.error, job.updated_at = (JobStatus.QUEUED if retrying else JobStatus.FAILED), 0, LOST, utcnow()
+    job.status, job.progress, job.error, job.updated_at = (
+        JobStatus.QUEUED if retrying else JobStatus.FAILED, 0, LOST, utcnow())
     db.session.commit()
 
 
@@ -238,6 +258,9 @@ def _report_lost(args: tuple, abandoned: bool, retrying: bool) -> None:
     with job_app():
         if len(args) == 2:
             tenant = db.session.get(Tenant, uuid.UUID(args[1]))
+            if tenant is None:
+                _gone("region", args[1])
+                return
             with tenant_context(tenant):
                 record_lost(ReportJob, (tenant.id, uuid.UUID(args[0])), reports_dir() / tenant.slug,
                             abandoned, retrying)
@@ -255,14 +278,21 @@ def mark_failed(func: Callable, args: tuple, message: str) -> None:
     with job_app():
         if func is build_region_report:
             tenant = db.session.get(Tenant, uuid.UUID(args[1]))
+            if tenant is None:
+                _gone("region", args[1])
+                return
             with tenant_context(tenant):
-                job = db.session.get(ReportJob, (tenant.id, uuid.UUID(args[0])))
-                job.status, job.error = JobStatus.FAILED, message
-                db.session.commit()
+                _fail(db.session.get(ReportJob, (tenant.id, uuid.UUID(args[0]))), args[0], message)
         else:
-            job = db.session.get(PlatformReportJob, uuid.UUID(args[0]))
-            job.status, job.error = JobStatus.FAILED, message
-            db.session.commit()
+            _fail(db.session.get(PlatformReportJob, uuid.UUID(args[0])), args[0], message)
+
+
+def _fail(job: ReportJob | PlatformReportJob | None, job_id: str, message: str) -> None:
+    if job is None:
+        _gone("job", job_id)
+        return
+    job.status, job.error = JobStatus.FAILED, message
+    db.session.commit()
 
 
 LOST_HANDLERS[f"{__name__}.build_region_report"] = _report_lost

@@ -6,7 +6,6 @@ from rq import Worker
 from app import create_app
 from app.jobs.queue import get_queue
 
-
 #: How often a worker runs RQ's maintenance, which retries or fails the jobs of dead workers
 #: (their heartbeat lapses 90 s after the last beat): a lost job is noticed within ~3 minutes.
 MAINTENANCE_INTERVAL = 60

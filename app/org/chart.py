@@ -16,7 +16,7 @@ from app.org.models import OrgUnit, Position
 class UnitNode:
     unit: OrgUnit
     positions: list[Position] = field(default_factory=list)
-    children: list["UnitNode"] = field(default_factory=list)
+    children: list[UnitNode] = field(default_factory=list)
 
 
 def org_tree() -> list[UnitNode]:

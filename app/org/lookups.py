@@ -13,7 +13,7 @@ from app.extensions import db
 from app.org.chart import UnitNode
 from app.org.models import OrgUnit, Position
 from app.reference.models import District, Village
-from app.tenancy.context import current_tenant
+from app.tenancy.context import tenant_in_context
 
 
 def parse_id(raw) -> uuid.UUID | None:
@@ -74,11 +74,11 @@ def position_choices() -> list:
         .where(Position.retired_at.is_(None), OrgUnit.retired_at.is_(None))
         .order_by(OrgUnit.sort_order, Position.sort_order)).all()
     return [SelectChoice("", _("— pilih jabatan —"))] + [
-        SelectChoice(str(p.id), f"{p.title} ({p.role_label})", optgroup=u.name) for p, u in rows]
+        SelectChoice(str(p.id), f"{p.title} \u2014 {u.name} ({p.role_label})", optgroup=u.name) for p, u in rows]
 
 
 def districts() -> list[District]:
-    return list(db.session.scalars(select(District).where(District.regency_code == current_tenant.region_code)
+    return list(db.session.scalars(select(District).where(District.regency_code == tenant_in_context().region_code)
                                    .order_by(District.name)))
 
 

@@ -107,7 +107,8 @@ def roles_still_needed(without: set, extra_roles: tuple = ()) -> list[str]:
     held = set(db.session.scalars(query))
     held |= set(extra_roles)
     problems = []
-    for label, roles in [(t.label, t.roles) for t in sop.transitions] + [(c.label, c.roles) for c in sop.channels.values()]:
+    steps = [(t.label, t.roles) for t in sop.transitions] + [(c.label, c.roles) for c in sop.channels.values()]
+    for label, roles in steps:
         if not set(roles) & held:
             names = ", ".join(str(ROLES.get(r, r)) for r in roles)
             problems.append(_("SOP membutuhkan peran %(r)s untuk \u201c%(s)s\u201d, dan tidak ada jabatan lain dengan "
@@ -145,7 +146,8 @@ def _check_unit_fields(unit: OrgUnit | None, name: str, kind: str, parent: OrgUn
         routed = routed_areas(unit)
         if routed and kind != "back_office":
             errors["kind"].append(_("SOP mengarahkan bidang %(a)s ke unit ini, jadi unit ini harus tetap Back "
-                                    "Office. Ubah pemetaan bidang layanan di pengaturan SOP dahulu.", a=", ".join(routed)))
+                                    "Office. Ubah pemetaan bidang layanan di pengaturan SOP dahulu.",
+                                    a=", ".join(routed)))
     return errors
 
 

@@ -10,9 +10,17 @@ from flask_babel import gettext as _
 from app.audit.log import record
 from app.extensions import db
 from app.org.models import OrgUnit, Position
-from app.org.operations import (ConfigError, active_holders_of, next_order, open_invitations_to, raise_if,
-                                position_snapshot, roles_still_needed, unique_key)
-from app.org.vocabulary import AREA_LEVEL_BY_ROLE, AreaLevel, ROLES
+from app.org.operations import (
+    ConfigError,
+    active_holders_of,
+    next_order,
+    open_invitations_to,
+    position_snapshot,
+    raise_if,
+    roles_still_needed,
+    unique_key,
+)
+from app.org.vocabulary import AREA_LEVEL_BY_ROLE, ROLES, AreaLevel
 from app.permissions import Capability, roles_for
 from app.tenancy.models import utcnow
 
@@ -41,9 +49,10 @@ def _check(position: Position | None, unit: OrgUnit, title: str, role: str, lega
         return errors
     holders = active_holders_of([position.id])
     if holders and area_level != position.area_level:
-        old = AREA_LEVEL_LABELS.get(position.area_level, _("seluruh daerah"))
+        old = AREA_LEVEL_LABELS.get(position.area_level or "", _("seluruh daerah"))
         errors["area_level"].append(_("Jabatan ini dipegang %(n)s orang dengan wilayah kerja per %(old)s. Pindahkan "
-                                      "mereka ke jabatan lain dahulu, atau buat jabatan baru.", n=len(holders), old=old))
+                                      "mereka ke jabatan lain dahulu, atau buat jabatan baru.",
+                                      n=len(holders), old=old))
     if role != position.role:
         if actor is not None and actor.position_id == position.id and role not in roles_for(Capability.CONFIGURE):
             errors["role"].append(_("Anda memegang jabatan ini: dengan peran itu Anda tidak dapat lagi membuka "

@@ -14,7 +14,7 @@ from app.org.models import OrgUnit
 from app.org.operations import WELFARE_CENTER, create_unit, raise_if
 from app.org.positions import create_position
 from app.reference.models import District, Village
-from app.tenancy.context import current_tenant
+from app.tenancy.context import tenant_in_context
 
 #: (local title, canonical role) of the posts every new Puskesos starts with.
 PUSKESOS_POSTS = (
@@ -44,7 +44,7 @@ def default_legal_basis() -> str:
 
 def village_in_region(code: str | None) -> Village | None:
     """The village with this code if it lies in the current region, else None."""
-    if not code or not code.startswith(current_tenant.region_code + "."):
+    if not code or not code.startswith(tenant_in_context().region_code + "."):
         return None
     return db.session.get(Village, code)
 
@@ -60,8 +60,8 @@ def villages_without_welfare_center() -> list[tuple[str, str, str]]:
         OrgUnit.kind == WELFARE_CENTER, OrgUnit.retired_at.is_(None), OrgUnit.village_code.is_not(None))))
     rows = db.session.execute(
         select(District.name, Village.code, Village.name).join(District, Village.district_code == District.code)
-        .where(District.regency_code == current_tenant.region_code).order_by(District.name, Village.name)).all()
-    return [tuple(r) for r in rows if r[1] not in taken]
+        .where(District.regency_code == tenant_in_context().region_code).order_by(District.name, Village.name)).all()
+    return [(district, code, name) for district, code, name in rows if code not in taken]
 
 
 def open_welfare_center(*, village_code: str, name: str = "", legal_basis: str = "") -> OrgUnit:
@@ -76,8 +76,10 @@ def open_welfare_center(*, village_code: str, name: str = "", legal_basis: str =
             errors["village_code"].append(_("%(v)s sudah punya Puskesos: %(u)s.", v=village.name, u=existing.name))
     legal_basis = legal_basis.strip()
     if not legal_basis:
-        errors["legal_basis"].append(_("Tulis pasal dasar pembentukan Puskesos, misalnya \u201cPasal 8 ayat (5)\u201d."))
+        errors["legal_basis"].append(
+            _("Tulis pasal dasar pembentukan Puskesos, misalnya \u201cPasal 8 ayat (5)\u201d."))
     raise_if(errors)
+    assert village is not None  # a missing village was refused just above
     unit = create_unit(name=name.strip() or _("Puskesos %(v)s", v=village.name), kind=WELFARE_CENTER,
                        parent=welfare_center_parent(), legal_basis=legal_basis,
                        district_code=village.district_code, village_code=village.code)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g, has_request_context, request
@@ -51,6 +52,7 @@ def record_here(action: str, *, durable: bool = False, object_type: str = "", ob
 
     `durable` events are about a refused request (failed login, 403): they are written even
     though the request's own transaction is rolled back (see `save_kept_events`)."""
+    event: AuditEvent | PlatformAuditEvent
     if current_tenant_id() is not None:
         event = record(action, object_type, object_id, **detail)
     else:
@@ -76,8 +78,8 @@ def local_zone() -> ZoneInfo:
 def day_bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
     """Local calendar days [start, end] as UTC instants [from, to)."""
     zone = local_zone()
-    lower = datetime.combine(start, time.min, zone).astimezone(timezone.utc) if start else None
-    upper = datetime.combine(end + timedelta(days=1), time.min, zone).astimezone(timezone.utc) if end else None
+    lower = datetime.combine(start, time.min, zone).astimezone(UTC) if start else None
+    upper = datetime.combine(end + timedelta(days=1), time.min, zone).astimezone(UTC) if end else None
     return lower, upper
 
 

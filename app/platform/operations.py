@@ -15,8 +15,7 @@ from app.accounts.sessions import DEACTIVATED, end_sessions
 from app.errors import Invalid
 from app.extensions import db
 from app.platform.audit import record_platform
-from app.tenancy.models import TenantAlias
-from app.tenancy.models import Tenant, TenantStatus, utcnow
+from app.tenancy.models import Tenant, TenantAlias, TenantStatus, utcnow
 from app.tenants.template import RESERVED_SLUGS, SLUG_RE
 
 

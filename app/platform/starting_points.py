@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.reference.models import Province, Regency
-from app.tenants.export import export_region, to_yaml
 from app.tenancy.models import Tenant
+from app.tenants.export import export_region, to_yaml
 from app.tenants.template import RegionTemplate, TemplateError, load_yaml, parse_template
 
 STARTING_POINT = Path(__file__).resolve().parent.parent / "tenants" / "starting_points" / "permensos_15_2018.yaml"
@@ -71,6 +71,8 @@ def _starting_mapping(data, values: dict[str, str]) -> tuple[dict, str]:
         return mapping, STARTING_POINT.name
     if data.start == "copy":
         source = source_region(data)
+        if source is None:  # checked at step 2; refused the same way if the choice no longer holds
+            raise TemplateError("salinan", [_("Pilih daerah yang strukturnya disalin.")])
         mapping = export_region(source)
         facts = regency_facts(source.region_code)
         old_province = facts[1] if facts else ""
@@ -90,7 +92,8 @@ def _starting_mapping(data, values: dict[str, str]) -> tuple[dict, str]:
         return {**mapping, **body}, f"salinan:{source.slug}"
     loaded = load_yaml(data.uploaded_text, data.template_name or "unggahan.yaml")
     if not isinstance(loaded, dict):
-        raise TemplateError(data.template_name or "unggahan", [_("isi berkas harus berupa pemetaan YAML (kunci: nilai)")])
+        raise TemplateError(data.template_name or "unggahan",
+                            [_("isi berkas harus berupa pemetaan YAML (kunci: nilai)")])
     return loaded, (data.template_name or "unggahan.yaml")[:200]
 
 
@@ -116,7 +119,7 @@ def build_template(data) -> RegionTemplate:
         mark = getattr(exc, "problem_mark", None)
         where = _("baris %(line)s", line=mark.line + 1) if mark else ""
         raise TemplateError(data.template_name, [_("YAML tidak sah %(where)s: %(err)s", where=where,
-                                                   err=getattr(exc, "problem", exc))])
+                                                   err=getattr(exc, "problem", exc))]) from exc
     region = dict(mapping.get("region") or {}) if data.start == "upload" else {}
     regulation = dict(region.get("regulation") or {}) if isinstance(region.get("regulation"), dict) else {}
     regulation.update(title=values["regulation_title"], short=values["regulation_short"])

@@ -9,7 +9,7 @@ import statistics
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import and_, case, func, select
 
@@ -87,7 +87,7 @@ def _in(column, lower, upper):
 
 
 def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def median_hours_to_close(lower, upper) -> tuple[dict[uuid.UUID, float], float | None]:
@@ -100,6 +100,7 @@ def median_hours_to_close(lower, upper) -> tuple[dict[uuid.UUID, float], float |
     rows = db.session.execute(select(Case.tenant_id, Case.created_at, Case.closed_at)
                               .where(_in(Case.closed_at, lower, upper)).execution_options(**_ALL))
     for tid, opened, closed in rows:
+        assert closed is not None  # the where clause keeps closed cases only
         durations[tid].append((_aware(closed) - _aware(opened)).total_seconds() / 3600)
     every = [hours for values in durations.values() for hours in values]
     return ({tid: statistics.median(values) for tid, values in durations.items()},

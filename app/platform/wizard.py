@@ -17,8 +17,14 @@ from sqlalchemy import func, or_, select
 
 from app.accounts.invitations import account_places, existing_account
 from app.extensions import db
-from app.platform.starting_points import (PERMENSOS_SHORT, PERMENSOS_TITLE, build_template,
-                                          regency_facts, source_region, title_case)
+from app.platform.starting_points import (
+    PERMENSOS_SHORT,
+    PERMENSOS_TITLE,
+    build_template,
+    regency_facts,
+    source_region,
+    title_case,
+)
 from app.reference.models import Province, Regency
 from app.tenancy.models import Tenant, TenantStatus
 from app.tenants.template import TemplateError, load_yaml
@@ -47,7 +53,7 @@ class WizardData:
     manager_existing_ok: str = ""  # the manager email the administrator was told already has an account
 
     @classmethod
-    def from_form(cls, form) -> "WizardData":
+    def from_form(cls, form) -> WizardData:
         data = cls(**{f.name: (form.get(f.name) or "").strip() for f in fields(cls)})
         data.slug, data.manager_email = data.slug.lower(), data.manager_email.lower()
         return data
@@ -95,7 +101,9 @@ def suggest(data: WizardData) -> WizardData:
         prefixed = ("kota-" if regency.kind == "kota" else "kab-") + base
         data.slug = prefixed if shared > 1 or slug_problem(base) else base
     upload = _uploaded_region(data) if data.start == "upload" else {}
-    regulation = upload.get("regulation") if isinstance(upload.get("regulation"), dict) else {}
+    regulation = upload.get("regulation")
+    if not isinstance(regulation, dict):
+        regulation = {}
     data.service_name = data.service_name or str(upload.get("service_name") or f"SLRT {regency.display_name}")
     data.regulation_title = data.regulation_title or str(regulation.get("title") or PERMENSOS_TITLE)
     data.regulation_short = data.regulation_short or str(regulation.get("short") or PERMENSOS_SHORT)

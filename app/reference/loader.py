@@ -14,13 +14,23 @@ import csv
 import gzip
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from flask_babel import gettext as _
 from sqlalchemy import (
-    Table, bindparam, column, delete, insert, inspect, select, table, update,
+    BindParameter,
+    ColumnClause,
+    Table,
+    bindparam,
+    column,
+    delete,
+    insert,
+    inspect,
+    select,
+    table,
+    update,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
@@ -51,13 +61,18 @@ class Level:
         return ["code", self.parent_column, "name"] if self.parent_column else ["code", "name"]
 
 
+def _table_of(model: type[Province | Regency | District | Village]) -> Table:
+    """The model's Table (mypy sees `__table__` as any FromClause)."""
+    return model.metadata.tables[model.__tablename__]
+
+
 LEVELS: tuple[Level, ...] = (
-    Level("provinces", Province.__table__, None, None, "NN", re.compile(r"[0-9]{2}")),
-    Level("regencies", Regency.__table__, "province_code", "provinces", "NN.NN",
+    Level("provinces", _table_of(Province), None, None, "NN", re.compile(r"[0-9]{2}")),
+    Level("regencies", _table_of(Regency), "province_code", "provinces", "NN.NN",
           re.compile(r"[0-9]{2}\.[0-9]{2}")),
-    Level("districts", District.__table__, "regency_code", "regencies", "NN.NN.NN",
+    Level("districts", _table_of(District), "regency_code", "regencies", "NN.NN.NN",
           re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}")),
-    Level("villages", Village.__table__, "district_code", "districts", "NN.NN.NN.NNNN",
+    Level("villages", _table_of(Village), "district_code", "districts", "NN.NN.NN.NNNN",
           re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}")),
 )
 REFERENCE_TABLES = frozenset(level.table.name for level in LEVELS)
@@ -103,8 +118,8 @@ def _source(directory: Path, level: Level) -> Path:
 
 def _read_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
     """Yield (line number, fields); line 1 is the header."""
-    raw = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
-    with raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as handle:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         for fields in reader:
             yield reader.line_num, fields
@@ -208,7 +223,7 @@ def _references(conn: Connection, vanished: dict[str, set[str]]) -> list[str]:
             target = fk.get("referred_table")
             if not vanished.get(target) or fk.get("referred_schema"):
                 continue
-            for local, remote in zip(fk["constrained_columns"], fk["referred_columns"]):
+            for local, remote in zip(fk["constrained_columns"], fk["referred_columns"], strict=True):
                 if remote == "code":
                     problems.extend(_used(conn, table_name, local, target, vanished[target]))
     return problems
@@ -224,7 +239,7 @@ def _every_region(conn: Connection) -> Connection:
 
 
 def _used(conn: Connection, table_name: str, local: str, target: str, gone: set[str]) -> list[str]:
-    col = column(local)
+    col: ColumnClause[str] = column(local)
     source = table(table_name, col)
     codes = sorted(gone)
     found: list[str] = []
@@ -280,7 +295,7 @@ def load_wilayah(directory: Path) -> dict[str, int]:
         for chunk in _chunks(rows):
             conn.execute(insert(tbl), chunk)
         if changed:
-            values = {"name": bindparam("new_name")}
+            values: dict[str, BindParameter[str]] = {"name": bindparam("new_name")}
             if parent:
                 values[parent] = bindparam("new_parent")
             stmt = update(tbl).where(tbl.c.code == bindparam("old_code")).values(values)
@@ -294,10 +309,10 @@ def load_wilayah(directory: Path) -> dict[str, int]:
     for level, _new, _added, _changed, gone in reversed(plans):  # children first
         if not gone:
             continue
-        stmt = delete(level.table).where(level.table.c.code == bindparam("old_code"))
+        remove = delete(level.table).where(level.table.c.code == bindparam("old_code"))
         try:
             for chunk in _chunks([{"old_code": code} for code in sorted(gone)]):
-                conn.execute(stmt, chunk)
+                conn.execute(remove, chunk)
         except IntegrityError as exc:  # a reference our check could not see (e.g. hidden by RLS)
             raise WilayahError([_("kode di %(t)s yang tidak ada lagi masih dipakai data lain: %(e)s",
                                   t=level.table.name, e=str(exc.orig))]) from exc

@@ -4,16 +4,16 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 
 
-class Province(db.Model):
+class Province(Model):
     __tablename__ = "provinces"
     code: Mapped[str] = mapped_column(String(2), primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
 
 
-class Regency(db.Model):
+class Regency(Model):
     """Kabupaten or kota, e.g. `32.75` Kota Bekasi."""
 
     __tablename__ = "regencies"
@@ -31,7 +31,7 @@ class Regency(db.Model):
         return " ".join(w.capitalize() for w in self.name.split())
 
 
-class District(db.Model):
+class District(Model):
     """Kecamatan, e.g. `32.75.01` Bekasi Timur."""
 
     __tablename__ = "districts"
@@ -40,7 +40,7 @@ class District(db.Model):
     name: Mapped[str] = mapped_column(String(100))
 
 
-class Village(db.Model):
+class Village(Model):
     """Kelurahan or desa, e.g. `32.75.01.1001` Bekasijaya."""
 
     __tablename__ = "villages"

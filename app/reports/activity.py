@@ -8,14 +8,15 @@ are added in chunks of rows, each its own table, so layout time stays linear.
 from __future__ import annotations
 
 import itertools
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.platypus import Paragraph, Table as PdfTable, TableStyle
+from reportlab.platypus import Flowable, Paragraph, TableStyle
+from reportlab.platypus import Table as PdfTable
 
 from app.dashboard.charts import PALETTE, SERIES_COLOURS
 from app.dashboard.periods import formatted
@@ -39,15 +40,15 @@ FONT = "Helvetica"
 
 def _grid(data: list[list], widths: list[float], highlight: Iterable[bool] = (), font_size: float = 8.5) -> PdfTable:
     table = PdfTable(data, colWidths=widths, repeatRows=1)
-    style = [("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
-             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTSIZE", (0, 0), (-1, -1), font_size),
-             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
+    style = TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTSIZE", (0, 0), (-1, -1), font_size),
+                        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)])
     for i, flag in enumerate(highlight, start=1):
         if flag:
-            style.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor("#fde8e8")))
-    table.setStyle(TableStyle(style))
+            style.add("BACKGROUND", (0, i), (-1, i), colors.HexColor("#fde8e8"))
+    table.setStyle(style)
     return table
 
 
@@ -71,6 +72,14 @@ def chart_limit(table: Table) -> int:
     return int(560 // (22 if stacked else 14 + 8 * len(table.chart_columns)))
 
 
+def _bar(x: float, y: float, width: float, height: float, colour: colors.Color) -> Rect:
+    """A filled rectangle without an outline. The colours are set after construction: types-reportlab
+    declares Rect's keyword arguments without Unpack, so it refuses `fillColor=`."""
+    rect = Rect(x, y, width, height)
+    rect.fillColor, rect.strokeColor = colour, None
+    return rect
+
+
 def chart(table: Table) -> Drawing | None:
     """The table's bar chart drawn with reportlab shapes (same design as the web's SVG)."""
     stacked = table.stacked or len(table.chart_columns) == 1
@@ -84,10 +93,9 @@ def chart(table: Table) -> Drawing | None:
     legend = 14 if len(table.chart_columns) > 1 else 0
     height = legend + row_height * len(rows)
     drawing = Drawing(WIDTH, height)
-    x = 0
+    x: float = 0
     for i, name in enumerate(table.chart_series if legend else []):
-        drawing.add(Rect(x, height - 9, 8, 8, fillColor=colors.HexColor(colours[i % len(colours)]),
-                         strokeColor=None))
+        drawing.add(_bar(x, height - 9, 8, 8, colors.HexColor(colours[i % len(colours)])))
         drawing.add(String(x + 11, height - 8, name[:40], fontSize=7.5, fontName=FONT))
         x += 16 + 4.2 * len(name[:40])
     y = height - legend
@@ -98,10 +106,10 @@ def chart(table: Table) -> Drawing | None:
             width = usable * value / top
             colour = colors.HexColor(colours[i % len(colours)])
             if stacked:
-                drawing.add(Rect(start, bar_y, max(width, 0.5), 8, fillColor=colour, strokeColor=None))
+                drawing.add(_bar(start, bar_y, max(width, 0.5), 8, colour))
                 start += width
             else:
-                drawing.add(Rect(0, bar_y - 8 * i, max(width, 0.5), 6, fillColor=colour, strokeColor=None))
+                drawing.add(_bar(0, bar_y - 8 * i, max(width, 0.5), 6, colour))
                 drawing.add(String(width + 3, bar_y - 8 * i, formatted(value, "hours" if table.chart_unit else "int"),
                                    fontSize=6.5, fontName=FONT))
         if stacked:
@@ -129,7 +137,8 @@ def figures_story(figures: Figures) -> list:
         if section.intro:
             story.append(pdf.paragraph(section.intro))
         for table in section.tables:
-            parts = [Paragraph(pdf.text(table.title), pdf.STYLES["body"].clone("sub", fontName="Helvetica-Bold"))]
+            title_style = pdf.STYLES["body"].clone("sub", fontName="Helvetica-Bold")
+            parts: list[Flowable] = [Paragraph(pdf.text(table.title), title_style)]
             drawing = chart(table)
             if drawing is not None:
                 parts += [pdf.spacer(1), drawing]
@@ -155,9 +164,9 @@ class LazyStory(list):
 
     AHEAD = 4
 
-    def __init__(self, items: Iterable):
+    def __init__(self, items: Iterable[Flowable]):
         super().__init__()
-        self._source = iter(items)
+        self._source: Iterator[Flowable] | None = iter(items)
         self._fill()
 
     def _fill(self) -> None:
@@ -191,14 +200,13 @@ def list_story(title: str, columns: list[str], chunks: Iterable[list[list[str]]]
     header = [Paragraph(pdf.text(c), HEAD) for c in columns]
     scale = WIDTH / (sum(widths_mm) * pdf.mm)
     widths = [w * pdf.mm * scale for w in widths_mm]
-    count = step = 0
-    for rows in chunks:
+    count = 0
+    for step, rows in enumerate(chunks, 1):
         for i in range(0, len(rows), LIST_CHUNK):
             part = [[Paragraph(pdf.text(c), LIST_CELL) if wrap[n] else c for n, c in enumerate(row)]
                     for row in rows[i:i + LIST_CHUNK]]
             count += len(part)
             yield _grid([header, *part], widths, font_size=LIST_CELL.fontSize)
-        step += 1
         if end > start:
             progress(min(end - 1, start + step))
     if not count:
@@ -228,8 +236,8 @@ def region_facts(tenant, kind: str, figures: Figures, requested_by: str, made_at
              (_("Dasar hukum"), regulation), (_("Periode"), figures.period.label())]
     if figures.district:
         facts.append((_("Kecamatan"), figures.district_name))
-    return facts + [(_("Disampaikan kepada"), str(AUDIENCE[kind])), (_("Disusun"), made_at),
-                    (_("Diminta oleh"), requested_by)]
+    return [*facts, (_("Disampaikan kepada"), str(AUDIENCE[kind])), (_("Disusun"), made_at),
+            (_("Diminta oleh"), requested_by)]
 
 
 def region_report_pdf(tenant, kind: str, figures: Figures, prelist_chunks, referral_chunks, requested_by: str,
@@ -244,7 +252,8 @@ def region_report_pdf(tenant, kind: str, figures: Figures, prelist_chunks, refer
         list_story(_("Lampiran 1. Daftar usulan penambahan data penerima manfaat"), prelist_columns(),
                    prelist_chunks, [20, 42, 30, 34, 30, 22], (False, True, False, True, True, False), progress, 30, 55),
         list_story(_("Lampiran 2. Daftar rujukan"), referral_columns(), referral_chunks,
-                   [16, 24, 21, 22, 37, 21, 20, 22], (False, False, True, True, True, True, True, True), progress, 55, 85))
+                   [16, 24, 21, 22, 37, 21, 20, 22], (False, False, True, True, True, True, True, True),
+                   progress, 55, 85))
     return report_pdf(pdf.RegionHeader.of(tenant), title, region_facts(tenant, kind, figures, requested_by, made_at),
                       story)
 
@@ -280,7 +289,8 @@ def case_summary_pdf(case, tenant) -> bytes:
     channel = sop.channels.get(case.channel)
     state = sop.states.get(case.state)
     facts = [(_("Nomor tiket"), case.ticket), (_("Diterima"), localtime(case.created_at)),
-             (_("Nama warga"), case.citizen.name), (_("NIK"), mask_nik(case.citizen.nik)),
+             (_("Nama warga"), case.party_name),
+             (_("NIK"), mask_nik(case.citizen.nik) if case.citizen is not None else "—"),
              (_("Bidang layanan"), str(SERVICE_AREAS.get(case.service_area, case.service_area))),
              (_("Jalur"), channel.label if channel else case.channel),
              (_("Tahap sekarang"), state.label if state else case.state),

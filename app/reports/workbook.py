@@ -8,7 +8,7 @@ national secretariat can add them up; one sheet per table, and the long lists la
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -92,12 +92,11 @@ def write_list(wb: Workbook, name: str, title: str, columns: list[str], chunks: 
     ws = wb.create_sheet(name[:31])
     append_safe(ws, _bold(ws, [title]))
     append_safe(ws, _bold(ws, columns))
-    count = step = 0
-    for rows in chunks:
+    count = 0
+    for step, rows in enumerate(chunks, 1):
         for row in rows:
             append_safe(ws, row)
         count += len(rows)
-        step += 1
         if end > start:
             progress(min(end - 1, start + step))
     return count
@@ -113,8 +112,8 @@ def region_workbook(target, facts: list[tuple[str, str]], figures: Figures, prel
     for label, value in facts:
         append_safe(ws, [label, value])
     ws.append([])
-    for _key, label, value, fmt in figures.headline:
-        append_safe(ws, [unit_label(label, "hours") if fmt == "hours" else str(label), cell_value(value, fmt)])
+    for _key, name, amount, fmt in figures.headline:
+        append_safe(ws, [unit_label(name, "hours") if fmt == "hours" else str(name), cell_value(amount, fmt)])
     for section in figures.sections:
         for table in section.tables:
             write_table(wb, table)
@@ -133,7 +132,7 @@ def national_workbook(target, facts: list[tuple[str, str]], columns: list[str], 
     for label, value in facts:
         append_safe(ws, [label, value])
     ws.append([])
-    append_safe(ws, _bold(ws, columns[:-1] + [columns[-1]]))
+    append_safe(ws, _bold(ws, list(columns)))
     for row in [*rows, total]:
         values = row.values()
         append_safe(ws, [*values[:-1], cell_value(values[-1], "hours")])

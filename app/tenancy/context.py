@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from flask import g
 from werkzeug.local import LocalProxy
@@ -21,6 +21,19 @@ def _get_current_tenant() -> Tenant | None:
 
 
 current_tenant: Tenant | None = LocalProxy(_get_current_tenant)  # type: ignore[assignment]
+
+
+def current_tenant_or_none() -> Tenant | None:
+    """The region in context (the object itself, not the proxy), or None on the platform apex."""
+    return _get_current_tenant()
+
+
+def tenant_in_context() -> Tenant:
+    """The region in context, for code that only runs inside one (region pages, region jobs)."""
+    tenant = _get_current_tenant()
+    if tenant is None:
+        raise RuntimeError("no region in context")
+    return tenant
 
 
 def current_tenant_id() -> uuid.UUID | None:

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKey, String, Text, Uuid, JSON, DateTime
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Table, Text, Uuid
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from app.extensions import Vocabulary, db
+from app.extensions import Model, Vocabulary
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class TenantStatus(Vocabulary):
@@ -20,7 +20,7 @@ class TenantStatus(Vocabulary):
     SUSPENDED = "suspended"
 
 
-class Tenant(db.Model):
+class Tenant(Model):
     """A regency or city running SLRT at its own subdomain."""
 
     __tablename__ = "tenants"
@@ -56,7 +56,7 @@ class Tenant(db.Model):
         return f"<Tenant {self.slug}>"
 
 
-class TenantAlias(db.Model):
+class TenantAlias(Model):
     """A region's former subdomain; requests to it are redirected (301) to the current one."""
 
     __tablename__ = "tenant_aliases"
@@ -94,9 +94,10 @@ class TenantOwned:
 def tenant_owned_tables(metadata) -> list:
     """Tables whose mapped class uses `TenantOwned`."""
     tables = []
-    for mapper in db.Model.registry.mappers:
+    for mapper in Model.registry.mappers:
         cls = mapper.class_
-        if isinstance(cls, type) and issubclass(cls, TenantOwned) and mapper.local_table is not None:
-            if mapper.local_table.metadata is metadata:
-                tables.append(mapper.local_table)
+        table = mapper.local_table
+        if isinstance(cls, type) and issubclass(cls, TenantOwned) and isinstance(table, Table) \
+                and table.metadata is metadata:
+            tables.append(table)
     return sorted(set(tables), key=lambda t: t.name)

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import os
 
-from sqlalchemy import text
+from sqlalchemy import Table, text
 
 POLICY = "tenant_isolation"
 PLATFORM_POLICY = "platform_read"
@@ -82,13 +82,13 @@ def disable_tenant_rls(op, table: str) -> None:
 
 def platform_tables(metadata) -> dict[str, str]:
     """Tables whose model is marked `__platform_table__ = "<reason>"`: name → reason."""
-    from app.extensions import db
+    from app.extensions import Model
 
     marked = {}
-    for mapper in db.Model.registry.mappers:
+    for mapper in Model.registry.mappers:
         reason = getattr(mapper.class_, "__platform_table__", None)
         table = mapper.local_table
-        if reason and table is not None and table.metadata is metadata:
+        if reason and isinstance(table, Table) and table.metadata is metadata:
             marked[table.name] = reason
     return marked
 

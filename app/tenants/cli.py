@@ -27,7 +27,7 @@ def onboard(path: str, status: str) -> None:
     except TemplateError as exc:
         db.session.rollback()
         lines = "\n".join(f"  - {p}" for p in exc.problems)
-        raise click.ClickException(f"Templat {exc.source} ditolak:\n{lines}")
+        raise click.ClickException(f"Templat {exc.source} ditolak:\n{lines}") from exc
     click.echo(f"Daerah '{tenant.name}' dibuat di subdomain '{tenant.slug}' (status: {tenant.status}).")
 
 

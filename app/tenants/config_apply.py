@@ -75,15 +75,15 @@ def apply_units_and_positions(template: RegionTemplate) -> None:
 
     positions = {p.key: p for p in db.session.scalars(select(Position))}
     renumber = _reorder(positions, [s.key for s in template.positions])
-    for order, spec in enumerate(template.positions):
-        values = dict(unit_id=units[spec.unit].id, title=spec.title, role=spec.role, ex_officio=spec.ex_officio,
-                      legal_basis=spec.legal_basis, area_level=spec.area, retired_at=None)
-        position = positions.get(spec.key)
+    for order, post in enumerate(template.positions):
+        post_values = dict(unit_id=units[post.unit].id, title=post.title, role=post.role, ex_officio=post.ex_officio,
+                           legal_basis=post.legal_basis, area_level=post.area, retired_at=None)
+        position = positions.get(post.key)
         if position is None:
-            position = positions[spec.key] = Position(key=spec.key, sort_order=order, **values)
+            position = positions[post.key] = Position(key=post.key, sort_order=order, **post_values)
             db.session.add(position)
         else:
-            _assign(position, **values)
+            _assign(position, **post_values)
         if renumber:
             _assign(position, sort_order=order)
     kept = {s.key for s in template.positions}

@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.casework.vocabulary import PartnerKind, PartnerLevel
 from app.casework.sop_diff import Change, role_names
+from app.casework.vocabulary import PartnerKind, PartnerLevel
 from app.org.vocabulary import SERVICE_AREAS, UNIT_KINDS
 from app.tenants.template import RegionTemplate
 

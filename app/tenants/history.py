@@ -12,8 +12,8 @@ from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.casework.vocabulary import PartnerKind, PartnerLevel
 from app.extensions import db
-from app.pagination import Pagination, page_of
 from app.org.vocabulary import ROLES, SERVICE_AREAS, UNIT_KINDS
+from app.pagination import Pagination, page_of
 
 CONFIG_PREFIX = "config."
 PAGE_SIZE = 25
@@ -29,6 +29,9 @@ ACTIONS = {
     "config.partner.reactivate": _l("Lembaga mitra diaktifkan kembali"),
     "config.partner.delete": _l("Lembaga mitra dihapus"),
     "config.terms.update": _l("Nama layanan dan istilah diubah"),
+    "config.letterhead.update": _l("Kop surat rujukan diubah"),
+    "config.letterhead.logo": _l("Logo kop surat diunggah"),
+    "config.staff.nip": _l("NIP staf diubah"),
     "config.unit.rename": _l("Nama unit diubah"),
     "config.import.apply": _l("Konfigurasi diimpor dari berkas"),
     # Recorded by the org chart and staff pages (part A); named here so the history reads as one.
@@ -49,7 +52,7 @@ ACTIONS = {
 KINDS = {
     "sop": _l("SOP"), "partner": _l("Lembaga mitra"), "terms": _l("Istilah"), "unit": _l("Unit"),
     "position": _l("Jabatan"), "staff": _l("Petugas"), "import": _l("Impor"), "org": _l("Struktur"),
-    "case": _l("Kasus"),
+    "case": _l("Kasus"), "letterhead": _l("Kop surat"),
 }
 FIELD_LABELS = {
     "name": _l("nama"), "level": _l("tingkat"), "kind": _l("jenis"), "contact": _l("kontak"),
@@ -63,8 +66,12 @@ FIELD_LABELS = {
     "legal_basis": _l("dasar hukum"), "ex_officio": _l("ex officio"), "area_level": _l("wilayah kerja"),
     "unit": _l("unit"), "village": _l("kelurahan/desa"), "email": _l("surel"), "areas": _l("wilayah"),
     "position": _l("jabatan"), "active": _l("aktif"), "assignee": _l("petugas"), "ticket": _l("tiket"),
+    "office_name": _l("nama instansi"), "address": _l("alamat"), "phone": _l("telepon"),
+    "number_format": _l("format nomor surat"), "nip": _l("NIP"), "size": _l("ukuran (bita)"),
     "reason": _l("alasan"), "from_member": _l("dari"), "user": _l("akun"), "account_closed": _l("akun ditutup"),
+    "account": _l("akun"), "existing_account": _l("akun sudah terdaftar"),
 }
+ACCOUNT_KINDS = {"existing": _l("akun yang sudah ada"), "new": _l("akun baru")}
 EDIT_PARTS = {
     "step": _l("langkah"), "stage": _l("tahap"), "review": _l("persetujuan Supervisor"),
     "remove_review": _l("hapus tahap persetujuan"), "channel": _l("jalur masuk"), "routing": _l("pembagian bidang"),
@@ -78,8 +85,10 @@ def kind_label(kind: str) -> str:
 
 
 def action_title(action: str) -> str:
-    """The title of an audit action, or the action itself when unknown."""
-    return str(ACTIONS.get(action, action))
+    """The title of an audit action: this page's own words, else the audit catalogue's, never the code."""
+    from app.platform.audit_labels import ACTION_LABELS
+
+    return str(ACTIONS.get(action) or ACTION_LABELS.get(action) or _("Perubahan konfigurasi"))
 
 
 def _value(field: str, value) -> str:
@@ -102,6 +111,8 @@ def _value(field: str, value) -> str:
         return str(ROLES.get(text, text))
     if field == "edit":
         return str(EDIT_PARTS.get(text, text))
+    if field == "account":
+        return str(ACCOUNT_KINDS.get(text, text))
     if field == "source" and text == "import":
         return _("impor berkas")
     return text

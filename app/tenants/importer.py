@@ -18,16 +18,16 @@ from sqlalchemy import func, select
 from app.accounts.models import Membership, User
 from app.audit.log import record
 from app.casework.models import Case
-from app.casework.vocabulary import PartnerKind
 from app.casework.sop_diff import Change, diff_sop
+from app.casework.vocabulary import PartnerKind
 from app.errors import Conflict
 from app.extensions import db
 from app.org.models import OrgUnit, Position
 from app.org.vocabulary import AREA_LEVEL_BY_ROLE
 from app.reference.models import District, Village
+from app.tenancy.models import Tenant
 from app.tenants.config_diff import diff_region, diff_rows
 from app.tenants.export import export_region
-from app.tenancy.models import Tenant
 from app.tenants.onboarding import known_region_codes
 from app.tenants.template import PositionSpec, RegionTemplate, TemplateError, UnitSpec, parse_template
 
@@ -123,16 +123,16 @@ def _blockers(current: RegionTemplate, template: RegionTemplate) -> list[str]:
     problems = []
     kept_units = {u.key for u in template.units}
     kept_positions = {p.key for p in template.positions}
-    for spec in current.positions:
-        if spec.key in kept_positions:
+    for post in current.positions:
+        if post.key in kept_positions:
             continue
         names = db.session.scalars(
             select(User.name).join(Membership, Membership.user_id == User.id)
             .join(Position, Position.id == Membership.position_id)
-            .where(Position.key == spec.key, Membership.active.is_(True))).all()
+            .where(Position.key == post.key, Membership.active.is_(True))).all()
         if names:
             problems.append(_("Jabatan \u201c%(t)s\u201d tidak ada di berkas, tetapi masih dipegang %(n)s. "
-                              "Pindahkan atau nonaktifkan petugasnya dulu.", t=spec.title, n=", ".join(names)))
+                              "Pindahkan atau nonaktifkan petugasnya dulu.", t=post.title, n=", ".join(names)))
     for spec in current.units:
         if spec.key in kept_units:
             continue

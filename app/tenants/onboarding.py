@@ -1,6 +1,7 @@
 """Creating a region from a validated template, all or nothing."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
@@ -9,7 +10,6 @@ from app.reference.models import District, Regency, Village
 from app.tenancy.context import tenant_context
 from app.tenancy.models import Tenant, TenantStatus
 from app.tenants.template import RegionTemplate, TemplateError, load_template_file
-from flask_babel import gettext as _
 
 
 def known_region_codes() -> set[str]:
@@ -68,7 +68,8 @@ def _check_against_database(template: RegionTemplate) -> list[str]:
                           s=template.slug))
     existing = db.session.scalar(select(Tenant).where(Tenant.region_code == template.code))
     if existing:
-        problems.append(_("region.code: daerah %(c)s sudah terdaftar sebagai '%(s)s'", c=template.code, s=existing.slug))
+        problems.append(_("region.code: daerah %(c)s sudah terdaftar sebagai '%(s)s'",
+                          c=template.code, s=existing.slug))
     prefix = template.code + "."
     for i, unit in enumerate(template.units):
         entry = f"units[{i + 1}] ({unit.key})"

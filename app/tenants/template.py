@@ -86,7 +86,7 @@ def load_template_file(path: str | Path, known_regions=None) -> RegionTemplate:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise TemplateError(str(path), [_("berkas tidak dapat dibaca: %(err)s", err=exc.strerror)])
+        raise TemplateError(str(path), [_("berkas tidak dapat dibaca: %(err)s", err=exc.strerror)]) from exc
     return parse_template(text, source=path.name, known_regions=known_regions)
 
 
@@ -127,7 +127,7 @@ class _Validator:
     def fail(self, entry: str, message: str) -> None:
         self.problems.append(f"{entry}: {message}")
 
-    def text(self, mapping: dict, key: str, entry: str, required: bool = True) -> str:
+    def text(self, mapping: dict, key: str | int, entry: str, required: bool = True) -> str:
         value = mapping.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -175,7 +175,8 @@ class _Validator:
             seen.add(name)
             level = self.text(item, "level", entry)
             if level and level not in PartnerLevel.labels():
-                self.fail(entry, _("tingkat '%(l)s' tidak dikenal (pilihan: %(o)s)", l=level, o=", ".join(PartnerLevel)))
+                self.fail(entry, _("tingkat '%(l)s' tidak dikenal (pilihan: %(o)s)",
+                                   l=level, o=", ".join(PartnerLevel)))
             for area in item.get("service_areas") or []:
                 if area not in SERVICE_AREAS:
                     self.fail(entry, _("bidang layanan '%(a)s' tidak dikenal", a=area))
@@ -202,12 +203,14 @@ class _Validator:
         entry = "region"
         code = self.text(region, "code", entry)
         if code and not re.fullmatch(r"\d{2}\.\d{2}", code):
-            self.fail(f"{entry}.code", _("kode '%(code)s' bukan kode kabupaten/kota Kemendagri (contoh: 32.75)", code=code))
+            self.fail(f"{entry}.code",
+                      _("kode '%(code)s' bukan kode kabupaten/kota Kemendagri (contoh: 32.75)", code=code))
         elif code and self.known_regions is not None and code not in self.known_regions:
             self.fail(f"{entry}.code", _("kode '%(code)s' tidak ada dalam daftar resmi kabupaten/kota", code=code))
         slug = self.text(region, "slug", entry)
         if slug and (not SLUG_RE.match(slug) or slug in RESERVED_SLUGS):
-            self.fail(f"{entry}.slug", _("subdomain '%(slug)s' tidak sah: gunakan huruf kecil, angka dan tanda hubung", slug=slug))
+            self.fail(f"{entry}.slug",
+                      _("subdomain '%(slug)s' tidak sah: gunakan huruf kecil, angka dan tanda hubung", slug=slug))
         kind = self.text(region, "kind", entry)
         if kind and kind not in REGION_KINDS:
             self.fail(f"{entry}.kind", _("jenis daerah harus 'kabupaten' atau 'kota', bukan '%(kind)s'", kind=kind))
@@ -266,14 +269,16 @@ class _Validator:
             key = self._key(item, entry, seen, _("unit"))
             kind = self.text(item, "kind", entry)
             if kind and kind not in UNIT_KINDS:
-                self.fail(entry, _("jenis unit '%(kind)s' tidak dikenal (pilihan: %(opts)s)", kind=kind, opts=", ".join(UNIT_KINDS)))
+                self.fail(entry, _("jenis unit '%(kind)s' tidak dikenal (pilihan: %(opts)s)",
+                                   kind=kind, opts=", ".join(UNIT_KINDS)))
             areas = item.get("service_areas") or []
             if not isinstance(areas, list):
                 self.fail(entry, _("'service_areas' harus berupa daftar"))
                 areas = []
             for area in areas:
                 if area not in SERVICE_AREAS:
-                    self.fail(entry, _("bidang layanan '%(a)s' tidak dikenal (pilihan: %(opts)s)", a=area, opts=", ".join(SERVICE_AREAS)))
+                    self.fail(entry, _("bidang layanan '%(a)s' tidak dikenal (pilihan: %(opts)s)",
+                                       a=area, opts=", ".join(SERVICE_AREAS)))
             units.append(UnitSpec(
                 key=key, name=self.text(item, "name", entry), kind=kind,
                 parent=self.text(item, "parent", entry, required=False) or None,
@@ -284,7 +289,7 @@ class _Validator:
             ))
         by_key = {u.key: u for u in units}
         roots = [u for u in units if not u.parent]
-        for (entry, _item), unit in zip(entries, units):
+        for (entry, _item), unit in zip(entries, units, strict=True):
             if unit.parent and unit.parent not in by_key:
                 self.fail(entry, _("induk '%(p)s' tidak ada di daftar units", p=unit.parent))
         if units and not roots:

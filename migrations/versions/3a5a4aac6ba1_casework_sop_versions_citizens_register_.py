@@ -5,12 +5,11 @@ Revises: d6098e24dbe0
 Create Date: 2026-11-23 00:15:36.752145
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from app.audit.append_only import drop_append_only, make_append_only
 from app.tenancy.rls import disable_tenant_rls, enable_tenant_rls
-
 
 # revision identifiers, used by Alembic.
 revision = '3a5a4aac6ba1'

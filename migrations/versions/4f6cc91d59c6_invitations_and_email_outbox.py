@@ -5,9 +5,8 @@ Revises: 3a5a4aac6ba1
 Create Date: 2026-11-23 00:25:25.029014
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '4f6cc91d59c6'

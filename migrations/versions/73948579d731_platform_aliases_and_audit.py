@@ -8,11 +8,10 @@ Written by hand (sibling revisions branch from the same head; a merge revision f
 Both tables are platform tables (not tenant-owned): no row-level security. The platform
 audit log is append-only, like the regions' audit log.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from app.audit.append_only import drop_append_only, make_append_only
-
 
 revision = '73948579d731'
 down_revision = '4f6cc91d59c6'

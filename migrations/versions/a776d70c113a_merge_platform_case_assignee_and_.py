@@ -5,11 +5,10 @@ Revises: 73948579d731, b7e2c41d9a05, c3d8a1f0b6e2
 Create Date: 2026-11-23 01:54:29.755684
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from app.tenancy.rls import refresh_tenant_policy
-
 
 # revision identifiers, used by Alembic.
 revision = 'a776d70c113a'

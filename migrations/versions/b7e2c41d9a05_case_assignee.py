@@ -8,9 +8,8 @@ Written by hand (sibling revisions branch from the same head; a merge revision f
 On SQLite the column is added with a plain ADD COLUMN … REFERENCES, never a batch
 table copy: copying `cases` would have to drop a table that case events point at.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'b7e2c41d9a05'
 down_revision = '4f6cc91d59c6'

@@ -7,11 +7,10 @@ Create Date: 2026-11-23 01:00:00
 Written by hand (sibling revisions branch from the same head; a merge revision follows).
 After upgrading a database that already has cases, run `flask dashboard rebuild` once.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from app.tenancy.rls import disable_tenant_rls, enable_tenant_rls
-
 
 revision = 'c3d8a1f0b6e2'
 down_revision = '4f6cc91d59c6'

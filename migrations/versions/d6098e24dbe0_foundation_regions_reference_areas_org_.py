@@ -1,15 +1,14 @@
 """foundation: regions, reference areas, org chart, users and memberships
 
 Revision ID: d6098e24dbe0
-Revises: 
+Revises:
 Create Date: 2026-11-23 00:04:25.581570
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from app.tenancy.rls import disable_tenant_rls, enable_tenant_rls
-
 
 # revision identifiers, used by Alembic.
 revision = 'd6098e24dbe0'

@@ -12,9 +12,8 @@ in), and `users.active` is set only on the platform. Accounts a region closed be
 platform role: the platform deactivates platform users only) are reopened here, so their
 regions can give them a post back; without an active post they still reach no realm.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'e1a0c0de0001'
 down_revision = 'a776d70c113a'

@@ -8,9 +8,8 @@ Written by hand. `user_sessions` is a platform table (not tenant-scoped: `realm`
 region as text), so it gets no row-level security. On SQLite the column is dropped with a
 plain ALTER TABLE … DROP COLUMN, never a batch copy of `users` (many tables point at it).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'e2a0c0de0002'
 down_revision = 'e1a0c0de0001'

@@ -6,11 +6,10 @@ Create Date: 2026-12-06 23:45:00
 
 Written by hand.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from app.tenancy.rls import disable_tenant_rls, enable_tenant_rls
-
 
 revision = 'e5a0c0de0005'
 down_revision = 'e2a0c0de0002'

@@ -13,7 +13,6 @@ from alembic import op
 
 from app.tenancy.rls import CURRENT_TENANT, POLICY, refresh_tenant_policy, tenant_policy_tables
 
-
 # revision identifiers, used by Alembic.
 revision = 'e6a0c0de0006'
 down_revision = 'e5a0c0de0005'

@@ -36,7 +36,7 @@ class Walker:
     def case(self, ticket: str) -> Case:
         with self.app.app_context(), tenant_context(tenant(self.slug)):
             case = db.session.scalar(select(Case).where(Case.ticket == ticket))
-            case.sop_version.sop  # parse while attached
+            _ = case.sop_version.sop  # parse while attached
             db.session.expunge_all()
             return case
 
@@ -85,6 +85,8 @@ class Walker:
             panel.get_by_label("Dilayani / diterima program").check()
         if step.needs_inform_channel:
             panel.get_by_label("Telepon").check()
+        if "answer_result" in step.step_kind.fields:
+            panel.get_by_label("Diterima", exact=True).check()
         note = panel.locator("textarea")
         if note.count():
             note.fill(f"Catatan uji: {step.label}")

@@ -35,7 +35,8 @@ def violations_on(page, where: str) -> list[str]:
     for v in found:
         if v.get("impact") not in BLOCKING:
             continue
-        nodes = "\n".join(f"      at {', '.join(map(str, n['target']))}: {n.get('failureSummary', '').splitlines()[-1].strip()}"
+        nodes = "\n".join(f"      at {', '.join(map(str, n['target']))}: "
+                          f"{n.get('failureSummary', '').splitlines()[-1].strip()}"
                           for n in v["nodes"][:4])
         more = f"\n      … and {len(v['nodes']) - 4} more" if len(v["nodes"]) > 4 else ""
         lines.append(f"{where}: [{v['impact']}] {v['id']}: {v['help']}\n{nodes}{more}")

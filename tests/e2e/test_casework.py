@@ -4,10 +4,10 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from app.tenancy.context import tenant_context
 from tests.e2e.casework_walker import Walker, fill_intake, ticket_on
 from tests.e2e.conftest import login, save_screenshot
 from tests.factories import make_kk, make_nik, tenant, village_of
-from app.tenancy.context import tenant_context
 
 REGIONS = ["bekasi", "cianjur", "batubara", "payakumbuh", "palembang"]
 

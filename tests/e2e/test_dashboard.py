@@ -12,7 +12,7 @@ import threading
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -33,9 +33,9 @@ def month_of_casework(app):
     from app.tenancy.context import tenant_context
     from app.tenancy.models import Tenant
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     local = now.astimezone(ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"]))
-    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(timezone.utc)
+    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
     with app.app_context():
         tenant = db.session.scalar(select(Tenant).where(Tenant.slug == SLUG))
         with tenant_context(tenant):

@@ -101,7 +101,8 @@ def test_org_chart_uses_the_regions_own_titles(page, live_server):
     expect(tree.locator(".position-title", has_text=re.compile(r"^Manajer$"))).to_have_count(1)
     expect(tree.locator(".position-title", has_text="Pendamping Daerah")).to_have_count(6)
     # Each post shows who holds it (demo staff have distinct names).
-    manager_post = tree.locator(".org-positions > li", has=page.locator(".position-title", has_text=re.compile(r"^Manajer$")))
+    manager_post = tree.locator(".org-positions > li",
+                                has=page.locator(".position-title", has_text=re.compile(r"^Manajer$")))
     expect(manager_post.locator(".holders")).to_contain_text("(demo)")
     expect(tree.locator(".holders", has_text="(demo)")).to_have_count(tree.locator(".org-positions > li").count())
 

@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.e2e.conftest import login, save_screenshot
 from tests.e2e.casework_walker import fill_intake
+from tests.e2e.conftest import login, save_screenshot
 
 CODE, NAME, SLUG = "32.72", "Kota Sukabumi", "kota-sukabumi"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}

@@ -165,7 +165,8 @@ def test_units_are_edited_in_place(new_page, live_server, app, clean_chart):
     expect(card.locator(".position-row", has_text="Pendamping Sosial")).to_contain_text("per kelurahan/desa")
 
     # A unit people still work in is not retired: the page says what to do first.
-    back_office = manager.locator(".settings-card", has=manager.locator(".unit-name", has_text=re.compile("^Back Office$")))
+    back_office = manager.locator(".settings-card",
+                                  has=manager.locator(".unit-name", has_text=re.compile("^Back Office$")))
     back_office.get_by_role("link", name="Pensiunkan").first.click()
     blockers = manager.locator(".blockers")
     expect(blockers).to_contain_text("Pindahkan mereka ke jabatan lain")
@@ -177,8 +178,7 @@ def test_units_are_edited_in_place(new_page, live_server, app, clean_chart):
 def test_deactivating_a_facilitator_ends_their_session(new_page, live_server, app):
     def build():
         from tests.factories import member as demo_member
-        from tests.helpers.org import new_member
-        from tests.helpers.org import free_village, home_visit, step
+        from tests.helpers.org import free_village, home_visit, new_member, step
 
         village = free_village(SLUG)
         leaving = new_member("facilitator", areas=[(village.district_code, village.code)], name="Rahmat Fasilitator")

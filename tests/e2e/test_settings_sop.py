@@ -8,6 +8,7 @@ as it was afterwards (by importing its own export).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -28,11 +29,10 @@ def payakumbuh(app):
     from tests.factories import tenant
 
     def run(fn):
-        with app.app_context():
-            with tenant_context(tenant(SLUG)):
-                result = fn()
-                db.session.commit()
-                return result
+        with app.app_context(), tenant_context(tenant(SLUG)):
+            result = fn()
+            db.session.commit()
+            return result
 
     saved = run(lambda: to_yaml(export_region(tenant(SLUG))))
     yield run
@@ -168,7 +168,7 @@ def test_export_then_import_a_changed_file_in_the_browser(new_page, live_server,
     with page.expect_download() as download:
         page.get_by_role("button", name="Unduh berkas YAML").click()
     assert re.fullmatch(rf"{SLUG}-konfigurasi-\d{{4}}-\d{{2}}-\d{{2}}\.yaml", download.value.suggested_filename)
-    exported = open(download.value.path(), encoding="utf-8").read()
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
     data = yaml.safe_load(exported)
     next(s for s in data["sop"]["states"] if s["key"] == "analysis")["sla_hours"] = 96
     data["partners"][0]["contact"] = "Jl. Sudirman No. 1, Payakumbuh"

@@ -60,8 +60,8 @@ def restore_chart(app, slug="palembang"):
     in_region(app, slug, retire)
 
 
-def step(case, key, membership, note="Catatan uji."):
-    return take_step(case, key, StepInput(note=note), user=membership.user, membership=membership,
+def step(case, key, membership, note="Catatan uji.", **data):
+    return take_step(case, key, StepInput(note=note, **data), user=membership.user, membership=membership,
                      expected_version=case.version)
 
 

@@ -8,15 +8,13 @@ from tests.factories import tenant
 
 def in_region(app, slug, fn):
     """`fn()` inside region `slug` in its own app context, committed; returns what `fn` returns."""
-    with app.app_context():
-        with tenant_context(tenant(slug)):
-            result = fn()
-            db.session.commit()
-            return result
+    with app.app_context(), tenant_context(tenant(slug)):
+        result = fn()
+        db.session.commit()
+        return result
 
 
 def read_in_region(app, slug, fn):
     """`fn()` inside region `slug` without committing (the objects it returns stay readable)."""
-    with app.app_context():
-        with tenant_context(tenant(slug)):
-            return fn()
+    with app.app_context(), tenant_context(tenant(slug)):
+        return fn()

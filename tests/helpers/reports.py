@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -55,18 +55,19 @@ def build_known_data(app) -> dict:
                 return _districts(tenant)
             import random
             s = CaseworkSampler(random.Random(1))
-            d1, d2 = db.session.scalars(select(District.code).where(District.regency_code == tenant.region_code)
+            _d1, d2 = db.session.scalars(select(District.code).where(District.regency_code == tenant.region_code)
                                         .order_by(District.code).limit(2)).all()
             v2 = db.session.scalar(select(Village.code).where(Village.district_code == d2).order_by(Village.code))
             facilitator_village = next(a.village_code for m in s.members for a in m.areas if a.village_code)
             regency, province, central = _partner("regency"), _partner("province"), _partner("central")
-            c = Clock(datetime(2025, 2, 3, 2, 0, tzinfo=timezone.utc))
+            c = Clock(datetime(2025, 2, 3, 2, 0, tzinfo=UTC))
             citizen1 = s.new_citizen(facilitator_village)
             one = s.open_for(c, citizen1, "walk_in", "kesehatan")
             for key, hours, data in (("forward_to_back_office", 2, {}),
                                      ("request_referral", 5, {"partner_id": str(regency.id)}),
                                      ("approve_referral", 24, {}), ("send_referral", 2, {}),
-                                     ("record_answer", 48, {}), ("record_outcome", 24, {"outcome": "served"}),
+                                     ("record_answer", 48, {"answer_result": "accepted"}),
+                                     ("record_outcome", 24, {"outcome": "served"}),
                                      ("inform", 3, {"inform_channel": "phone"})):
                 c.advance(hours)
                 s.take(one, key, c, **data)
@@ -94,7 +95,8 @@ def build_known_data(app) -> dict:
             for key, hours, data in (("forward_to_back_office", 1, {}),
                                      ("request_referral", 1, {"partner_id": str(province.id)}),
                                      ("approve_referral", 1, {}), ("send_referral", 1, {}),
-                                     ("record_answer", 30, {}), ("record_outcome", 1, {"outcome": "not_served"}),
+                                     ("record_answer", 30, {"answer_result": "rejected"}),
+                                     ("record_outcome", 1, {"outcome": "not_served"}),
                                      ("inform", 1, {"inform_channel": "message"})):
                 c.advance(hours)
                 s.take(five, key, c, **data)

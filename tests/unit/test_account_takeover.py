@@ -24,7 +24,8 @@ from app.tenancy.context import tenant_context
 from app.tenancy.models import Tenant
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import tenant
-from tests.helpers.platform import WIZARD_URL as WIZARD, blank_data, unique_slug
+from tests.helpers.platform import WIZARD_URL as WIZARD
+from tests.helpers.platform import blank_data, unique_slug
 
 ATTACKER_PASSWORD = "punya-penyusup-2026"
 KEPT = ("name", "password_hash", "active", "platform_role")

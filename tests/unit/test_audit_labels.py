@@ -33,13 +33,13 @@ def test_every_recorded_action_has_an_indonesian_label(app_ctx):
     assert all(str(label) and str(label) != code for code, label in ACTION_LABELS.items())
 
 
-def test_action_filter_is_a_list_of_labels(app, admin):  # noqa: F811
+def test_action_filter_is_a_list_of_labels(app, admin):
     page = admin.get("/console/audit").get_data(as_text=True)
     assert '<select name="action"' in page and '<input type="search" name="action"' not in page
     assert '<option value="auth.login_failed"' in page and "Gagal masuk" in page
 
 
-def test_action_filter_picks_one_action_and_shows_its_label(app, admin):  # noqa: F811
+def test_action_filter_picks_one_action_and_shows_its_label(app, admin):
     actor = f"{unique_slug('label')}@uji.id"
     region_event(app, "bekasi", actor, action="case.open")
     region_event(app, "bekasi", actor, action="case.step")
@@ -48,6 +48,6 @@ def test_action_filter_picks_one_action_and_shows_its_label(app, admin):  # noqa
     assert "Pengaduan dicatat" in rows_of(response) and "Langkah kasus" not in rows_of(response)
 
 
-def test_unknown_action_code_is_refused(admin):  # noqa: F811
+def test_unknown_action_code_is_refused(admin):
     response = admin.get("/console/audit?action=case.")
     assert response.status_code == 422 and "Pilih tindakan dari daftar." in response.get_data(as_text=True)

@@ -22,17 +22,15 @@ CROSS_TENANT = {
 
 
 def new_case(app, slug, **kw):
-    with app.app_context():
-        with tenant_context(tenant(slug)):
-            case = make_case(slug, **kw)
-            db.session.commit()
-            return case.id, case.ticket, case.version, case.citizen.nik
+    with app.app_context(), tenant_context(tenant(slug)):
+        case = make_case(slug, **kw)
+        db.session.commit()
+        return case.id, case.ticket, case.version, case.citizen.nik
 
 
 def current(app, slug, case_id):
-    with app.app_context():
-        with tenant_context(tenant(slug)):
-            return db.session.get(Case, (tenant(slug).id, case_id))
+    with app.app_context(), tenant_context(tenant(slug)):
+        return db.session.get(Case, (tenant(slug).id, case_id))
 
 
 def test_inbox_shows_cases_waiting_for_my_role(app, staff):

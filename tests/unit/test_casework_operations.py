@@ -126,13 +126,13 @@ def test_stale_form_is_a_conflict(in_region):
 
 def test_supervisor_of_another_district_cannot_approve(in_region):
     in_region("cianjur")
-    from app.accounts.models import MembershipArea
     from app.reference.models import District
     data = citizen_data("cianjur")
     case = make_case("cianjur", channel="home_visit", data=data)
     _u, supervisor = member("supervisor@cianjur.demo")
     assert allowed_steps(case, supervisor)  # the demo supervisor covers the facilitator's district
-    other = db.session.scalar(select(District).where(District.regency_code == "32.03", District.code != case.district_code))
+    other = db.session.scalar(select(District).where(District.regency_code == "32.03",
+                                                     District.code != case.district_code))
     original = supervisor.areas[0].district_code
     supervisor.areas[0].district_code = other.code
     db.session.flush()
@@ -161,7 +161,8 @@ def test_referral_returned_once_then_approved_and_followed_to_close(in_region):
     case = make_case("payakumbuh")
     target = partner()
     step(case, "forward_to_back_office", "intake_officer@payakumbuh.demo")
-    step(case, "request_referral", "case_officer@payakumbuh.demo", note="Perlu bantuan biaya", partner_id=str(target.id))
+    step(case, "request_referral", "case_officer@payakumbuh.demo", note="Perlu bantuan biaya",
+         partner_id=str(target.id))
     assert case.state == "referral_approval"
     with pytest.raises(StepNotAllowed):  # Payakumbuh: the Kepala UPT approves, not the manager
         step(case, "approve_referral", "manager@payakumbuh.demo")
@@ -170,7 +171,7 @@ def test_referral_returned_once_then_approved_and_followed_to_close(in_region):
     step(case, "request_referral", "case_officer@payakumbuh.demo", note="Sudah lengkap", partner_id=str(target.id))
     step(case, "approve_referral", "unit_head@payakumbuh.demo")
     step(case, "send_referral", "case_officer@payakumbuh.demo")
-    step(case, "record_answer", "case_officer@payakumbuh.demo", note="Diterima")
+    step(case, "record_answer", "case_officer@payakumbuh.demo", note="Diterima", answer_result="accepted")
     step(case, "record_outcome", "case_officer@payakumbuh.demo", note="Sudah dilayani", outcome="served")
     inform = next(t.key for t in case.sop_version.sop.transitions_from("informing"))
     step(case, inform, "intake_officer@payakumbuh.demo", inform_channel="phone")

@@ -87,7 +87,7 @@ def test_two_officers_at_the_same_moment_get_one_citizen(app, monkeypatch):
                 case = _open(data, email)
                 db.session.commit()
                 results.append((case.ticket, case.citizen_id))
-        except Exception as exc:  # noqa: BLE001 (reported below)
+        except Exception as exc:
             errors.append(repr(exc))
             barrier.abort()
 

@@ -59,7 +59,7 @@ def _assert_no_formula(wb, payloads):
     assert all(v.startswith("'") for v in found.values())
 
 
-def test_region_report_workbook_neutralises_names(in_known_region, known):  # noqa: F811
+def test_region_report_workbook_neutralises_names(in_known_region, known):
     citizen = db.session.scalars(select(Citizen).join(PrelistProposal, PrelistProposal.citizen_id == Citizen.id)
                                  .order_by(Citizen.name)).first()
     citizen.name = HYPERLINK

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 
 from app import create_app
 from app.extensions import limiter
-from tests.conftest import DEMO_PASSWORD, host_for, is_postgres
+from tests.conftest import DEMO_PASSWORD, host_for
 
 CLOSED_REDIS = "redis://127.0.0.1:6390/0"  # nothing listens here
 CLOSED_DATABASE = "postgresql+psycopg://slrt_app@127.0.0.1:5999/none"

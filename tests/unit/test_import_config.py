@@ -12,9 +12,9 @@ from app.casework.sop_store import current_version
 from app.extensions import db
 from app.org.models import OrgUnit, Position
 from app.tenancy.context import tenant_context
+from app.tenancy.models import Tenant
 from app.tenants.export import export_region, to_yaml
 from app.tenants.importer import ImportRefused, apply_import, prepare_import
-from app.tenancy.models import Tenant
 from app.tenants.template import TemplateError
 from tests.factories import make_case, member, tenant
 from tests.helpers.regions import read_in_region
@@ -42,7 +42,7 @@ def _rows(tenant_row):
     """Every column of every configuration row, to show that nothing was written."""
     def dump(model):
         columns = [c.key for c in inspect(model).column_attrs]
-        return sorted((tuple(str(getattr(r, c)) for c in columns) for r in db.session.scalars(select(model))))
+        return sorted(tuple(str(getattr(r, c)) for c in columns) for r in db.session.scalars(select(model)))
     return {"tenant": tuple(str(getattr(tenant_row, c.key)) for c in inspect(Tenant).column_attrs),
             "units": dump(OrgUnit), "positions": dump(Position), "partners": dump(Partner),
             "versions": dump(SopVersion)}

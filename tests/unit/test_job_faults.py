@@ -24,11 +24,10 @@ def kill_worker_during(app, report_dir, *, retries_left: int, attempts: int) -> 
     """The report's worker died after writing half the file."""
     job = latest_job(app)
     abandon_queued_job(app, retries_left)
-    with app.app_context():
-        with tenant_context(db.session.get(Tenant, job.tenant_id)):
-            row = db.session.get(ReportJob, (job.tenant_id, job.id))
-            row.status, row.progress, row.attempts, row.updated_at = "running", 40, attempts, utcnow()
-            db.session.commit()
+    with app.app_context(), tenant_context(db.session.get(Tenant, job.tenant_id)):
+        row = db.session.get(ReportJob, (job.tenant_id, job.id))
+        row.status, row.progress, row.attempts, row.updated_at = "running", 40, attempts, utcnow()
+        db.session.commit()
     folder = report_dir / SLUG
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f".{job.id}.abc123.part").write_bytes(b"%PDF-1.4 half")

@@ -6,10 +6,12 @@ signed in) and for each kind of download; static files keep their caching.
 from __future__ import annotations
 
 import pytest
+
 from app.extensions import db
 from app.tenancy.context import tenant_context
 from tests.conftest import DEMO_PASSWORD, HostClient
 from tests.factories import tenant
+from tests.helpers.attachments import attach_to_case, token_for
 from tests.helpers.casework import new_case
 from tests.helpers.reports import job_in_bekasi_manager
 
@@ -42,6 +44,8 @@ def test_downloads_say_no_store(app, staff, region_client, monkeypatch, tmp_path
     case = new_case(app, "bekasi")
     with app.app_context(), tenant_context(tenant("bekasi")):
         job = job_in_bekasi_manager()
+        attachment = attach_to_case(case["id"], "manager@bekasi.demo")["id"]
+        link = f"/attachments/{attachment}/download?token={token_for(attachment, 'manager@bekasi.demo')}"
         db.session.commit()
     manager = staff("manager", "bekasi")
     auditor = region_client(None)
@@ -51,6 +55,7 @@ def test_downloads_say_no_store(app, staff, region_client, monkeypatch, tmp_path
         "report": manager.get(f"/dashboard/reports/{job['job_id']}/download?token={job['token']}"),
         "config": manager.get("/settings/transfer/export"),
         "register sample": manager.get("/register/sample.csv"),
+        "attachment": manager.get(link),
         "audit csv": auditor.get("/console/audit.csv"),
     }
     assert {name: r.status_code for name, r in downloads.items()} == {name: 200 for name in downloads}

@@ -54,7 +54,8 @@ def _counts(app):
 
 
 def test_template_with_mistakes_is_refused_naming_file_entry_problem(app, tmp_path):
-    bad = TASIKMALAYA.replace("role: intake_officer", "role: kasir").replace("parent: sekretariat, legal_basis: Pasal 2, district", "parent: nowhere, legal_basis: Pasal 2, district")
+    bad = TASIKMALAYA.replace("role: intake_officer", "role: kasir").replace(
+        "parent: sekretariat, legal_basis: Pasal 2, district", "parent: nowhere, legal_basis: Pasal 2, district")
     before = _counts(app)
     result = app.test_cli_runner().invoke(args=["tenants", "onboard", _write(tmp_path, bad % {"district": "32.78.01"})])
     assert result.exit_code != 0

@@ -30,6 +30,9 @@ BEFORE = {
     "reveal_nik": {"intake_officer", "case_officer", "data_officer", "facilitator", "supervisor",
                    "welfare_center_coordinator", "manager"},
     "oversee_cases": {"manager", "unit_head", "monitoring_officer", "admin_staff", "supervisor"},
+    "delete_attachments": {"manager", "unit_head"},  # new with attachments (the uploader always may)
+    "correct_case": {"manager", "unit_head", "intake_officer", "case_officer"},  # new (a returned case's recorder too)
+    "manage_cases": {"manager", "unit_head"},  # new: withdraw, merge, reassign, priority, follow-up
 }
 
 
@@ -73,7 +76,10 @@ def test_defaults_are_the_lists_they_replace():
 
 def test_every_route_capability_is_guarded_somewhere(app):
     guarded = set(capability_routes(app))
-    assert guarded == set(Capability) - {Capability.OVERSEE_CASES}  # that one shapes the inbox, not a route
+    # OVERSEE_CASES shapes the inbox; DELETE_ATTACHMENTS is checked by the operation (the uploader may too),
+    # CORRECT_CASE with the case (a returned case's recorder may too).
+    assert guarded == set(Capability) - {Capability.OVERSEE_CASES, Capability.DELETE_ATTACHMENTS,
+                                         Capability.CORRECT_CASE}
 
 
 @pytest.mark.parametrize("role", sorted(ROLES))
@@ -85,7 +91,10 @@ def test_each_role_gets_200_or_403_as_before(app, staff, role):
         expected = allowed if role in BEFORE[capability.value] else 403
         assert response.status_code == expected, f"{role} {capability.value} {method} {path}"
     page = client.get("/home").get_data(as_text=True)
-    assert ("(wilayah Anda)" in page) == (role in BEFORE["oversee_cases"])
+    if 'id="my-work"' in page:  # the overdue link opens every open case only for those who oversee them
+        assert ("(wilayah Anda)" in page) == (role in BEFORE["oversee_cases"])
+    else:  # the region's figures take the place of one's own counters
+        assert role in BEFORE["see_dashboard"]
 
 
 @pytest.fixture()

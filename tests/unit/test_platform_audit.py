@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -26,7 +26,7 @@ def auditor(region_client):
 
 def _platform_events(app, actor: str, n: int) -> None:
     with app.app_context():
-        base = datetime.now(timezone.utc)
+        base = datetime.now(UTC)
         for i in range(n):
             db.session.add(PlatformAuditEvent(actor=actor, action="uji.platform", ip="10.0.0.8",
                                               at=base - timedelta(seconds=i), detail={"i": i}))
@@ -44,8 +44,8 @@ def test_merges_region_and_platform_events_newest_first(app, admin):
 
 def test_filters_by_region_action_and_dates(app, admin):
     actor = f"{unique_slug('aktor')}@uji.id"
-    region_event(app, "bekasi", actor, action="case.open", at=datetime(2024, 5, 10, 3, tzinfo=timezone.utc))
-    region_event(app, "cianjur", actor, action="case.step", at=datetime(2024, 6, 10, 3, tzinfo=timezone.utc))
+    region_event(app, "bekasi", actor, action="case.open", at=datetime(2024, 5, 10, 3, tzinfo=UTC))
+    region_event(app, "cianjur", actor, action="case.step", at=datetime(2024, 6, 10, 3, tzinfo=UTC))
     with app.app_context():
         cianjur = db.session.scalar(select(Tenant.id).where(Tenant.slug == "cianjur"))
     page = rows_of(admin.get(f"/console/audit?actor={actor}&region={cianjur}"))
@@ -68,7 +68,8 @@ def test_paginates(app, admin):
 
 
 def test_htmx_filter_answers_with_the_list_only(admin):
-    response = admin.get("/console/audit?action=region.suspend", headers={"HX-Request": "true", "HX-Target": "audit-list"})
+    response = admin.get("/console/audit?action=region.suspend",
+                         headers={"HX-Request": "true", "HX-Target": "audit-list"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in page and "kejadian" in page
 
@@ -123,7 +124,8 @@ def test_every_auditor_view_and_download_is_recorded(app, auditor, admin):
     assert sorted(recorded) == sorted([("auditor.view", "platform.console"), ("auditor.view", "platform.compare"),
                                        ("auditor.view", "platform.audit"), ("auditor.download", "platform.audit_csv")])
     assert auditor.get("/console/users").status_code == 403
-    assert sorted(actions(before).values()) == sorted(recorded + [("access.refused", "platform.users")])  # a refusal too
+    # a refusal is recorded too
+    assert sorted(actions(before).values()) == sorted([*recorded, ("access.refused", "platform.users")])
     admin.get("/console/compare")
     with app.app_context():
         assert not db.session.scalar(select(PlatformAuditEvent).where(PlatformAuditEvent.actor == "admin@platform.demo",

@@ -61,10 +61,9 @@ def test_figures_per_region_for_the_period(app):
 
 def test_page_defaults_to_this_month_and_never_shows_niks(app, auditor):
     tid, slug = make_region(app, accounts=True)
-    with app.app_context():
-        with tenant_context(db.session.get(Tenant, tid)):
-            nik = factories.make_case(slug).citizen.nik
-            db.session.commit()
+    with app.app_context(), tenant_context(db.session.get(Tenant, tid)):
+        nik = factories.make_case(slug).citizen.nik
+        db.session.commit()
     response = auditor.get("/console/compare")
     page = response.get_data(as_text=True)
     with app.test_request_context():

@@ -14,7 +14,8 @@ from app.org.models import Position
 from app.platform.models import PlatformAuditEvent
 from app.tenancy.context import tenant_context
 from app.tenancy.models import Tenant
-from tests.helpers.platform import WIZARD_URL as URL, blank_data, free_region_code, unique_slug
+from tests.helpers.platform import WIZARD_URL as URL
+from tests.helpers.platform import blank_data, free_region_code, unique_slug
 
 
 @pytest.fixture()

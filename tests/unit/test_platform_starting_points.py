@@ -11,8 +11,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.platform.wizard import build_template
 from app.reference.models import Regency
-from app.tenants.export import to_yaml
 from app.tenancy.models import Tenant
+from app.tenants.export import to_yaml
 from tests.helpers.platform import blank_data, free_region_code
 
 
@@ -46,6 +46,18 @@ def test_puskesos_is_optional(app_ctx):
     assert [c["key"] for c in template.sop["channels"]] == ["walk_in", "home_visit"]
     assert all("welfare_center_coordinator" not in (t["role"] if isinstance(t["role"], list) else [t["role"]])
                for t in template.sop["transitions"])
+
+
+def test_a_copy_whose_source_region_is_not_there_is_refused_as_a_template_problem(app_ctx):
+    import uuid
+
+    import pytest
+
+    from app.tenants.template import TemplateError
+
+    with pytest.raises(TemplateError) as refused:
+        build_template(blank_data(start="copy", copy_from=str(uuid.uuid4())))
+    assert refused.value.problems == ["Pilih daerah yang strukturnya disalin."]
 
 
 def test_copy_takes_the_structure_and_renames_the_region(app_ctx):

@@ -11,15 +11,14 @@ MISMATCH = "Nomor tiket atau 4 angka terakhir telepon tidak cocok"
 
 def new_case(app, slug):
     last4 = f"{random.randrange(1000, 7000):04d}"
-    with app.app_context():
-        with tenant_context(tenant(slug)):
-            data = citizen_data(slug, name="Rahmat Rahasia", phone=f"0813-9999-{last4}")
-            case = make_case(slug, data=data)
-            facts = dict(ticket=case.ticket, last4=last4, nik=case.citizen.nik, name=case.citizen.name,
-                         address=case.citizen.address, complaint=case.complaint,
-                         stage=case.sop_version.sop.state(case.state).label)
-            db.session.commit()
-            return facts
+    with app.app_context(), tenant_context(tenant(slug)):
+        data = citizen_data(slug, name="Rahmat Rahasia", phone=f"0813-9999-{last4}")
+        case = make_case(slug, data=data)
+        facts = dict(ticket=case.ticket, last4=last4, nik=case.citizen.nik, name=case.citizen.name,
+                     address=case.citizen.address, complaint=case.complaint,
+                     stage=case.sop_version.sop.state(case.state).label)
+        db.session.commit()
+        return facts
 
 
 def test_status_page_is_public_and_linked_from_the_front_page(region_client):
@@ -57,13 +56,13 @@ def test_a_ticket_is_only_found_in_its_own_region(app, region_client):
 
 def test_closed_case_shows_closed(app, region_client):
     case = new_case(app, "payakumbuh")
-    with app.app_context():
-        with tenant_context(tenant("payakumbuh")):
-            from sqlalchemy import select
-            from app.tenancy.models import utcnow
-            row = db.session.scalar(select(Case).where(Case.ticket == case["ticket"]))
-            row.closed_at = utcnow()
-            db.session.commit()
+    with app.app_context(), tenant_context(tenant("payakumbuh")):
+        from sqlalchemy import select
+
+        from app.tenancy.models import utcnow
+        row = db.session.scalar(select(Case).where(Case.ticket == case["ticket"]))
+        row.closed_at = utcnow()
+        db.session.commit()
     page = region_client("payakumbuh").post("/status", data={"ticket": case["ticket"],
                                                               "phone_last4": case["last4"]}).get_data(as_text=True)
     assert "Sudah selesai" in page

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from app.citizens.import_jobs import RegisterImportJob
 from app.citizens.models import RegisterEntry, RegisterImport
 from app.extensions import db
-from tests.helpers.register import FIXTURES, IMPORT_SLUG as SLUG, batubara_csv, jobs, upload
 from tests.helpers.regions import in_region
+from tests.helpers.register import FIXTURES, batubara_csv, jobs, upload
+from tests.helpers.register import IMPORT_SLUG as SLUG
 from tests.helpers.reports import drain
 
 pytestmark = pytest.mark.usefixtures("import_settings")

@@ -10,8 +10,8 @@ from app.citizens.models import PrelistProposal, RegisterEntry
 from app.extensions import db
 from app.reference.models import District, Village
 from tests.factories import make_case, make_kk, make_nik, tenant
-from tests.helpers.register import FIXTURES, register_csv, upload
 from tests.helpers.regions import in_region
+from tests.helpers.register import FIXTURES, register_csv, upload
 
 
 def _proposal_in_owner_region():

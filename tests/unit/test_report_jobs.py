@@ -17,8 +17,16 @@ from app.dashboard.reporting import download_token
 from app.extensions import db
 from app.tenancy.context import tenant_context
 from app.tenancy.models import Tenant, utcnow
-from tests.helpers.reports import (SLUG, client_for, download_link, drain, failing_writer,
-                                   job_in_bekasi_manager, latest_job, request_report)
+from tests.helpers.reports import (
+    SLUG,
+    client_for,
+    download_link,
+    drain,
+    failing_writer,
+    job_in_bekasi_manager,
+    latest_job,
+    request_report,
+)
 
 pytestmark = pytest.mark.usefixtures("report_settings")
 
@@ -111,11 +119,10 @@ def test_status_row_polls_while_running_and_stops_when_done(app, region_client):
             db.session.commit()
     running = client.get(f"/dashboard/reports/{job.id}", headers=hx).get_data(as_text=True)
     assert "every 2s" in running and "45%" in running and "Unduh" not in running
-    with app.app_context():
-        with tenant_context(db.session.get(Tenant, job.tenant_id)):
-            row = db.session.get(ReportJob, (job.tenant_id, job.id))
-            row.updated_at = utcnow() - timedelta(hours=2)  # the worker died
-            db.session.commit()
+    with app.app_context(), tenant_context(db.session.get(Tenant, job.tenant_id)):
+        row = db.session.get(ReportJob, (job.tenant_id, job.id))
+        row.updated_at = utcnow() - timedelta(hours=2)  # the worker died
+        db.session.commit()
     stalled = client.get(f"/dashboard/reports/{job.id}", headers=hx).get_data(as_text=True)
     assert "Coba lagi" in stalled and "every 2s" not in stalled
 

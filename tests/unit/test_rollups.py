@@ -6,9 +6,10 @@ direct counts over `cases`, `referrals`, `case_events` and `prelist_proposals`.
 """
 from __future__ import annotations
 
+import itertools
 import random
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import and_, select
@@ -73,7 +74,7 @@ def direct_counts(tenant_id) -> Counter:
                                     .order_by(CaseEvent.case_id, CaseEvent.at)):
         by_case[event.case_id].append(event)
     for events in by_case.values():
-        for before, after in zip(events, events[1:]):
+        for before, after in itertools.pairwise(events):
             out[("state_hours", before.to_state, bucket_of(hours_between(before.at, after.at)))] += 1
     return out
 
@@ -111,7 +112,7 @@ def rollup_region(app):
 
 def test_live_rollups_match_rebuild_and_direct_counts(app, rollup_region):
     tid = rollup_region.id
-    cases = random_casework(seed=6, cases=60, start=datetime(2025, 1, 6, 1, 0, tzinfo=timezone.utc))
+    cases = random_casework(seed=6, cases=60, start=datetime(2025, 1, 6, 1, 0, tzinfo=UTC))
     assert len({c.district_code for c in cases}) >= 2 and len({c.channel for c in cases}) >= 2
     assert any(c.is_closed for c in cases) and any(not c.is_closed for c in cases)
     assert any(r.status == "returned" for c in cases for r in c.referrals)
@@ -150,7 +151,7 @@ def test_a_rolled_back_step_leaves_no_counter(app, rollup_region):
     tid = rollup_region.id
     db.session.commit()
     before = read_counters(db.session, tid)
-    random_casework(seed=3, cases=3, start=datetime(2025, 5, 5, 3, 0, tzinfo=timezone.utc))
+    random_casework(seed=3, cases=3, start=datetime(2025, 5, 5, 3, 0, tzinfo=UTC))
     assert read_counters(db.session, tid) != before
     db.session.rollback()
     assert read_counters(db.session, tid) == before
@@ -158,7 +159,7 @@ def test_a_rolled_back_step_leaves_no_counter(app, rollup_region):
 
 def test_moving_a_case_moves_its_counters(app, rollup_region):
     tid = rollup_region.id
-    cases = random_casework(seed=5, cases=4, start=datetime(2025, 7, 7, 3, 0, tzinfo=timezone.utc))
+    cases = random_casework(seed=5, cases=4, start=datetime(2025, 7, 7, 3, 0, tzinfo=UTC))
     case = cases[0]
     other = next(a for a in ("pendidikan", "kesehatan", "sosial") if a != case.service_area)
     case.service_area = other
@@ -180,9 +181,8 @@ def test_reviewing_a_proposal_on_its_page_moves_its_counter(app, staff):
     response = staff("manager", "bekasi").post(f"/register/prelist/{proposal_id}/review",
                                                data={"decision": "verified", "note": ""})
     assert response.status_code == 302
-    with app.app_context():
-        with tenant_context(tenant("bekasi")):
-            after = read_counters(db.session, bekasi.id)
+    with app.app_context(), tenant_context(tenant("bekasi")):
+        after = read_counters(db.session, bekasi.id)
     moved = {k.detail: after[k] - before[k] for k in set(after) | set(before)
              if k.metric == "prelist" and k.day == key_day and k.district_code == district and after[k] != before[k]}
     assert moved == {"proposed": -1, "verified": 1}

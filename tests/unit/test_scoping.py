@@ -2,8 +2,8 @@
 import pytest
 from sqlalchemy import delete, func, select, update
 
-from app.extensions import db
 from app.accounts.models import MembershipArea
+from app.extensions import db
 from app.org.models import OrgUnit, Position
 from app.tenancy.context import ALL_TENANTS, tenant_context
 from app.tenancy.models import Tenant

@@ -49,7 +49,8 @@ def _member_id():
 def _invitation():
     from app.tenancy.context import current_tenant
 
-    inv, _link = create_invitation(f"{uuid.uuid4().hex[:8]}@uji.id", "Calon Uji", tenant=current_tenant._get_current_object(),
+    inv, _link = create_invitation(f"{uuid.uuid4().hex[:8]}@uji.id", "Calon Uji",
+                                   tenant=current_tenant._get_current_object(),
                                    position=position_of("intake_officer"))
     return {"invitation_id": inv.id}
 
@@ -67,6 +68,7 @@ CROSS_TENANT = {
     "settings_org.member_deactivate": ("GET", lambda: {"membership_id": _member_id()}),
     "settings_org.member_reactivate": ("POST", lambda: {"membership_id": _member_id()}),
     "settings_org.member_reassign": ("POST", lambda: {"membership_id": _member_id()}),
+    "settings_org.member_nip": ("POST", lambda: {"membership_id": _member_id()}),
     "settings_org.invitation_revoke": ("POST", _invitation),
 }
 
@@ -155,13 +157,12 @@ def test_moving_a_unit_redraws_the_tree(app, staff):
         f"/settings/org/units/{unit_id}/edit", headers=htmx(unit_id),
         data={"name": "Tim Pindah", "kind": "field", "parent_id": str(target), "legal_basis": ""})
     assert response.status_code == 200 and response.headers["HX-Retarget"] == "#settings-tree"
-    with app.app_context():
-        with tenant_context(tenant("palembang")):
-            moved = db.session.get(OrgUnit, (tenant("palembang").id, unit_id))
-            assert moved.parent_id == target
-            event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "config.unit.move",
-                                                                AuditEvent.object_id == str(unit_id))).one()
-            assert event.detail["after"]["parent"] == "Front Office"
+    with app.app_context(), tenant_context(tenant("palembang")):
+        moved = db.session.get(OrgUnit, (tenant("palembang").id, unit_id))
+        assert moved.parent_id == target
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "config.unit.move",
+                                                            AuditEvent.object_id == str(unit_id))).one()
+        assert event.detail["after"]["parent"] == "Front Office"
 
 
 def test_without_javascript_a_saved_form_redirects(app, staff):

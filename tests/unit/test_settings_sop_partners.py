@@ -98,7 +98,8 @@ def test_terms_and_unit_names(app, staff, restore_region):
         data[f"units-{i}-key"] = unit.key
         data[f"units-{i}-name"] = "Bagian Depan (uji)" if unit.key == "front_office" else unit.name
     assert client.post("/settings/terms", data=data).status_code == 302
-    region = read_in_region(app, "payakumbuh", lambda: db.session.scalar(select(Tenant).where(Tenant.slug == "payakumbuh")))
+    region = read_in_region(app, "payakumbuh",
+                            lambda: db.session.scalar(select(Tenant).where(Tenant.slug == "payakumbuh")))
     assert region.service_name == "UPT-PSPK Payakumbuh" and region.term("welfare_register", "") == "DPM SLRT"
     assert "coordination_team" not in region.terminology  # emptied: the default word again
     assert "UPT-PSPK Payakumbuh" in client.get("/settings/procedure").get_data(as_text=True)  # the header uses it
@@ -118,7 +119,8 @@ def test_history_shows_only_this_regions_configuration(app, staff):
     client = staff("manager", "cianjur")
     name = f"Mitra Cianjur {uuid.uuid4().hex[:6]}"
     client.post("/settings/partners/new", data=_form(name))
-    partner_id = read_in_region(app, "cianjur", lambda: db.session.scalar(select(Partner.id).where(Partner.name == name)))
+    partner_id = read_in_region(app, "cianjur",
+                                lambda: db.session.scalar(select(Partner.id).where(Partner.name == name)))
     client.post(f"/settings/partners/{partner_id}/delete")
     page = client.get("/settings/history").get_data(as_text=True)
     assert "Lembaga mitra ditambahkan" in page

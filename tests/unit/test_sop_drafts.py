@@ -8,9 +8,17 @@ from sqlalchemy import func, select
 
 from app.casework import sop_edits as edits
 from app.casework.models import Partner, SopVersion
-from app.casework.sop_drafts import (DraftInvalid, check_definition, current_draft, discard_draft, place_problems,
-                                     publish_draft, save_draft, start_draft)
 from app.casework.sop_diff import diff_sop
+from app.casework.sop_drafts import (
+    DraftInvalid,
+    check_definition,
+    current_draft,
+    discard_draft,
+    place_problems,
+    publish_draft,
+    save_draft,
+    start_draft,
+)
 from app.casework.sop_edits import EditError
 from app.casework.sop_store import current_version
 from app.casework.steps import StepInput, allowed_steps, take_step

@@ -5,8 +5,15 @@ from sqlalchemy import select
 from app.accounts.invitations import Invitation
 from app.accounts.models import Membership, User
 from app.accounts.outbox import OutboundEmail
-from app.accounts.staff import (clean_areas, deactivate_member, invite_staff, move_member, pending_invitations,
-                                reactivate_member, revoke_invitation)
+from app.accounts.staff import (
+    clean_areas,
+    deactivate_member,
+    invite_staff,
+    move_member,
+    pending_invitations,
+    reactivate_member,
+    revoke_invitation,
+)
 from app.extensions import db
 from app.org.operations import ConfigError
 from app.reference.models import District, Village
@@ -34,7 +41,8 @@ def test_invite_a_facilitator_with_villages(region):
     assert db.session.scalar(select(OutboundEmail).where(OutboundEmail.to == "fasil.baru@uji.id"))
     assert invitation in pending_invitations()
     event = last_audit("config.staff.invite")
-    assert event.detail["after"]["areas"] == [f"{village.name}, Kec. {db.session.get(District, village.district_code).name}"]
+    district = db.session.get(District, village.district_code)
+    assert event.detail["after"]["areas"] == [f"{village.name}, Kec. {district.name}"]
     with pytest.raises(ConfigError) as twice:
         invite_staff(email="fasil.baru@uji.id", name="X", position=position_of("facilitator"),
                      village_codes=[village.code])
@@ -139,7 +147,8 @@ def test_deactivated_member_is_logged_out_at_once(app, region_client):
 def test_invite_page_shows_the_link_and_lists_pending(app, region_client):
     manager = region_client("palembang")
     manager.login("manager@palembang.demo")
-    position, village = in_region(app, "palembang", lambda: (position_of("facilitator").id, other_village("palembang").code))
+    position, village = in_region(app, "palembang",
+                                  lambda: (position_of("facilitator").id, other_village("palembang").code))
     form = manager.get(f"/settings/staff/invite?position={position}").get_data(as_text=True)
     assert 'name="village_codes"' in form
     fragment = manager.get(f"/settings/staff/invite?position_id={position}",

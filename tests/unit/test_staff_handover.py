@@ -36,7 +36,7 @@ def test_a_step_keeps_the_actor_while_the_next_stage_waits_on_them(region):
     _u, back_office = member("case_officer@palembang.demo")
     case.state = "awaiting_answer"
     db.session.flush()
-    step(case, "record_answer", back_office)
+    step(case, "record_answer", back_office, answer_result="accepted")
     assert case.state == "follow_up" and case.assignee_id == back_office.user_id
 
 
@@ -95,7 +95,8 @@ def test_reassign_in_bulk_with_the_areas(region):
                            add_areas=True, user=manager.user, actor=manager)
     assert moved == [case] and case.assignee_id == taker.user_id
     assert village.code in {a.village_code for a in taker.areas}
-    event = db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.action == "reassign")).one()
+    event = db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id,
+                                                       CaseEvent.action == "reassign")).one()
     assert event.label == "Dialihkan ke Fasil Baru" and event.note == "Fasil Pergi pindah tugas."
     audit = last_audit("config.case.reassign")
     assert audit.detail["after"] == {"assignee": "Fasil Baru"} and audit.detail["ticket"] == case.ticket

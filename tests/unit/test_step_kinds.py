@@ -6,7 +6,7 @@ import copy
 import importlib.util
 import re
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -42,7 +42,7 @@ def _region_files() -> list[Path]:
 
 
 def _rich_event(kind: str) -> EventFacts:
-    at = datetime(2026, 3, 2, 5, tzinfo=timezone.utc)
+    at = datetime(2026, 3, 2, 5, tzinfo=UTC)
     referral = ReferralFacts("p1", "province", at - timedelta(days=3), at - timedelta(days=2),
                              at - timedelta(days=1), at, at)
     data = {"referral": "approved", "outcome": "served", "inform_channel": "phone", "partner": "X"}
@@ -183,3 +183,12 @@ def test_a_kind_added_as_one_module_is_accepted_rendered_and_counted(app, app_ct
         history = load_histories(db.session, tenant("payakumbuh").id, [case.id])[case.id]
         counted = Counter({k: v for k, v in history.deltas().items() if k.metric == "home_checks"})
         assert [(k.detail, k.service_area, v) for k, v in counted.items()] == [("KV-7", "kesehatan", 1)]
+
+
+def test_a_referral_whose_partner_went_after_the_check_is_refused_at_the_field(app_ctx):
+    """check() passed, then the partner was retired before apply(): the step is refused, not a crash."""
+    from app.casework.step_kinds.request_referral import RequestReferral
+
+    with tenant_context(tenant("bekasi")), pytest.raises(StepInvalid) as refused:
+        RequestReferral().apply(None, StepInput(partner_id="bukan-lembaga", note="rujuk"), datetime.now(UTC))
+    assert list(refused.value.errors) == ["partner_id"]

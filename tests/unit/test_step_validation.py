@@ -208,7 +208,7 @@ def walk_to_follow_up(case, partner) -> None:
     step(case, "request_referral", "case_officer", "payakumbuh", note="Perlu bantuan", partner_id=str(partner.id))
     step(case, "approve_referral", "unit_head", "payakumbuh")
     step(case, "send_referral", "case_officer", "payakumbuh")
-    step(case, "record_answer", "case_officer", "payakumbuh", note="Diterima")
+    step(case, "record_answer", "case_officer", "payakumbuh", note="Diterima", answer_result="accepted")
 
 
 @pytest.mark.parametrize("outcome", ["", "mungkin"])

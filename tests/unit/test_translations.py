@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import uuid
+from datetime import UTC
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -147,15 +148,14 @@ def test_no_template_holds_unwrapped_text():
 def new_member(app, slug: str, like: str) -> str:
     """A fresh account holding the same post as the demo account `like` (its own saved locale)."""
     email = f"lang-{uuid.uuid4().hex[:8]}@{slug}.demo"
-    with app.app_context():
-        with tenant_context(tenant(slug)):
-            _user, model = member(like)
-            user = User(email=email, name="Petugas Bahasa")
-            user.set_password(DEMO_PASSWORD)
-            db.session.add(user)
-            db.session.flush()
-            db.session.add(Membership(user_id=user.id, position_id=model.position_id))
-            db.session.commit()
+    with app.app_context(), tenant_context(tenant(slug)):
+        _user, model = member(like)
+        user = User(email=email, name="Petugas Bahasa")
+        user.set_password(DEMO_PASSWORD)
+        db.session.add(user)
+        db.session.flush()
+        db.session.add(Membership(user_id=user.id, position_id=model.position_id))
+        db.session.commit()
     return email
 
 
@@ -192,11 +192,10 @@ def test_saved_choice_follows_the_account_to_a_new_browser(app, region_client):
     first.login(email)
     first.post("/language", data={"locale": "en"})
     assert saved_locale(app, email) == "en"
-    with app.app_context():
-        with tenant_context(tenant("cianjur")):
-            case = make_case("cianjur")
-            db.session.commit()
-            case_id = case.id
+    with app.app_context(), tenant_context(tenant("cianjur")):
+        case = make_case("cianjur")
+        db.session.commit()
+        case_id = case.id
     other = region_client("cianjur")  # another browser, asking for Indonesian
     other.login(email)
     page = other.get(f"/cases/{case_id}", headers={"Accept-Language": "id"}).get_data(as_text=True)
@@ -222,12 +221,12 @@ def test_next_cannot_leave_the_site(region_client):
 
 
 def test_numbers_and_dates_follow_the_locale(app):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from app.dashboard.periods import formatted
     from app.templating import localtime
 
-    moment = datetime(2026, 11, 22, 7, 5, tzinfo=timezone.utc)
+    moment = datetime(2026, 11, 22, 7, 5, tzinfo=UTC)
     with app.test_request_context(headers={"Accept-Language": "id"}):
         assert (formatted(12345, "int"), formatted(60, "hours")) == ("12.345", "2,5 hari")
         assert localtime(moment) == "22-11-2026 14:05 WIB"

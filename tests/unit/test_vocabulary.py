@@ -26,6 +26,7 @@ from app.platform.stats import case_load
 from app.tenancy.context import tenant_context
 from app.tenancy.models import utcnow
 from tests.factories import make_case, member, tenant
+from tests.helpers.attachments import attach_to_case
 
 APP = Path(__file__).resolve().parents[2] / "app"
 
@@ -46,7 +47,8 @@ def test_the_coded_columns_are_all_checked(app_ctx):
         ("tenants", "status"), ("sop_versions", "status"), ("partners", "level"), ("partners", "kind"),
         ("referrals", "status"), ("referrals", "outcome"), ("prelist_proposals", "status"),
         ("positions", "area_level"), ("report_jobs", "status"), ("platform_report_jobs", "status"),
-        ("register_import_jobs", "status")}
+        ("register_import_jobs", "status"), ("attachments", "kind"), ("cases", "priority"), ("cases", "closure"),
+        ("cases", "group_kind"), ("referrals", "answer_result")}
 
 
 def _rows() -> dict[str, uuid.UUID]:
@@ -62,8 +64,10 @@ def _rows() -> dict[str, uuid.UUID]:
     db.session.flush()
     first = lambda model: db.session.scalars(select(model.id)).first()  # noqa: E731
     return {"tenants": tenant("bekasi").id, "sop_versions": first(SopVersion), "partners": partner.id,
-            "referrals": referral.id, "prelist_proposals": first(PrelistProposal), "positions": first(Position),
-            "report_jobs": jobs[0].id, "platform_report_jobs": jobs[1].id, "register_import_jobs": jobs[2].id}
+            "cases": case.id, "referrals": referral.id, "prelist_proposals": first(PrelistProposal),
+            "positions": first(Position),
+            "report_jobs": jobs[0].id, "platform_report_jobs": jobs[1].id, "register_import_jobs": jobs[2].id,
+            "attachments": attach_to_case(case.id, "manager@bekasi.demo")["id"]}
 
 
 def _set(table: str, column: str, value: str, row_id) -> bool:
@@ -84,7 +88,7 @@ def test_each_check_refuses_a_code_outside_its_enum_and_takes_every_member(app_c
             assert rows[table] is not None, table
             for code in [*vocabulary, *also]:
                 assert _set(table, column, code, rows[table]), f"{table}.{column} refuses its own code {code!r}"
-            for bogus in ("bogus", "Active", f"{list(vocabulary)[0]} "):
+            for bogus in ("bogus", "Active", f"{next(iter(vocabulary))} "):
                 assert not _set(table, column, bogus, rows[table]), f"{table}.{column} took {bogus!r}"
 
 

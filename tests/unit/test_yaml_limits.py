@@ -119,8 +119,8 @@ def test_wizard_hidden_field_cannot_smuggle_a_bomb(region_client, app_ctx):
     bomb = base64.b64encode(billion_laughs(9).encode()).decode()
     data = blank_data(start="upload", template_b64=bomb, template_name="bom.yaml")
     for step in (2, 3, 4):
-        peak, response = _peak_mb(lambda: admin.post(WIZARD_URL, data={**data.hidden(), "step": str(step)},
-                                                     content_type="multipart/form-data"))
+        peak, response = _peak_mb(lambda step=step: admin.post(WIZARD_URL, data={**data.hidden(), "step": str(step)},
+                                                               content_type="multipart/form-data"))
         assert response.status_code == 422 and "alias" in response.get_data(as_text=True)
         assert peak < 30
 

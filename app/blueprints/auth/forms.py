@@ -31,7 +31,8 @@ class JoinInvitationForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     """A logged-in person changes their own password (the policy is checked by the operation)."""
 
-    current_password = PasswordField(_l("Kata sandi saat ini"), validators=[DataRequired(_l("Kata sandi wajib diisi."))])
+    current_password = PasswordField(_l("Kata sandi saat ini"),
+                                     validators=[DataRequired(_l("Kata sandi wajib diisi."))])
     new_password = PasswordField(_l("Kata sandi baru"), validators=[DataRequired(_l("Kata sandi baru wajib diisi."))])
     confirm = PasswordField(_l("Ulangi kata sandi baru"), validators=[
         DataRequired(_l("Ulangi kata sandi baru.")), EqualTo("new_password", _l("Kedua kata sandi tidak sama."))])

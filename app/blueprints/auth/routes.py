@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from app.accounts.auth import authenticate, start_session
-from app.accounts.passwords import PasswordError, change_password as change_own_password
+from app.accounts.passwords import PasswordError
+from app.accounts.passwords import change_password as change_own_password
 from app.accounts.sessions import ENDED_KEY, end_session, ended_message
 from app.blueprints.auth import bp
 from app.blueprints.auth.forms import ChangePasswordForm, LoginForm
@@ -114,8 +115,8 @@ def accept_invitation(token):
     """Accept an invitation: a new email sets a password; an email that already has an account
     logs in with its existing password (nothing of the account changes). Then land logged in
     where the invitation is for."""
-    from app.accounts.invitations import InvitationRefused, accept_invitation as accept, existing_account
-    from app.accounts.invitations import find_open_invitation
+    from app.accounts.invitations import InvitationRefused, existing_account, find_open_invitation
+    from app.accounts.invitations import accept_invitation as accept
     from app.blueprints.auth.forms import AcceptInvitationForm, JoinInvitationForm
     from app.tenancy.context import current_tenant_id
 

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
-from app.blueprints.cases import routes  # noqa: E402,F401
+from app.blueprints.cases import letters, routes, routes_manage, routes_staffing  # noqa: E402,F401

@@ -12,13 +12,22 @@ from app.blueprints.dashboard import bp
 from app.blueprints.dashboard.forms import FORMAT_LABELS, KIND_LABELS, ReportForm
 from app.dashboard.models import ReportJob
 from app.dashboard.periods import Period
-from app.dashboard.reporting import (MIMETYPES, check_download, download_name, download_token,
-                                     is_stalled, link_minutes, my_region_jobs, ready_file, request_region_report,
-                                     retry_region_report)
+from app.dashboard.reporting import (
+    MIMETYPES,
+    check_download,
+    download_name,
+    download_token,
+    is_stalled,
+    link_minutes,
+    my_region_jobs,
+    ready_file,
+    request_region_report,
+    retry_region_report,
+)
 from app.extensions import db, htmx
-from app.permissions import Capability, requires
 from app.jobs.vocabulary import JobStatus
-from app.tenancy.context import current_tenant
+from app.permissions import Capability, requires
+from app.tenancy.context import tenant_in_context
 
 
 def _own_job(job_id) -> ReportJob:
@@ -33,7 +42,8 @@ def job_view(job: ReportJob) -> dict:
                 kind_label=KIND_LABELS.get(job.kind, job.kind), format_label=FORMAT_LABELS.get(job.format),
                 status_url=url_for("dashboard.report_status", job_id=job.id),
                 download_url=url_for("dashboard.report_download", job_id=job.id,
-                                     token=download_token(job, current_user.id)) if job.status == JobStatus.DONE else "",
+                                     token=download_token(job, current_user.id))
+                if job.status == JobStatus.DONE else "",
                 retry_action=url_for("dashboard.report_retry", job_id=job.id), retry_fields={},
                 retry_target=f"#job-{job.id}", retry_swap="outerHTML", link_minutes=link_minutes())
 
@@ -102,4 +112,4 @@ def report_download(job_id):
         abort(404)
     record("report.download", "report_job", job.id, kind=job.kind, period=job.period, format=job.format)
     return send_file(path, mimetype=MIMETYPES[job.format], as_attachment=True,
-                     download_name=download_name(job, current_tenant.slug), max_age=0)
+                     download_name=download_name(job, tenant_in_context().slug), max_age=0)

@@ -27,12 +27,14 @@ def index():
 @staff_required()
 def dashboard():
     """A staff member's home: who they are here, in the region's own words."""
-    from app.casework.inbox import InboxFilters, overdue_count, page_of_cases
+    from app.casework.home_work import home_work
+    from app.casework.staffing import unstaffed_count
     from app.permissions import Capability, can
 
     membership = current_membership
-    waiting = page_of_cases(membership, InboxFilters(view="mine")).total
-    return render_template("home/dashboard.html", membership=membership, waiting=waiting,
-                           overdue=overdue_count(membership),
+    # @staff_required: a user is logged in to a region only through a membership there (authorize_in_realm).
+    assert membership is not None
+    return render_template("home/dashboard.html", membership=membership, work=home_work(membership),
+                           unstaffed=unstaffed_count(membership),
                            oversees=can(membership, Capability.OVERSEE_CASES),
                            position=membership.position, unit=membership.position.unit)

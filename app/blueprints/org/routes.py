@@ -5,8 +5,8 @@ from sqlalchemy.orm import selectinload
 from app.accounts.auth import staff_required
 from app.accounts.models import Membership
 from app.blueprints.org import bp
-from app.org.chart import active_holders, org_tree
 from app.extensions import db
+from app.org.chart import active_holders, org_tree
 from app.org.models import OrgUnit, Position
 
 

@@ -9,12 +9,11 @@ from jinja2_fragments.flask import render_block
 
 from app.accounts.auth import platform_required
 from app.blueprints.platform import bp
+from app.casework.vocabulary import Outcome, PartnerLevel
 from app.dashboard.periods import parse_day
 from app.extensions import htmx
 from app.platform.audit import local_zone
-from app.casework.vocabulary import Outcome, PartnerLevel
 from app.platform.stats import comparison, totals
-
 
 
 def current_month() -> tuple[date, date]:

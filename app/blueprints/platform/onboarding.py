@@ -17,9 +17,21 @@ from app.blueprints.platform import bp
 from app.blueprints.platform.forms import OnboardForm
 from app.extensions import db, htmx
 from app.platform.regions import regions_by_name
-from app.platform.wizard import (FIELD_STEP, bare_name, MAX_UPLOAD, WizardData, complete, first_step, problems_by_field,
-                                 regency_facts, search_regencies, source_region, suggest,
-                                 unconfirmed_manager_notice, validate)
+from app.platform.wizard import (
+    FIELD_STEP,
+    MAX_UPLOAD,
+    WizardData,
+    bare_name,
+    complete,
+    first_step,
+    problems_by_field,
+    regency_facts,
+    search_regencies,
+    source_region,
+    suggest,
+    unconfirmed_manager_notice,
+    validate,
+)
 from app.tenants.template import TemplateError
 
 STEP_TITLES = {1: _l("Daerah"), 2: _l("Struktur awal"), 3: _l("Layanan"), 4: _l("Manajer pertama")}

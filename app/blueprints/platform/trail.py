@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.accounts.auth import platform_required
 from app.blueprints.platform import bp
 from app.dashboard.periods import parse_day
-from app.extensions import htmx, db
+from app.extensions import db, htmx
 from app.platform.audit import PLATFORM_ONLY, AuditFilters, iter_events, page_of_events
 from app.platform.audit_labels import ACTION_LABELS, action_choices, action_label
 from app.reports.cells import SafeCsvWriter

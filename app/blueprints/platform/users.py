@@ -11,8 +11,14 @@ from app.accounts.models import User
 from app.blueprints.platform import bp
 from app.blueprints.platform.forms import ROLE_LABELS, DeactivateForm, InviteUserForm
 from app.extensions import db
-from app.platform.operations import (PlatformError, deactivate_platform_user, invite_platform_user,
-                                     open_platform_invitations, platform_users, reactivate_platform_user)
+from app.platform.operations import (
+    PlatformError,
+    deactivate_platform_user,
+    invite_platform_user,
+    open_platform_invitations,
+    platform_users,
+    reactivate_platform_user,
+)
 
 
 def _render(form: InviteUserForm | None = None, status: int = 200):
@@ -40,6 +46,7 @@ def invite_user():
         except PlatformError as exc:
             form[exc.field or "email"].errors = [exc.message]
         else:
+            assert invitation.platform_role is not None  # invite_platform_user sets the role it was given
             flash(_("Undangan sebagai %(role)s dikirim ke %(email)s.", role=ROLE_LABELS[invitation.platform_role],
                     email=invitation.email), "success")
             if not current_app.config.get("MAIL_SMTP_URL"):

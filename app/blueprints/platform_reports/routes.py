@@ -20,13 +20,21 @@ from app.blueprints.platform_reports import bp
 from app.blueprints.platform_reports.forms import NATIONAL, PlatformReportForm
 from app.dashboard.models import PlatformReportJob
 from app.dashboard.periods import Period
-from app.dashboard.reporting import (MIMETYPES, check_download, download_name, download_token, is_stalled,
-                                     link_minutes, my_platform_jobs, ready_file, request_platform_report)
+from app.dashboard.reporting import (
+    MIMETYPES,
+    check_download,
+    download_name,
+    download_token,
+    is_stalled,
+    link_minutes,
+    my_platform_jobs,
+    ready_file,
+    request_platform_report,
+)
 from app.extensions import db, htmx
 from app.jobs.vocabulary import JobStatus
 from app.platform.regions import regions_by_name
 from app.tenancy.models import Tenant
-
 
 
 def audit(action: str, job: PlatformReportJob | None = None, **detail) -> None:
@@ -49,7 +57,8 @@ def job_view(job: PlatformReportJob, names: dict) -> dict:
                 format_label=FORMAT_LABELS.get(job.format),
                 status_url=url_for("platform_reports.status", job_id=job.id),
                 download_url=url_for("platform_reports.download", job_id=job.id,
-                                     token=download_token(job, current_user.id)) if job.status == JobStatus.DONE else "",
+                                     token=download_token(job, current_user.id))
+                if job.status == JobStatus.DONE else "",
                 retry_action=url_for("platform_reports.index"), retry_target="#report-area", retry_swap="innerHTML",
                 link_minutes=link_minutes(),
                 retry_fields={"scope": str(job.region_id) if job.region_id else NATIONAL, "kind": kind,

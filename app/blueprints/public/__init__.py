@@ -1,6 +1,6 @@
-"""Public pages of a region, for citizens (no login): the status of a complaint."""
+"""Public pages of a region, for citizens (no login): the status of a complaint, the check of a letter."""
 from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from app.blueprints.public import routes  # noqa: E402,F401
+from app.blueprints.public import routes, verify  # noqa: E402,F401

@@ -13,18 +13,18 @@ from sqlalchemy import select
 from app.blueprints.register import bp
 from app.blueprints.register.forms import ImportForm
 from app.citizens.dtks_import import COLUMNS, RegisterImportError, parse_register_csv
-from app.citizens.import_jobs import RegisterImportJob, active_import, recent_imports, start_import
 from app.citizens.identity import mask_nik
+from app.citizens.import_jobs import RegisterImportJob, active_import, recent_imports, start_import
 from app.citizens.register import first_village, look_up_entries, register_summary
 from app.dashboard.reporting import is_stalled
 from app.extensions import db, htmx
 from app.permissions import Capability, can, requires
 from app.reports.cells import SafeCsvWriter
-from app.tenancy.context import current_tenant
+from app.tenancy.context import tenant_in_context
 
 
 def _register_name() -> str:
-    return current_tenant.term("welfare_register", "Data Terpadu Kesejahteraan Sosial (DTKS)")
+    return tenant_in_context().term("welfare_register", "Data Terpadu Kesejahteraan Sosial (DTKS)")
 
 
 def _search(term: str) -> tuple[list, str]:
@@ -45,8 +45,8 @@ def _render_index(form: ImportForm | None = None, status: int = 200):
     summary = register_summary()
     context.update(
         size=summary.size, last=summary.last, importer=summary.importer,
-        can_import=can(current_user, Capability.IMPORT_REGISTER), form=form or ImportForm(formdata=None), columns=COLUMNS,
-        example_village=first_village().code, is_stalled=is_stalled)
+        can_import=can(current_user, Capability.IMPORT_REGISTER), form=form or ImportForm(formdata=None),
+        columns=COLUMNS, example_village=first_village().code, is_stalled=is_stalled)
     if context["can_import"]:
         context["import_jobs"] = recent_imports()
     return render_template("register/index.html", **context), status
@@ -68,7 +68,7 @@ def import_file():
         return _render_index(form, status=422)
     upload = form.file.data
     try:  # the whole file is checked before anything is saved or written
-        parse_register_csv(upload.stream, current_tenant.region_code)
+        parse_register_csv(upload.stream, tenant_in_context().region_code)
     except RegisterImportError as exc:
         form.file.errors = list(exc.problems)
         return _render_index(form, status=422)

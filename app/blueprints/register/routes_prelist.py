@@ -12,10 +12,10 @@ from sqlalchemy import select
 from app.accounts.auth import current_membership
 from app.blueprints.register import bp
 from app.blueprints.register.forms import DECISIONS, ReviewForm
-from app.citizens.vocabulary import ProposalStatus
 from app.citizens.identity import mask_nik
 from app.citizens.models import PrelistProposal
 from app.citizens.prelist import area_districts, member_districts, page_of_proposals, review_proposal
+from app.citizens.vocabulary import ProposalStatus
 from app.extensions import db, htmx
 from app.permissions import Capability, requires
 
@@ -27,7 +27,7 @@ class PrelistFilters:
     page: int = 1
 
     @classmethod
-    def from_args(cls, args) -> "PrelistFilters":
+    def from_args(cls, args) -> PrelistFilters:
         try:
             page = int(args.get("page", 1))
         except ValueError:
@@ -43,7 +43,8 @@ class PrelistFilters:
 def _render_prelist(filters: PrelistFilters, failed: tuple | None = None, status: int = 200):
     pager = page_of_proposals(current_membership, status=filters.status, district=filters.district,
                               page=filters.page)
-    context = dict(rows=pager.items, total=pager.total, pager=pager, page=pager.page, filters=filters, mask_nik=mask_nik,
+    context = dict(rows=pager.items, total=pager.total, pager=pager, page=pager.page, filters=filters,
+                   mask_nik=mask_nik,
                    statuses=ProposalStatus.labels(), decisions=DECISIONS,
                    failed_id=failed[0] if failed else None, failed_form=failed[1] if failed else None,
                    districts=member_districts(current_membership))

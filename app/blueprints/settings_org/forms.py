@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField,
-                     widgets)
+from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.org.vocabulary import ROLES, SERVICE_AREAS, UNIT_KINDS
@@ -29,8 +28,10 @@ class CheckboxList(SelectMultipleField):
 
 
 class UnitForm(FlaskForm):
-    name = StringField(_l("Nama unit"), validators=[DataRequired(_l("Nama unit wajib diisi.")),
-                                                    Length(max=200, message=_l("Nama unit paling banyak 200 karakter."))])
+    name = StringField(_l("Nama unit"), validators=[
+        DataRequired(_l("Nama unit wajib diisi.")),
+        Length(max=200, message=_l("Nama unit paling banyak 200 karakter.")),
+    ])
     kind = SelectField(_l("Jenis unit"), choices=[(k, v) for k, v in UNIT_KINDS.items()], validate_choice=False)
     parent_id = SelectField(_l("Di bawah unit"), choices=[], validate_choice=False)
     legal_basis = StringField(_l("Dasar hukum (pasal)"), validators=[Optional(), Length(max=500)],
@@ -42,7 +43,7 @@ class UnitForm(FlaskForm):
 class PositionForm(FlaskForm):
     title = StringField(_l("Nama jabatan (sebutan setempat)"), validators=[
         DataRequired(_l("Nama jabatan wajib diisi.")), Length(max=200, message=_l("Paling banyak 200 karakter."))])
-    role = SelectField(_l("Peran dalam aplikasi"), choices=[("", _l("— pilih peran —"))] + list(ROLES.items()),
+    role = SelectField(_l("Peran dalam aplikasi"), choices=[("", _l("— pilih peran —")), *ROLES.items()],
                        validate_choice=False, description=_l("Menentukan apa yang boleh dikerjakan pemegang jabatan."))
     ex_officio = StringField(_l("Dijabat secara ex officio oleh"), validators=[Optional(), Length(max=300)],
                              description=_l("Kosongkan bila tidak ada, misalnya \u201cKepala Dinas Sosial\u201d."))
@@ -94,3 +95,11 @@ class ReassignForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A bare POST with its CSRF token (retire, deactivate, revoke)."""
+
+
+class NipForm(FlaskForm):
+    """A member's NIP (checked by `app.accounts.staff.set_nip`)."""
+
+    nip = StringField(_l("NIP"), validators=[Length(max=40)], render_kw={"inputmode": "numeric", "autocomplete": "off"},
+                      description=_l("18 angka, dicetak di bawah nama pada surat rujukan yang disetujuinya. "
+                                     "Kosongkan bila tidak ada."))

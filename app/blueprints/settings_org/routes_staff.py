@@ -13,11 +13,18 @@ from app.accounts.handover import candidates_for, open_work, reassign_cases
 from app.accounts.invitations import Invitation
 from app.accounts.models import Membership, MembershipArea
 from app.accounts.outbox import OutboundEmail
-from app.accounts.staff import (ExistingAccount, deactivate_member, invite_staff, move_member,
-                                pending_invitations, reactivate_member, revoke_invitation)
+from app.accounts.staff import (
+    ExistingAccount,
+    deactivate_member,
+    invite_staff,
+    move_member,
+    pending_invitations,
+    reactivate_member,
+    revoke_invitation,
+)
 from app.blueprints.settings_org import bp
 from app.blueprints.settings_org.common import configuring, load, refused
-from app.blueprints.settings_org.forms import ConfirmForm, InviteForm, MoveForm, ReassignForm
+from app.blueprints.settings_org.forms import ConfirmForm, InviteForm, MoveForm, NipForm, ReassignForm
 from app.extensions import db, htmx
 from app.org.lookups import districts, find, members, parse_id, position_choices, villages_by_district
 from app.org.models import Position
@@ -74,7 +81,7 @@ def staff():
 @configuring
 def staff_invite():
     """Invite someone by email into a post, with their districts or villages where the post has them."""
-    initial = {}
+    initial: dict[str, str | list[str]] = {}
     position = find(Position, request.args.get("position"))
     if position is not None:
         initial = {"position_id": str(position.id)}
@@ -131,17 +138,19 @@ def _reassign_form(membership: Membership, work, formdata=None) -> ReassignForm:
     form = ReassignForm(formdata=formdata) if formdata is not None else ReassignForm(formdata=None)
     form.case_ids.choices = [(str(c.id), c.ticket) for c in work.cases]
     form.target_id.choices = [("", _("— pilih petugas —"))] + [
-        (str(m.id), f"{m.user.name} — {m.position.title}") for m in candidates_for(work.cases, membership)]
+        (str(m.id), f"{m.user.name} — {m.position.title_with_unit}") for m in candidates_for(work.cases, membership)]
     if formdata is None:
         form.case_ids.data = [str(c.id) for c in work.cases]
     return form
 
 
-def _member_page(membership: Membership, form: ReassignForm | None = None, errors=(), status: int = 200):
+def _member_page(membership: Membership, form: ReassignForm | None = None, errors=(), status: int = 200,
+                 nip_form: NipForm | None = None):
     work = open_work(membership)
     form = form or _reassign_form(membership, work)
+    nip_form = nip_form or NipForm(formdata=None, nip=membership.nip)
     return render_template("settings_org/member.html", member=membership, work=work, form=form, errors=errors,
-                           confirm=ConfirmForm()), status
+                           confirm=ConfirmForm(), nip_form=nip_form), status
 
 
 @bp.get("/staff/<uuid:membership_id>")

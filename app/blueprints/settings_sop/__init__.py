@@ -27,4 +27,9 @@ def settings_trail():
             "PARTNER_KINDS": PartnerKind.labels()}
 
 
-from app.blueprints.settings_sop import routes_config, routes_partners, routes_sop  # noqa: E402,F401
+from app.blueprints.settings_sop import (  # noqa: E402,F401
+    routes_config,
+    routes_letterhead,
+    routes_partners,
+    routes_sop,
+)

@@ -14,7 +14,7 @@ from app.blueprints.settings_sop import bp
 from app.blueprints.settings_sop.forms import TERM_KEYS, ApplyForm, ImportForm, TermsForm
 from app.blueprints.settings_sop.routes_sop import configure
 from app.org.lookups import active_units
-from app.tenancy.context import current_tenant
+from app.tenancy.context import tenant_in_context
 from app.tenants import history as words
 from app.tenants.export import export_region, to_yaml
 from app.tenants.history import config_history
@@ -30,7 +30,7 @@ TOKEN_MAX_AGE = 3600
 @configure
 def terms():
     """The region's own names: service name, register name, secretariat, unit names."""
-    tenant = current_tenant._get_current_object()
+    tenant = tenant_in_context()
     units = active_units()
     if request.method == "GET":
         data = {"service_name": tenant.service_name, "service_full_name": tenant.service_full_name,
@@ -65,7 +65,9 @@ def history():
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="settings-import")
+    key = current_app.secret_key
+    assert key is not None  # Config always sets SECRET_KEY (a default in development, checked in production)
+    return URLSafeTimedSerializer(key, salt="settings-import")
 
 
 def _fingerprint(tenant) -> str:
@@ -84,7 +86,7 @@ def transfer():
 @configure
 def export():
     """The whole configuration as a YAML file in the onboarding template format."""
-    tenant = current_tenant._get_current_object()
+    tenant = tenant_in_context()
     header = _("# Konfigurasi %(name)s (%(slug)s), diekspor %(day)s oleh %(who)s.\n"
                "# Format: app/tenants/templates/FORMAT.md — dapat diimpor kembali.\n",
                name=tenant.name, slug=tenant.slug, day=date.today().isoformat(), who=current_user.name)
@@ -112,7 +114,7 @@ def _read_upload(form: ImportForm) -> tuple[str, str] | None:
 @configure
 def import_preview():
     """Validate an uploaded file and show what importing it would change; writes nothing."""
-    tenant = current_tenant._get_current_object()
+    tenant = tenant_in_context()
     form = ImportForm()
     upload = _read_upload(form) if form.validate_on_submit() else None
     if upload is None:
@@ -132,7 +134,7 @@ def import_preview():
 @configure
 def import_apply():
     """Apply a previewed file: the region's configuration becomes what the file says."""
-    tenant = current_tenant._get_current_object()
+    tenant = tenant_in_context()
     form = ApplyForm()
     payload = None
     if form.validate_on_submit():

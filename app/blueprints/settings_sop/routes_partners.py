@@ -29,12 +29,13 @@ def partners():
     if status not in FILTERS:
         status = "active"
     query = select(Partner).order_by(Partner.name)
-    if FILTERS[status] is not None:
-        query = query.where(FILTERS[status])
+    condition = FILTERS[status]
+    if condition is not None:
+        query = query.where(condition)
     counts = dict(db.session.execute(select(Referral.partner_id, func.count()).group_by(Referral.partner_id)).all())
     totals = dict(db.session.execute(select(Partner.retired_at.is_(None), func.count())
                                      .group_by(Partner.retired_at.is_(None))).all())
-    levels = list(PartnerLevel)
+    levels: list[str] = list(PartnerLevel)
     rows = sorted(db.session.scalars(query).all(), key=lambda p: levels.index(p.level) if p.level in levels else 99)
     return render_template("settings_sop/partners.html", partners=rows, status=status,
                            counts=counts, active_total=totals.get(True, 0), retired_total=totals.get(False, 0))

@@ -14,8 +14,16 @@ from app.casework import sop_edits as edits
 from app.casework import sop_procedure as view
 from app.casework.models import Partner, SopVersion
 from app.casework.sop import CHANNELS
-from app.casework.sop_drafts import (DraftInvalid, back_office_units, current_draft, discard_draft, publish_draft,
-                                     save_draft, set_note, start_draft)
+from app.casework.sop_drafts import (
+    DraftInvalid,
+    back_office_units,
+    current_draft,
+    discard_draft,
+    publish_draft,
+    save_draft,
+    set_note,
+    start_draft,
+)
 from app.casework.sop_edits import EditError
 from app.casework.sop_store import current_version
 from app.extensions import db, htmx

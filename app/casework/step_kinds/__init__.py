@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import ModuleType
-from typing import Iterator
 
 from app.casework.step_kinds.base import StepInput, StepKind
 
-__all__ = ["REGISTRY", "KIND_LABELS", "StepInput", "StepKind", "kind_of", "register", "unregister"]
+__all__ = ["KIND_LABELS", "REGISTRY", "StepInput", "StepKind", "kind_of", "register", "unregister"]
 
 REGISTRY: dict[str, StepKind] = {}
 

@@ -8,12 +8,12 @@ region's SOP only names a kind; everything about the kind lives in its own modul
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Optional
+from typing import Any, ClassVar
 
 from flask_babel import gettext as _
 
 #: Fields StepInput holds by name (the built-in kinds' own); any other kind's go to `extra`.
-_NAMED = ("partner_id", "outcome", "inform_channel")
+_NAMED = ("partner_id", "outcome", "inform_channel", "answer_result", "letter_number")
 
 
 @dataclass
@@ -24,10 +24,12 @@ class StepInput:
     partner_id: str | None = None
     outcome: str = ""
     inform_channel: str = ""
+    answer_result: str = ""
+    letter_number: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, note: str, values: dict[str, Any]) -> "StepInput":
+    def of(cls, note: str, values: dict[str, Any]) -> StepInput:
         """A StepInput from a note and the values of a kind's fields (known ones by name)."""
         named = {k: v or "" for k, v in values.items() if k in _NAMED}
         rest = {k: v for k, v in values.items() if k not in _NAMED}
@@ -61,7 +63,7 @@ class StepKind:
     #: Sends the case back: a detour, not part of the path a receipt announces.
     sends_back: ClassVar[bool] = False
     #: The Referral timestamp a step of this kind sets (how the dashboard finds its referral).
-    referral_stamp: ClassVar[Optional[str]] = None
+    referral_stamp: ClassVar[str | None] = None
 
     @property
     def template(self) -> str:
@@ -85,7 +87,7 @@ class StepKind:
     def counts(self, tally) -> None:
         """Add this event's own counters to `tally` (a `metrics.Tally`); state counts are common."""
 
-    def program(self, event) -> Optional[bool]:
+    def program(self, event) -> bool | None:
         """For an event on a referral: None if it shows no program, else whether the citizen was served."""
         return None
 

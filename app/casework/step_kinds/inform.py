@@ -1,4 +1,6 @@
 """`inform`: the citizen was told the result, with the channel used."""
+from typing import Any, ClassVar
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField
@@ -14,8 +16,9 @@ class Inform(StepKind):
     key = "inform"
     label = _l("Pemberitahuan kepada warga")
     order = 90
-    fields = {"inform_channel": RadioField(_l("Cara memberi tahu warga"), choices=list(INFORM_CHANNELS.items()),
-                                           validate_choice=False)}
+    fields: ClassVar[dict[str, Any]] = {
+        "inform_channel": RadioField(_l("Cara memberi tahu warga"), choices=list(INFORM_CHANNELS.items()),
+                                     validate_choice=False)}
     metrics = ("informed",)
 
     def check(self, data) -> dict[str, list[str]]:

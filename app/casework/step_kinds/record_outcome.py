@@ -1,4 +1,6 @@
 """`record_outcome`: the follow-up's outcome (served / not served / redirected) is recorded."""
+from typing import Any, ClassVar
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField
@@ -8,14 +10,14 @@ from app.casework.step_kinds.referrals import open_referral
 from app.casework.vocabulary import Outcome, ReferralStatus
 
 
-
 class RecordOutcome(StepKind):
     key = "record_outcome"
     label = _l("Pencatatan hasil tindak lanjut")
     order = 80
     note = "required"
-    fields = {"outcome": RadioField(_l("Hasil tindak lanjut"), choices=list(Outcome.labels().items()),
-                                    validate_choice=False)}
+    fields: ClassVar[dict[str, Any]] = {
+        "outcome": RadioField(_l("Hasil tindak lanjut"), choices=list(Outcome.labels().items()),
+                              validate_choice=False)}
     metrics = ("referral_outcome", "resolution")
     referral_stamp = "completed_at"
 

@@ -12,7 +12,8 @@ from app.extensions import db
 
 def open_referral(case: Case) -> Referral | None:
     """The case's referral still in progress (neither returned nor completed), if any."""
-    return next((r for r in reversed(case.referrals) if r.status not in (ReferralStatus.RETURNED, ReferralStatus.COMPLETED)), None)
+    finished = (ReferralStatus.RETURNED, ReferralStatus.COMPLETED)
+    return next((r for r in reversed(case.referrals) if r.status not in finished), None)
 
 
 def active_partner(partner_id) -> Partner | None:

@@ -1,6 +1,7 @@
-"""`send_referral`: the referral letter went out to the partner."""
+"""`send_referral`: the referral letter went out to the partner (the letter is issued and numbered here)."""
 from flask_babel import lazy_gettext as _l
 
+from app.casework.letters import issue_letter
 from app.casework.step_kinds.base import StepKind
 from app.casework.step_kinds.referrals import open_referral
 from app.casework.vocabulary import ReferralStatus
@@ -18,7 +19,8 @@ class SendReferral(StepKind):
         if referral is None:
             return {}
         referral.status, referral.sent_at = ReferralStatus.SENT, now
-        return {"partner": referral.partner.name}
+        letter = issue_letter(case, referral, now)
+        return {"partner": referral.partner.name, "letter": letter.number}
 
     def counts(self, tally) -> None:
         if tally.referral:
