@@ -1,0 +1,1 @@
+"""In-app notices (the bell), members' email choices, and SLA escalation of overdue cases."""

@@ -1,0 +1,120 @@
+"""Creating notices (`notify`), reading them (the bell, the list), marking them read, and the
+member's choice of which kinds also come by email (queued through the outbox)."""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from app.accounts.models import User
+from app.extensions import db
+from app.notices.models import Notice, NoticePreference
+from app.notices.vocabulary import NoticeKind
+from app.pagination import page_of
+from app.tenancy.context import current_tenant_id
+from app.tenancy.models import utcnow
+
+
+def notify(users: Iterable[User], kind: NoticeKind, case=None, *, stage: str = "", **params) -> list[Notice]:
+    """A notice of `kind` about `case` for each of `users` (in the current region), once per
+    (user, kind, case, stage); those who chose email for `kind` also get an email."""
+    dedupe = f"{kind.value}:{case.id if case is not None else params.get('key', '')}:{stage}"[:200]
+    if case is not None:
+        params.setdefault("ticket", case.ticket)
+    made = []
+    for user in {u.id: u for u in users if u is not None}.values():
+        exists = db.session.scalar(select(Notice.id).where(Notice.recipient_id == user.id, Notice.dedupe == dedupe))
+        if exists is not None:
+            continue
+        notice = Notice(recipient_id=user.id, kind=kind.value, case_id=case.id if case is not None else None,
+                        params=params, dedupe=dedupe)
+        db.session.add(notice)
+        made.append(notice)
+        if wants_email(user.id, kind):
+            _email(user, notice)
+    db.session.flush()
+    return made
+
+
+def message(notice: Notice) -> str:
+    """The notice's text, in the reader's language."""
+    p = notice.params or {}
+    texts = {
+        NoticeKind.CASE_WAITING: lambda: _("Kasus %(t)s menunggu Anda pada tahap %(s)s.", t=p.get("ticket", ""),
+                                           s=p.get("stage_label", "")),
+        NoticeKind.REFERRAL_APPROVED: lambda: _("Usulan rujukan kasus %(t)s ke %(p)s disetujui.",
+                                                t=p.get("ticket", ""), p=p.get("partner", "")),
+        NoticeKind.REFERRAL_RETURNED: lambda: _("Usulan rujukan kasus %(t)s ke %(p)s dikembalikan.",
+                                                t=p.get("ticket", ""), p=p.get("partner", "")),
+        NoticeKind.SLA_PASSED: lambda: _("Kasus %(t)s melewati batas waktu layanan pada tahap %(s)s.",
+                                         t=p.get("ticket", ""), s=p.get("stage_label", "")),
+        NoticeKind.INVITATION_ACCEPTED: lambda: _("%(n)s menerima undangan Anda.", n=p.get("name", "")),
+    }
+    return texts[NoticeKind(notice.kind)]()
+
+
+def _email(user: User, notice: Notice) -> None:
+    """The notice by email, in the member's language, through the outbox."""
+    from flask_babel import force_locale
+
+    from app.accounts.outbox import send_mail
+
+    with force_locale(user.locale or "id"):
+        subject = _("Pemberitahuan SLRT: %(k)s", k=NoticeKind.label_of(notice.kind))
+        body = message(notice) + "\n\n" + _("Lihat pemberitahuan Anda di SLRT Cloud.")
+    send_mail(user.email, subject, body, tenant_id=current_tenant_id(), locale=user.locale)
+
+
+def unread_count(user_id: uuid.UUID) -> int:
+    return db.session.scalar(select(func.count()).select_from(Notice)
+                             .where(Notice.recipient_id == user_id, Notice.read_at.is_(None))) or 0
+
+
+def notices_page(user_id: uuid.UUID, page: int):
+    """The member's notices, newest first, a page at a time."""
+    query = select(Notice).where(Notice.recipient_id == user_id).order_by(Notice.created_at.desc(), Notice.id)
+    return page_of(query, page)
+
+
+def mark_read(user_id: uuid.UUID, notice_id: uuid.UUID | None = None) -> int:
+    """Mark one of the member's notices read (or all of them); another's notice is never touched."""
+    conditions = [Notice.recipient_id == user_id, Notice.read_at.is_(None)]
+    if notice_id is not None:
+        conditions.append(Notice.id == notice_id)
+    result = db.session.execute(update(Notice).where(*conditions).values(read_at=utcnow())
+                                .execution_options(synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def email_choices(user_id: uuid.UUID) -> dict[str, bool]:
+    """kind -> whether it also comes by email, for every kind."""
+    chosen = {p.kind: p.email for p in db.session.scalars(
+        select(NoticePreference).where(NoticePreference.user_id == user_id))}
+    return {k.value: chosen.get(k.value, False) for k in NoticeKind}
+
+
+def wants_email(user_id: uuid.UUID, kind: NoticeKind) -> bool:
+    return bool(db.session.scalar(select(NoticePreference.email).where(
+        NoticePreference.user_id == user_id, NoticePreference.kind == kind.value)))
+
+
+def set_email_choices(user_id: uuid.UUID, kinds: Iterable[str]) -> None:
+    """Email exactly the chosen kinds (unknown codes are ignored)."""
+    chosen = {k for k in kinds if k in NoticeKind.labels()}
+    existing = {p.kind: p for p in db.session.scalars(
+        select(NoticePreference).where(NoticePreference.user_id == user_id))}
+    for kind in NoticeKind:
+        pref = existing.get(kind.value)
+        if pref is None:
+            pref = NoticePreference(user_id=user_id, kind=kind.value)
+            db.session.add(pref)
+        pref.email = kind.value in chosen
+    db.session.flush()
+
+
+def is_recipient(user_id: uuid.UUID, notice_id: uuid.UUID) -> bool:
+    """Whether this notice (in the current region) is the member's."""
+    found = db.session.scalar(select(Notice.id).where(Notice.id == notice_id, Notice.recipient_id == user_id))
+    return found is not None
