@@ -141,6 +141,20 @@ def register_blueprints(app: Flask) -> None:
     from app.blueprints.locale import bp as locale_bp
 
     app.register_blueprint(locale_bp)
+    from app.blueprints.api import bp as api_bp
+    from app.blueprints.api.tokens_page import page as api_tokens_page
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(api_tokens_page)
+    from app.blueprints.notices import bp as notices_bp
+
+    app.register_blueprint(notices_bp)
+    from app.blueprints.partner import bp as partner_bp
+
+    app.register_blueprint(partner_bp)
+    from app.blueprints.dev_mailbox import bp as dev_mailbox_bp
+
+    app.register_blueprint(dev_mailbox_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -163,6 +177,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(tenants_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(dashboard_cli)
+    from app.notices.cli import sla_cli
+
+    app.cli.add_command(sla_cli)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -53,6 +53,14 @@ class Config:
                              if os.environ.get("PLATFORM_DATABASE_URL") else None)
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RQ_QUEUE = os.environ.get("RQ_QUEUE", "slrt")
+    # Outgoing mail (app/accounts/mailer.py): smtp://user:pass@host:587?starttls=1 or smtps://…;
+    # unset = nothing is sent, messages stay in the outbox (development mailbox /dev/mailbox).
+    MAIL_SMTP_URL = os.environ.get("MAIL_SMTP_URL") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM") or None
+    # 'Lupa kata sandi': how long a reset link works, and how often one may be asked for
+    # (per client address, and per typed email whatever the address).
+    PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "1"))
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour")
 
     # Host-only cookies: no SESSION_COOKIE_DOMAIN, so a Bekasi cookie never reaches Cianjur.
     SESSION_COOKIE_DOMAIN = None

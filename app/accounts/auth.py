@@ -22,6 +22,7 @@ from werkzeug.local import LocalProxy
 
 from app.accounts.locale import SESSION_KEY as LOCALE_KEY
 from app.accounts.models import Membership, User, verify_against_dummy
+from app.accounts.partner_members import PartnerMembership, partner_membership_for
 from app.accounts.sessions import end_session, forget, live_session, open_session
 from app.extensions import db, htmx, login_manager
 from app.org.models import Position
@@ -37,9 +38,11 @@ class SessionUser(UserMixin):
     """The logged-in person as the request sees them: the user plus their membership here."""
 
     def __init__(self, user: User, membership: Membership | None, token: str = "",
-                 session_id: uuid.UUID | None = None):
+                 session_id: uuid.UUID | None = None, partner: PartnerMembership | None = None):
         self.user = user
         self.membership = membership
+        #: An officer of one partner of this region (never together with a staff membership).
+        self.partner = partner
         self.token = token
         self.session_id = session_id
 
@@ -148,7 +151,10 @@ def authorize_in_realm(user: User, token: str = "", session_id: uuid.UUID | None
     if current_tenant_id() is None:
         return SessionUser(user, None, token, session_id) if user.platform_role else None
     membership = membership_for(user.id)
-    return SessionUser(user, membership, token, session_id) if membership else None
+    if membership is not None:
+        return SessionUser(user, membership, token, session_id)
+    partner = partner_membership_for(user.id)
+    return SessionUser(user, None, token, session_id, partner=partner) if partner else None
 
 
 current_membership: Membership | None = LocalProxy(  # type: ignore[assignment]
@@ -166,6 +172,8 @@ def staff_required(*roles: str):
                 abort(404)
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
+            if current_user.membership is None:  # a partner officer: only the partner portal is theirs
+                abort(403)
             if roles and current_user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
@@ -173,6 +181,22 @@ def staff_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def partner_required(view):
+    """Partner portal pages: a logged-in person of this region. Whether they are a partner officer is
+    decided with the object (`app.casework.partner_portal`): a referral of another region is not found
+    before anyone is told the page is not theirs."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if g.get("tenant") is None:
+            abort(404)
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def platform_required(*roles: str):

@@ -18,6 +18,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import JSON, DateTime, ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -46,6 +47,8 @@ class Invitation(Model):
     position_id: Mapped[uuid.UUID | None] = mapped_column()
     areas: Mapped[list] = mapped_column(JSON, default=list)  # [[district_code, village_code|None], …]
     platform_role: Mapped[str | None] = mapped_column(String(30))
+    #: An invitation to be an officer of this partner of the region (not a staff post).
+    partner_id: Mapped[uuid.UUID | None] = mapped_column()
     invited_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -100,29 +103,31 @@ def account_places(user: User) -> list[str]:
 
 
 def create_invitation(email: str, name: str, *, invited_by=None, tenant: Tenant | None = None,
-                      position=None, areas=(), platform_role: str | None = None) -> tuple[Invitation, str]:
+                      position=None, areas=(), platform_role: str | None = None,
+                      partner=None) -> tuple[Invitation, str]:
     """Create an invitation and queue its email; returns (invitation, link). Flushes only.
 
     The link exists only in the message handed to the outbox and in the return value
     (shown once to the inviter); nothing stored can rebuild it."""
-    from app.accounts.outbox import send_email
+    from app.accounts.mail_templates import recipient_locale, render_mail
+    from app.accounts.outbox import send_mail
 
     token = secrets.token_urlsafe(32)
     invitation = Invitation(token_hash=_hash(token), email=email.strip().lower(), name=name.strip(),
                             tenant_id=tenant.id if tenant else None,
                             position_id=position.id if position is not None else None,
                             areas=[list(a) for a in areas], platform_role=platform_role,
+                            partner_id=partner.id if partner is not None else None,
                             invited_by=getattr(invited_by, "id", invited_by), expires_at=utcnow() + VALID_FOR)
     db.session.add(invitation)
     db.session.flush()
     link = invitation_url(tenant, token)
     where = tenant.service_name + " " + tenant.name if tenant else "SLRT Cloud"
-    send_email(invitation.email, _("Undangan bergabung dengan %(where)s", where=where),
-               _("Yth. %(name)s,\n\nAnda diundang bergabung dengan %(where)s. Buka tautan berikut (berlaku "
-                 "7 hari). Bila Anda sudah memiliki akun SLRT Cloud dengan email ini, masuk dengan kata sandi "
-                 "Anda yang sudah ada; bila belum, buat kata sandi baru:\n\n%(link)s\n",
-                 name=invitation.name, where=where, link=link),
-               tenant_id=invitation.tenant_id, secret=link, secret_hash=invitation.token_hash)
+    locale = recipient_locale(invitation.email)
+    text, html = render_mail("invitation", locale, name=invitation.name, where=where, link=link)
+    with force_locale(locale):
+        subject = _("Undangan bergabung dengan %(where)s", where=where)
+    send_mail(invitation.email, subject, text, html, tenant_id=invitation.tenant_id, locale=locale, secret=link)
     return invitation, link
 
 
@@ -173,9 +178,16 @@ def _prove_owner(user: User, password: str) -> None:
 
 
 def _grant_membership(invitation: Invitation, user: User) -> None:
-    """The invited post in the invitation's region (a platform invitation has none)."""
+    """The invited post in the invitation's region (a platform invitation has none), or the
+    partner officer's place for a partner invitation."""
     position_id = invitation.position_id
     tenant = db.session.get(Tenant, invitation.tenant_id) if invitation.tenant_id else None
+    if tenant is not None and invitation.partner_id is not None:
+        from app.accounts.partner_members import grant_partner_membership
+
+        with tenant_context(tenant):
+            grant_partner_membership(user.id, invitation.partner_id)
+        return
     if tenant is None or position_id is None:
         return
     with tenant_context(tenant):
@@ -202,6 +214,9 @@ def _record_acceptance(invitation: Invitation, user: User, joined: bool) -> None
         with tenant_context(db.session.get(Tenant, invitation.tenant_id)):
             event = record("config.staff.invitation_accept", "invitation", invitation.id, **detail)
             event.user_id, event.actor = user.id, user.email
+            from app.notices.triggers import invitation_accepted
+
+            invitation_accepted(invitation.invited_by, user, invitation.id)
             db.session.flush()
     else:
         platform_event = record_platform("platform_user.invitation_accept", object_type="invitation",

@@ -258,6 +258,9 @@ class Referral(TenantOwned, Model):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The partner officer's own answer (app.casework.partner_portal), before the back office confirms it.
+    partner_answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    partner_reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     case: Mapped[Case] = relationship(primaryjoin=tenant_join("Referral", "case_id", "Case"),
                                       back_populates="referrals")

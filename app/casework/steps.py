@@ -78,6 +78,9 @@ def take_step(case: Case, key: str, data: StepInput, *, user, membership, expect
         raise StaleCase(case) from exc
     record("case.step", "case", case.id, ticket=case.ticket, step=step.key, from_state=previous,
            to_state=step.target)
+    from app.notices.triggers import after_step
+
+    after_step(case, event, user)
     return event
 
 

@@ -21,7 +21,11 @@ def main() -> None:
     with app.app_context():
         if not app.config.get("REDIS_URL"):
             raise SystemExit("REDIS_URL is not set: jobs run inline in the web process.")
-        make_worker().work(with_scheduler=True)
+        from app.jobs.sla import start_cron
+
+        worker = make_worker()
+        start_cron(worker.queues[0])
+        worker.work(with_scheduler=True)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Table, Text, Uuid
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Table, Text, Uuid
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app.extensions import Model, Vocabulary
@@ -39,6 +39,8 @@ class Tenant(Model):
     #: Who may do what outside the SOP, where the region differs from `app.permissions.DEFAULTS`:
     #: capability → list of canonical roles. Empty = the defaults.
     permissions: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    #: Hours a partner has to answer a referral before it is flagged overdue and reminded (region data).
+    partner_response_hours: Mapped[int] = mapped_column(Integer, default=72, server_default="72")
     status: Mapped[str] = mapped_column(String(20), TenantStatus.check("status"),
                                         default=TenantStatus.ACTIVE.value)
     template_source: Mapped[str] = mapped_column(String(200), default="")

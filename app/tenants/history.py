@@ -28,6 +28,7 @@ ACTIONS = {
     "config.partner.retire": _l("Lembaga mitra dinonaktifkan"),
     "config.partner.reactivate": _l("Lembaga mitra diaktifkan kembali"),
     "config.partner.delete": _l("Lembaga mitra dihapus"),
+    "config.partner.invite_officer": _l("Petugas lembaga mitra diundang"),
     "config.terms.update": _l("Nama layanan dan istilah diubah"),
     "config.letterhead.update": _l("Kop surat rujukan diubah"),
     "config.letterhead.logo": _l("Logo kop surat diunggah"),

@@ -197,6 +197,10 @@ class _Validator:
             self.problems.extend(exc.problems)
             return data if isinstance(data, dict) else {}
         self.problems.extend(check_roles_held(sop, {p.role for p in positions}))
+        if "escalation" in data:
+            from app.notices.escalation import parse_escalation
+
+            self.problems.extend(parse_escalation(data["escalation"], {p.role for p in positions})[1])
         return data
 
     def _region(self, region: dict) -> dict:

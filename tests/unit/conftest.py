@@ -14,6 +14,7 @@ from app.tenants.export import export_region, to_yaml
 from app.tenants.importer import apply_import, prepare_import
 from tests.factories import member, tenant
 from tests.helpers.reports import SLUG, build_known_data
+from tests.helpers.smtp import smtp_server  # noqa: F401  (a fixture: a real SMTP server for one test)
 
 
 @pytest.fixture()

@@ -39,11 +39,17 @@ def _collect() -> tuple[dict, set]:
         module = importlib.import_module(f"tests.unit.{path.stem}")
         cases.update(getattr(module, "CROSS_TENANT", {}))
         platform |= set(getattr(module, "PLATFORM_ROUTES", ()))
+        cases.update(dict.fromkeys(getattr(module, "TOKEN_ROUTES", ()), TOKEN_ROUTE))
     return cases, platform
+
+
+#: Marks a route answered only to an API token (no session): its module tests other regions' tokens itself.
+TOKEN_ROUTE = ("TOKEN", None)
 
 
 #: endpoint → (HTTP method, URL values for an object owned by OWNER, built in its context)
 OWNED_OBJECTS, PLATFORM_ROUTES = _collect()
+SESSION_ROUTES = {endpoint for endpoint, case in OWNED_OBJECTS.items() if case != TOKEN_ROUTE}
 
 EXEMPT_ARGUMENTS = {"static": {"filename"}}
 
@@ -76,7 +82,7 @@ def _path(app, endpoint):
         return method, url_for(endpoint, **values)
 
 
-@pytest.mark.parametrize("endpoint", sorted(set(OWNED_OBJECTS) - PLATFORM_ROUTES))
+@pytest.mark.parametrize("endpoint", sorted(SESSION_ROUTES - PLATFORM_ROUTES))
 def test_other_regions_user_gets_404(app, staff, region_client, endpoint):
     method, path = _path(app, endpoint)
     # The owner's own staff can open it: the object is real.

@@ -17,6 +17,8 @@ NOT_REFUSALS = {
     "app.tenancy.scoping.CrossTenantWrite": "a programming error (a row written for another tenant): a 500, "
                                             "never an answer to the person",
     "app.tenancy.scoping.PlatformBindMissing": "a deployment error (no platform database role configured)",
+    "app.accounts.mailer.PermanentFailure": "a mail delivery outcome inside the RQ job, recorded on the outbox row",
+    "app.accounts.mailer.RetryLater": "a mail delivery outcome inside the RQ job: RQ retries it",
 }
 
 #: The status each domain refusal is answered with.

@@ -48,7 +48,8 @@ def test_the_coded_columns_are_all_checked(app_ctx):
         ("referrals", "status"), ("referrals", "outcome"), ("prelist_proposals", "status"),
         ("positions", "area_level"), ("report_jobs", "status"), ("platform_report_jobs", "status"),
         ("register_import_jobs", "status"), ("attachments", "kind"), ("cases", "priority"), ("cases", "closure"),
-        ("cases", "group_kind"), ("referrals", "answer_result")}
+        ("cases", "group_kind"), ("referrals", "answer_result"), ("outbound_emails", "status"),
+        ("api_tokens", "scope"), ("notices", "kind"), ("notice_preferences", "kind")}
 
 
 def _rows() -> dict[str, uuid.UUID]:
@@ -67,7 +68,36 @@ def _rows() -> dict[str, uuid.UUID]:
             "cases": case.id, "referrals": referral.id, "prelist_proposals": first(PrelistProposal),
             "positions": first(Position),
             "report_jobs": jobs[0].id, "platform_report_jobs": jobs[1].id, "register_import_jobs": jobs[2].id,
-            "attachments": attach_to_case(case.id, "manager@bekasi.demo")["id"]}
+            "attachments": attach_to_case(case.id, "manager@bekasi.demo")["id"],
+            "outbound_emails": _outbox_row(), "api_tokens": _api_token_row(user.id),
+            **_notice_rows(user.id)}
+
+
+def _notice_rows(user_id) -> dict:
+    from app.notices.models import Notice, NoticePreference
+    from app.notices.vocabulary import NoticeKind
+
+    kind = next(iter(NoticeKind)).value
+    notice = Notice(recipient_id=user_id, kind=kind, params={}, dedupe=f"uji-kosakata-{uuid.uuid4().hex}")
+    preference = NoticePreference(user_id=user_id, kind=kind, email=False)
+    db.session.add_all([notice, preference])
+    db.session.flush()
+    return {"notices": notice.id, "notice_preferences": preference.id}
+
+
+def _api_token_row(user_id) -> uuid.UUID:
+    from app.api.tokens import create_token
+
+    return create_token("Uji kosakata", "read", user_id)[0].id
+
+
+def _outbox_row() -> uuid.UUID:
+    from app.accounts.outbox import OutboundEmail
+
+    row = OutboundEmail(to="kotak@uji.id", subject="Uji", body="Isi")
+    db.session.add(row)
+    db.session.flush()
+    return row.id
 
 
 def _set(table: str, column: str, value: str, row_id) -> bool:

@@ -36,3 +36,18 @@ class ChangePasswordForm(FlaskForm):
     new_password = PasswordField(_l("Kata sandi baru"), validators=[DataRequired(_l("Kata sandi baru wajib diisi."))])
     confirm = PasswordField(_l("Ulangi kata sandi baru"), validators=[
         DataRequired(_l("Ulangi kata sandi baru.")), EqualTo("new_password", _l("Kedua kata sandi tidak sama."))])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(_l("Email wajib diisi.")), Email(_l("Format email tidak sah.")), Length(max=254)],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    """A new password from a reset link (the policy is checked by the operation)."""
+
+    password = PasswordField(_l("Kata sandi baru"), validators=[DataRequired(_l("Kata sandi baru wajib diisi."))])
+    confirm = PasswordField(_l("Ulangi kata sandi baru"), validators=[
+        DataRequired(_l("Ulangi kata sandi baru.")), EqualTo("password", _l("Kedua kata sandi tidak sama."))])

@@ -17,6 +17,8 @@ from app.tenancy.context import current_tenant
 
 
 def _landing():
+    if current_tenant and getattr(current_user, "partner", None) is not None:
+        return url_for("partner.index")  # a partner officer has the partner portal and nothing else
     return url_for("home.dashboard") if current_tenant else url_for("platform.console")
 
 

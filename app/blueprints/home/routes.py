@@ -14,6 +14,8 @@ from app.tenancy.models import Tenant, TenantStatus
 def index():
     """Apex: the regions that are live and the platform login. Region: its front page."""
     if current_tenant:
+        if current_user.is_authenticated and current_user.partner:  # a partner officer has only the portal
+            return redirect(url_for("partner.index"))
         if current_user.is_authenticated:
             return redirect(url_for("home.dashboard"))
         return render_template("home/region.html", region=current_tenant, form=LoginForm())

@@ -12,7 +12,7 @@ from app.accounts.auth import current_membership
 from app.accounts.handover import candidates_for, open_work, reassign_cases
 from app.accounts.invitations import Invitation
 from app.accounts.models import Membership, MembershipArea
-from app.accounts.outbox import OutboundEmail
+from app.accounts.outbox import OutboundEmail, last_failures
 from app.accounts.staff import (
     ExistingAccount,
     deactivate_member,
@@ -74,7 +74,8 @@ def staff():
     ids = {i.position_id for i in invitations if i.position_id}
     titles = {p.id: p.title for p in db.session.scalars(select(Position).where(Position.id.in_(ids)))} if ids else {}
     return render_template("settings_org/staff.html", members=members(active), active=active,
-                           invitations=invitations, position_titles=titles, form=ConfirmForm())
+                           invitations=invitations, position_titles=titles, form=ConfirmForm(),
+                           mail_failures=last_failures(current_tenant_id(), [i.email for i in invitations]))
 
 
 @bp.route("/staff/invite", methods=["GET", "POST"])

@@ -3,14 +3,18 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, select
 
+from app.accounts.partner_members import invite_partner_officer, partner_officers
+from app.blueprints.partner.forms import OfficerInviteForm
 from app.blueprints.settings_sop import bp
 from app.blueprints.settings_sop.forms import PartnerForm
 from app.blueprints.settings_sop.routes_sop import configure
 from app.casework import partners as ops
 from app.casework.models import Partner, Referral
 from app.casework.vocabulary import PartnerLevel
+from app.errors import Invalid
 from app.extensions import db
 
 FILTERS = {"active": Partner.retired_at.is_(None), "retired": Partner.retired_at.is_not(None), "all": None}
@@ -69,9 +73,36 @@ def partner_new():
     return render_template("settings_sop/partner_form.html", form=form, partner=None)
 
 
-def _edit_page(partner: Partner, form: PartnerForm, status: int = 200, error: str | None = None):
+def _edit_page(partner: Partner, form: PartnerForm, status: int = 200, error: str | None = None,
+               invite: OfficerInviteForm | None = None):
     return render_template("settings_sop/partner_form.html", form=form, partner=partner,
-                           used=ops.in_use(partner), error=error), status
+                           used=ops.in_use(partner), error=error, invite=invite or OfficerInviteForm(formdata=None),
+                           officers=partner_officers(partner.id)), status
+
+
+def _filled_form(partner: Partner) -> PartnerForm:
+    form = PartnerForm(obj=partner, formdata=None)
+    form.service_areas.data = [a for a in (partner.service_areas or "").split(",") if a]
+    return form
+
+
+@bp.post("/partners/<uuid:partner_id>/invite")
+@configure
+def partner_invite(partner_id):
+    """Invite an officer of the partner: they answer its referrals in the partner portal, and see nothing else."""
+    partner = _load(partner_id)
+    invite = OfficerInviteForm()
+    if invite.validate_on_submit():
+        try:
+            _invitation, link = invite_partner_officer(partner, email=invite.email.data, name=invite.name.data,
+                                                       invited_by=current_user.id)
+        except Invalid as refused:
+            for name, messages in refused.errors.items():
+                invite[name].errors = list(messages)
+        else:
+            flash(_("Undangan dikirim ke %(e)s. Tautan undangan: %(l)s", e=invite.email.data, l=link), "success")
+            return redirect(url_for(".partner_edit", partner_id=partner.id))
+    return _edit_page(partner, _filled_form(partner), 422, invite=invite)
 
 
 @bp.route("/partners/<uuid:partner_id>", methods=["GET", "POST"])
