@@ -172,3 +172,17 @@ def remind_partners(now: datetime) -> list[Referral]:
         reminded.append(referral)
     db.session.flush()
     return reminded
+
+
+def remind_all_partners(now: datetime) -> int:
+    """`remind_partners` in every active region, each in its own transaction; returns how many
+    referrals were reminded. Run by the periodic sweep (app/jobs/sla.py) and `flask sla sweep`."""
+    from app.tenancy.context import tenant_context
+    from app.tenancy.models import Tenant, TenantStatus
+
+    reminded = 0
+    for tenant in db.session.scalars(select(Tenant).where(Tenant.status == TenantStatus.ACTIVE.value)).all():
+        with tenant_context(tenant):
+            reminded += len(remind_partners(now))
+            db.session.commit()
+    return reminded

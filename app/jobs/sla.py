@@ -8,11 +8,16 @@ SWEEP_INTERVAL = 5 * 60
 
 
 def sweep_job() -> int:
-    """Runs in the worker's app context."""
+    """Runs in the worker's app context: escalates overdue cases, then reminds partners whose
+    referrals wait past the region's response time (both idempotent)."""
+    from app.casework.partner_portal import remind_all_partners
     from app.notices.escalation import sweep_overdue
     from app.tenancy.models import utcnow
 
-    return sweep_overdue(utcnow())
+    now = utcnow()
+    fired = sweep_overdue(now)
+    remind_all_partners(now)
+    return fired
 
 
 def make_cron(queue):

@@ -11,7 +11,11 @@ sla_cli = AppGroup("sla", help="SLA escalation of overdue cases.")
 
 @sla_cli.command("sweep")
 def sweep() -> None:
-    """Fire the due escalation levels of every overdue case in every active region."""
+    """Fire the due escalation levels of every overdue case in every active region, and remind
+    partners whose referrals wait past the region's response time."""
+    from app.casework.partner_portal import remind_all_partners
     from app.notices.escalation import sweep_overdue
 
-    click.echo(f"escalation levels fired: {sweep_overdue(utcnow())}")
+    now = utcnow()
+    click.echo(f"escalation levels fired: {sweep_overdue(now)}")
+    click.echo(f"partner reminders: {remind_all_partners(now)}")

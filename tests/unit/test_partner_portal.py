@@ -221,3 +221,16 @@ def test_reminders_go_once_a_day_for_referrals_waiting_beyond_the_response_time(
         case = db.session.get(Case, (tenant("bekasi").id, old["case_id"]))
         assert case is not None
         db.session.rollback()
+
+
+def test_the_periodic_sweep_reminds_partners_too(app, waiting):
+    from app.jobs.sla import sweep_job
+
+    old, _recent, _answered = waiting
+    with app.app_context():
+        before = len(db.session.scalars(select(OutboundEmail).where(OutboundEmail.to == old["email"])).all())
+        sweep_job()
+        sweep_job()  # once a day, however often the sweep runs
+        with tenant_context(tenant("bekasi")):
+            after = db.session.scalars(select(OutboundEmail).where(OutboundEmail.to == old["email"])).all()
+    assert len(after) == before + 1 and old["ticket"] in after[-1].subject
