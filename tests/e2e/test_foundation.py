@@ -51,8 +51,9 @@ def field_error(page, field_id: str):
 def test_platform_home_lists_regions_and_leads_to_payakumbuh(page, live_server, regions):
     page.goto(live_server.url())
     expect(page.get_by_role("heading", name="Daerah yang sudah melayani")).to_be_visible()
-    assert set(regions) == set(REGIONS)
-    for slug, name in regions.items():
+    # The five demo regions at least (other tests onboard fresh regions of their own).
+    assert set(REGIONS) <= set(regions)
+    for slug, name in ((slug, regions[slug]) for slug in REGIONS):
         link = page.get_by_role("link", name=name, exact=True)
         expect(link).to_have_attribute("href", live_server.url(slug))
     save_screenshot(page, "page-platform-home")
