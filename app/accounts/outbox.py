@@ -111,6 +111,8 @@ def send_email(to: str, subject: str, body: str, tenant_id=None, *, secret: str 
 @event.listens_for(Session, "after_commit")
 def _hand_over(session: Session) -> None:
     """After the commit that stored them, hand the queued messages to the sender."""
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released (after_commit fires for those too): the real commit is still to come
     pending = session.info.pop(PENDING, None)
     if pending:
         from app.accounts.mailer import dispatch
@@ -119,9 +121,12 @@ def _hand_over(session: Session) -> None:
             dispatch(message_id, secrets)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget(session: Session) -> None:
-    session.info.pop(PENDING, None)
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction) -> None:
+    """The outer transaction ended without its commit reaching `_hand_over` (a SAVEPOINT rolled
+    back inside it does not drop the messages the outer transaction may still commit)."""
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)
 
 
 def last_failures(tenant_id, emails) -> dict[str, str]:

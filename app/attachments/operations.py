@@ -72,12 +72,17 @@ UNCOMMITTED = "attachments_uncommitted"
 
 @event.listens_for(Session, "after_commit")
 def _keep_files(session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released (after_commit fires for those too): the real commit is still to come
     session.info.pop(UNCOMMITTED, None)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_files(session) -> None:
-    """A transaction that rolled back leaves no file behind (its rows are gone too)."""
+@event.listens_for(Session, "after_transaction_end")
+def _drop_files(session, transaction) -> None:
+    """A transaction that rolled back leaves no file behind (its rows are gone too). Only the
+    outer transaction decides: a SAVEPOINT rolled back inside it keeps the files it may commit."""
+    if transaction.parent is not None:
+        return
     keys = session.info.pop(UNCOMMITTED, None)
     if keys and has_app_context():
         for key in keys:

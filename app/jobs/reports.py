@@ -56,6 +56,8 @@ def schedule(func: Callable, *args: str) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _dispatch_pending(session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released (after_commit fires for those too): the real commit is still to come
     for func, args in session.info.pop(_PENDING, []):
         dispatch(func, *args)
 

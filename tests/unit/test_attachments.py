@@ -228,6 +228,27 @@ def test_a_rolled_back_upload_leaves_no_file(app, case_id):
     assert any(p.name == Path(kept["key"]).name for p in _stored_files(app))
 
 
+def test_a_savepoint_inside_the_request_neither_keeps_nor_drops_the_file_early(app, case_id):
+    """after_commit/after_rollback fire for SAVEPOINTs too: only the outer transaction decides."""
+    with app.app_context(), tenant_context(tenant(REGION)):
+        kept = attach_to_case(case_id, UPLOADER)
+        try:
+            with db.session.begin_nested():  # e.g. the citizen race's savepoint, refused
+                raise RuntimeError("savepoint rolled back")
+        except RuntimeError:
+            pass
+        with db.session.begin_nested():  # and one released
+            pass
+        db.session.commit()
+        dropped = attach_to_case(case_id, UPLOADER)
+        with db.session.begin_nested():
+            pass
+        db.session.rollback()
+    names = {p.name for p in _stored_files(app)}
+    assert Path(kept["key"]).name in names  # the outer transaction committed it
+    assert Path(dropped["key"]).name not in names  # the outer transaction rolled back
+
+
 def test_files_are_stored_outside_static_under_random_names(app, case_id, region_ids):
     facts = in_region(app, lambda: attach_to_case(case_id, UPLOADER, png_bytes(), "KTP Budi.png", kind="ktp"))
     [path] = [p for p in _stored_files(app) if p.name == Path(facts["key"]).name]

@@ -74,6 +74,26 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(app, smtp_server):
         assert db.session.scalar(select(OutboundEmail).where(OutboundEmail.to == email)) is None
 
 
+def test_a_savepoint_neither_sends_early_nor_drops_the_message(app, smtp_server):
+    """after_commit/after_rollback fire for SAVEPOINTs too: only the outer transaction decides."""
+    sent, dropped = _email(), _email()
+    with app.app_context(), tenant_context(tenant("bekasi")):
+        invite_staff(email=sent, name="Penerima Surat", position=_post(app))
+        try:
+            with db.session.begin_nested():  # refused savepoint inside the same request
+                raise RuntimeError("savepoint rolled back")
+        except RuntimeError:
+            pass
+        db.session.commit()
+        invite_staff(email=dropped, name="Penerima Surat", position=_post(app))
+        with db.session.begin_nested():  # released savepoint, then the request fails
+            pass
+        db.session.rollback()
+    drain(app)
+    assert len(smtp_server.to(sent)) == 1
+    assert smtp_server.to(dropped) == []
+
+
 def test_a_temporary_failure_is_retried_then_sent(app, smtp_server):
     smtp_server.temporary_failures = 1
     email = _email()
