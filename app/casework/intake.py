@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.audit.log import record
-from app.casework.models import Case, CaseEvent, TicketCounter
+from app.casework.models import Case, CaseEvent, TicketCounter, bump_year_counter
 from app.casework.sop_store import current_version
 from app.citizens.models import Citizen, PrelistProposal, RegisterEntry
 from app.extensions import db
@@ -75,16 +75,7 @@ def upsert_citizen(data: CitizenData) -> Citizen:
 def next_ticket(now: datetime) -> str:
     """`PLG-2026-000123`: per region and year, gap-free under concurrency."""
     year = now.year
-    bump = (update(TicketCounter).where(TicketCounter.year == year)
-            .values(value=TicketCounter.value + 1).returning(TicketCounter.value))
-    value = db.session.execute(bump).scalar()
-    if value is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(TicketCounter(year=year, value=1))
-            value = 1
-        except IntegrityError:  # another request created this year's counter first
-            value = db.session.execute(bump).scalar()
+    value = bump_year_counter(TicketCounter, year)
     return f"PLG-{year}-{value:06d}"
 
 

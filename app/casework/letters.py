@@ -16,12 +16,11 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Membership
-from app.casework.models import Case, CaseEvent, Referral
+from app.casework.models import Case, CaseEvent, Referral, bump_year_counter
 from app.casework.vocabulary import ReferralStatus
 from app.errors import NotFound
 from app.extensions import Model, db
@@ -79,19 +78,7 @@ def local_date(moment: datetime) -> date:
 
 def next_letter_serial(year: int) -> int:
     """The next serial of the current region's letters in `year`: never shared, even under concurrency."""
-    bump = (update(LetterCounter).where(LetterCounter.year == year)
-            .values(value=LetterCounter.value + 1).returning(LetterCounter.value))
-    value = db.session.execute(bump).scalar()
-    if value is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(LetterCounter(year=year, value=1))
-            value = 1
-        except IntegrityError:  # another letter created this year's counter first
-            value = db.session.execute(bump).scalar()
-    if value is None:
-        raise RuntimeError(f"no letter counter for {year}")
-    return value
+    return bump_year_counter(LetterCounter, year)
 
 
 def _approval(case: Case) -> CaseEvent | None:

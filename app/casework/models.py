@@ -34,7 +34,7 @@ from app.casework.vocabulary import (
     ReferralStatus,
     SopStatus,
 )
-from app.extensions import Model
+from app.extensions import Model, db
 from app.tenancy.keys import tenant_fk, tenant_join
 from app.tenancy.models import TenantOwned, utcnow
 
@@ -69,6 +69,26 @@ class SopVersion(TenantOwned, Model):
         if self._parsed is None:
             self._parsed = parse_sop(self.definition)
         return self._parsed
+
+
+def bump_year_counter(counter, year: int) -> int:
+    """The next value of the current region's `counter` row for `year` (a model with `year` and
+    `value`), never shared under concurrency: UPDATE … RETURNING, creating the row at 1 the first time."""
+    from sqlalchemy import update
+    from sqlalchemy.exc import IntegrityError
+
+    bump = update(counter).where(counter.year == year).values(value=counter.value + 1).returning(counter.value)
+    value = db.session.execute(bump).scalar()
+    if value is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(counter(year=year, value=1))
+            value = 1
+        except IntegrityError:  # another request created this year's row first
+            value = db.session.execute(bump).scalar()
+    if value is None:
+        raise RuntimeError(f"no {counter.__tablename__} row for {year}")
+    return int(value)
 
 
 class TicketCounter(TenantOwned, Model):
