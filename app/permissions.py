@@ -44,6 +44,12 @@ class Capability(enum.StrEnum):
     DELETE_ATTACHMENTS = "delete_attachments"  # remove a file someone else attached (the uploader always may)
     CORRECT_CASE = "correct_case"        # correct a case's citizen data and complaint after intake (with a reason)
     MANAGE_CASES = "manage_cases"        # withdraw, merge, reassign a case; set its priority and follow-up date
+    SEE_HOUSEHOLDS = "see_households"    # the citizen/household page: cases, programs, needs, updates, register
+    RECORD_PARTICIPATION = "record_participation"  # record what a household receives and needs (kepesertaan, kebutuhan)
+    PROPOSE_UPDATES = "propose_updates"  # propose a data update for verval (new household, member changes, …)
+    MANAGE_PROGRAMS = "manage_programs"  # the region's program catalogue and its beneficiary criteria
+    EXCHANGE_SIKS = "exchange_siks"      # gather approved updates into SIKS-NG batches, import the ministry's result
+    RANK_CANDIDATES = "rank_candidates"  # rank candidates for a regional program and record who is proposed
 
 
 #: Who holds each capability unless the region says otherwise.
@@ -62,6 +68,15 @@ DEFAULTS: dict[Capability, frozenset[str]] = {
     Capability.DELETE_ATTACHMENTS: frozenset({"manager", "unit_head"}),
     Capability.CORRECT_CASE: frozenset({"manager", "unit_head", "intake_officer", "case_officer"}),
     Capability.MANAGE_CASES: frozenset({"manager", "unit_head"}),
+    Capability.SEE_HOUSEHOLDS: frozenset({"intake_officer", "case_officer", "data_officer", "facilitator", "supervisor",
+                                          "welfare_center_coordinator", "manager", "unit_head"}),
+    Capability.RECORD_PARTICIPATION: frozenset({"intake_officer", "case_officer", "data_officer", "facilitator",
+                                                "welfare_center_coordinator"}),
+    Capability.PROPOSE_UPDATES: frozenset({"intake_officer", "data_officer", "facilitator",
+                                           "welfare_center_coordinator"}),
+    Capability.MANAGE_PROGRAMS: frozenset({"manager", "unit_head"}),
+    Capability.EXCHANGE_SIKS: frozenset({"data_officer", "manager", "unit_head"}),
+    Capability.RANK_CANDIDATES: frozenset({"manager", "unit_head"}),
 }
 
 

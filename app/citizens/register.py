@@ -51,3 +51,15 @@ def first_village() -> Village:
     if village is None:  # the official list (data/wilayah) has villages for every regency
         raise RuntimeError(f"no villages of {region_code} in the reference tables: load data/wilayah")
     return village
+
+
+def current_import_id():
+    """The id of the region's current register import, or None before the first one.
+
+    Every read of "the register" (households, members, flags) filters on it: pending and
+    previous imports share the tables.
+    """
+    from app.citizens.vocabulary import ImportStatus
+
+    return db.session.scalar(select(RegisterImport.id).where(RegisterImport.status == ImportStatus.CURRENT)
+                             .order_by(RegisterImport.imported_at.desc()).limit(1))

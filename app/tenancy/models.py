@@ -39,6 +39,9 @@ class Tenant(Model):
     #: Who may do what outside the SOP, where the region differs from `app.permissions.DEFAULTS`:
     #: capability → list of canonical roles. Empty = the defaults.
     permissions: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    #: Who reviews, recommends and decides each kind of record (participation, needs, data
+    #: updates), where the region's regulation says: kind → list of stages (`app.reviews.chains`).
+    review_chains: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     #: Hours a partner has to answer a referral before it is flagged overdue and reminded (region data).
     partner_response_hours: Mapped[int] = mapped_column(Integer, default=72, server_default="72")
     status: Mapped[str] = mapped_column(String(20), TenantStatus.check("status"),

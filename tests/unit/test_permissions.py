@@ -33,6 +33,15 @@ BEFORE = {
     "delete_attachments": {"manager", "unit_head"},  # new with attachments (the uploader always may)
     "correct_case": {"manager", "unit_head", "intake_officer", "case_officer"},  # new (a returned case's recorder too)
     "manage_cases": {"manager", "unit_head"},  # new: withdraw, merge, reassign, priority, follow-up
+    # new with households, programs and verval (issue 11)
+    "see_households": {"intake_officer", "case_officer", "data_officer", "facilitator", "supervisor",
+                       "welfare_center_coordinator", "manager", "unit_head"},
+    "record_participation": {"intake_officer", "case_officer", "data_officer", "facilitator",
+                             "welfare_center_coordinator"},
+    "propose_updates": {"intake_officer", "data_officer", "facilitator", "welfare_center_coordinator"},
+    "manage_programs": {"manager", "unit_head"},
+    "exchange_siks": {"data_officer", "manager", "unit_head"},
+    "rank_candidates": {"manager", "unit_head"},
 }
 
 

@@ -1,0 +1,1 @@
+"""The program catalogue, what households receive and need, eligibility gaps and ranking."""

@@ -1,0 +1,1 @@
+"""Data updates for verval (verification and validation) and their exchange with SIKS-NG."""
