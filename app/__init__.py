@@ -155,6 +155,12 @@ def register_blueprints(app: Flask) -> None:
     from app.blueprints.dev_mailbox import bp as dev_mailbox_bp
 
     app.register_blueprint(dev_mailbox_bp)
+    from app.blueprints.households import bp as households_bp
+    from app.blueprints.programs import bp as programs_bp
+    from app.blueprints.verval import bp as verval_bp
+
+    for bp in (households_bp, programs_bp, verval_bp):
+        app.register_blueprint(bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -34,6 +34,11 @@ def seed_all(password: str, echo=lambda *_: None) -> dict[str, list[tuple[str, s
             tenant = onboard_region(template)
             echo(f"Daerah dibuat: {tenant.name} ({tenant.slug})")
         accounts[slug] = seed_region_accounts(tenant, password)
+        from app.citizens.demo_extract import seed_demo_extract
+        from app.tenancy.context import tenant_context
+
+        with tenant_context(tenant):
+            seed_demo_extract(households=300)
     seed_platform_users(password)
     db.session.commit()
     return accounts

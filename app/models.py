@@ -10,7 +10,7 @@ from app.audit.models import AuditEvent  # noqa: F401
 from app.casework.letters import LetterCounter, ReferralLetter  # noqa: F401
 from app.casework.models import Case, CaseEvent, Partner, Referral, SopVersion, TicketCounter  # noqa: F401
 from app.citizens.import_jobs import RegisterImportJob  # noqa: F401
-from app.citizens.models import Citizen, PrelistProposal, RegisterEntry, RegisterHousehold, RegisterImport  # noqa: F401
+from app.citizens.models import Citizen, RegisterEntry, RegisterHousehold, RegisterImport  # noqa: F401
 from app.dashboard.models import CaseRollup, CitizenProgram, PlatformReportJob, ReportJob  # noqa: F401
 from app.notices.models import Notice, NoticePreference  # noqa: F401
 from app.org.models import OrgUnit, Position  # noqa: F401
@@ -20,4 +20,5 @@ from app.reference.models import District, Province, Regency, Village  # noqa: F
 from app.reviews.models import ReviewStep  # noqa: F401
 from app.tenancy.models import Tenant, TenantAlias  # noqa: F401
 from app.tenants.letterhead import Letterhead  # noqa: F401
+from app.verval.counters import BatchCounter  # noqa: F401
 from app.verval.models import DataUpdate, ExportBatch  # noqa: F401

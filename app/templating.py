@@ -84,6 +84,9 @@ def register(app: Flask) -> None:
     from app.casework.home_visit import visit_facts
 
     app.jinja_env.globals["visit_facts"] = visit_facts
+    from app.reviews.chains import reviews_here
+
+    app.jinja_env.globals["reviews_here"] = reviews_here
     app.jinja_env.filters["partner_level_label"] = PartnerLevel.label_of
     from app.casework.vocabulary import GroupKind
 

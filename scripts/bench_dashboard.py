@@ -1,18 +1,24 @@
-"""Benchmark: a year of casework for one region and for all five, then dashboard response
-times, report build times and peak memory. Not a test.
+"""Benchmark: a year of casework for one region and for all five, and a register extract
+whose households receive programs; then dashboard response times, rollup rebuild times,
+report build times and peak memory. Not a test.
 
-    .venv/bin/python scripts/bench_dashboard.py [--cases 2000] [--regions palembang] [--skip-generate]
+    .venv/bin/python scripts/bench_dashboard.py [--cases 2000] [--households 100000] [--receive-share 0.6]
+                                                [--regions palembang] [--skip-generate]
     .venv/bin/python scripts/bench_dashboard.py --regions all
 
 Runs on the configured database (DATABASE_URL, else the SQLite file in instance/ or
 INSTANCE_PATH), which must be migrated and seeded (`make db`); use a scratch database,
 the generated cases stay. Cases are made through the real operations (`open_case`,
 `take_step`) on a simulated clock spread over the last 365 days, so the rollups are kept
-by the live listener, as in production. Then, per region measured:
+by the live listener, as in production. Households (with members, the extract's program flags
+and participation records) are written in bulk, as a register import writes them, and the
+program rollups rebuilt, as when an import is confirmed. Then, per region measured:
 
 * dashboard GET (whole region this year, this month, one district) through the app, as its
   manager: median and worst of several requests;
-* what the same figures would cost counted from the raw tables (a rollup rebuild);
+* what the same figures would cost counted from the raw tables (a rollup rebuild), and the
+  program receipt rollups' rebuild (what confirming a register import costs);
+* one participation approved: the households' rollups kept current on flush;
 * monthly and yearly report, PDF and Excel: build time, then peak Python memory
   (tracemalloc, in a second untimed pass);
 * the national summary (one row per region).
@@ -44,6 +50,20 @@ from app.tenancy.models import Tenant
 
 REGIONS = ("bekasi", "cianjur", "batubara", "payakumbuh", "palembang")
 STATEMENTS = {"n": 0}
+
+
+def generate_households(slug: str, households: int, share: float, seed: int) -> None:
+    """`households` households in `slug`'s register extract, `share` of them receiving programs."""
+    from app.dashboard.sample_households import sample_households
+
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    started = time.perf_counter()
+    with tenant_context(tenant):
+        written = sample_households(random.Random(seed), households, receive_share=share)
+        db.session.commit()
+    print(f"  {slug}: {written['households']} rumah tangga, {written['members']} anggota, "
+          f"{written['participations']} kepesertaan dibuat dalam {time.perf_counter() - started:.1f} s "
+          f"(termasuk hitung ulang rollup program)")
 
 
 def generate(slug: str, cases: int, seed: int) -> tuple[int, float]:
@@ -91,6 +111,26 @@ def peak_memory(build) -> float:
         tracemalloc.stop()
 
 
+def signed_in(app, slug: str):
+    """A test client signed in as the region's demo manager, and its base URL.
+
+    Over https when the settings ask for it (FORCE_HTTPS redirects plain requests, a secure
+    session cookie is never sent back over http: either way every page answered 302 before).
+    Stops with the reason when the sign-in does not hold.
+    """
+    secure = app.config.get("FORCE_HTTPS") or app.config.get("SESSION_COOKIE_SECURE")
+    host = f"{'https' if secure else 'http'}://{slug}.{app.config['BASE_DOMAIN']}"
+    client = app.test_client()
+    email = f"manager@{slug}.demo"
+    client.post("/login", base_url=host, data={"email": email, "password": app.config["DEMO_PASSWORD"]})
+    probe = client.get("/dashboard/", base_url=host)
+    if probe.status_code != 200:
+        raise SystemExit(f"{email} cannot open the dashboard (HTTP {probe.status_code} → "
+                         f"{probe.headers.get('Location', '')}): seed the demo accounts (`flask demo seed`) with "
+                         "the same DEMO_PASSWORD, and keep BASE_DOMAIN as when they were made")
+    return client, host
+
+
 def bench_region(app, slug: str) -> None:
     """Dashboard requests as the region's manager, then the report timings."""
     with app.app_context():
@@ -102,10 +142,7 @@ def bench_region(app, slug: str) -> None:
                                          .order_by(func.count().desc()).limit(1))
         print(f"\n== {tenant.name}: {n_cases} kasus, {n_events} peristiwa ==")
     # Requests run outside any app context, each in its own (as under gunicorn).
-    client = app.test_client()
-    host = f"http://{slug}.{app.config['BASE_DOMAIN']}"
-    client.post("/login", base_url=host, data={"email": f"manager@{slug}.demo",
-                                               "password": app.config["DEMO_PASSWORD"]})
+    client, host = signed_in(app, slug)
     today = datetime.now(UTC).date()
     year_ago = (today - timedelta(days=364)).isoformat()
     for label, path in (("dasbor 12 bulan", f"/dashboard/?from={year_ago}&to={today.isoformat()}"),
@@ -133,6 +170,7 @@ def report_timings(slug: str) -> None:
         compute_from_raw(db.session, tenant.id)
         print(f"  {'hitung ulang dari data mentah':<32} {time.perf_counter() - started:8.2f} s "
               "(yang dihindari dasbor dengan rollup)")
+        program_timings(tenant)
         last_month = Period.month((today.replace(day=1) - timedelta(days=1)).year,
                                   (today.replace(day=1) - timedelta(days=1)).month)
         for kind, period in (("bulanan", last_month), ("tahunan", Period(today - timedelta(days=364), today))):
@@ -152,6 +190,46 @@ def report_timings(slug: str) -> None:
                 seconds = time.perf_counter() - started
                 print(f"  laporan {kind} {fmt:<4} {seconds:8.2f} s  {size / 1024:8.0f} KiB  "
                       f"puncak memori {peak_memory(build):6.1f} MiB")
+
+
+def program_timings(tenant) -> None:
+    """The program receipt rollups: a full rebuild (a confirmed import), reading them, one approval."""
+    from sqlalchemy import delete
+
+    from app.dashboard.models import HouseholdPrograms
+    from app.dashboard.program_access import Receipts
+    from app.dashboard.program_rollups import rebuild_program_rollups
+    from app.programs.models import Participation
+
+    started = time.perf_counter()
+    known = rebuild_program_rollups(tenant.id)
+    db.session.commit()
+    print(f"  {'rollup program: hitung ulang':<32} {time.perf_counter() - started:8.2f} s "
+          f"({known} rumah tangga dikenal, tak ada yang berubah: impor berikutnya yang mirip)")
+    db.session.execute(delete(HouseholdPrograms).where(HouseholdPrograms.tenant_id == tenant.id))
+    started = time.perf_counter()
+    rebuild_program_rollups(tenant.id)
+    db.session.commit()
+    print(f"  {'rollup program: dari kosong':<32} {time.perf_counter() - started:8.2f} s "
+          "(impor pertama: setiap rumah tangga ditulis)")
+    samples = []
+    for _ in range(5):
+        started = time.perf_counter()
+        receipts = Receipts.read()
+        samples.append(time.perf_counter() - started)
+    totals = receipts.totals()
+    print(f"  {'rollup program: baca + olah':<32} {statistics.median(samples) * 1000:8.1f} ms "
+          f"(median; {totals['households_receiving']} dari {totals['households']} menerima program, "
+          f"{totals['receiving_3plus']} menerima 3+)")
+    record = db.session.scalars(select(Participation).where(Participation.status == "pending")).first()
+    if record is None:
+        return
+    started = time.perf_counter()
+    record.status, record.stage = "approved", len(record.chain)
+    db.session.flush()
+    print(f"  {'satu kepesertaan disetujui':<32} {(time.perf_counter() - started) * 1000:8.1f} ms "
+          "(rollup rumah tangganya ikut diperbarui)")
+    db.session.rollback()
 
 
 def bench_national(app) -> None:
@@ -175,6 +253,8 @@ def bench_national(app) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=2000, help="kasus per daerah dalam setahun")
+    parser.add_argument("--households", type=int, default=100_000, help="rumah tangga di data register per daerah")
+    parser.add_argument("--receive-share", type=float, default=0.6, help="bagian rumah tangga yang menerima program")
     parser.add_argument("--regions", default="palembang", help="satu subdomain, atau 'all'")
     parser.add_argument("--skip-generate", action="store_true", help="pakai data yang sudah ada")
     args = parser.parse_args()
@@ -188,6 +268,8 @@ def main() -> None:
                 events, seconds = generate(slug, args.cases, seed=i)
                 print(f"  {slug}: {args.cases} kasus, {events} peristiwa dibuat dalam {seconds:.0f} s "
                       f"({seconds / max(events, 1) * 1000:.1f} ms per peristiwa, termasuk rollup)")
+                if args.households:
+                    generate_households(slug, args.households, args.receive_share, seed=i)
         owner_url = app.config.get("MIGRATION_DATABASE_URI")
         if db.engine.dialect.name == "postgresql" and owner_url:
             # A live database has statistics (autovacuum); rows bulk-written a second ago do not yet.

@@ -178,7 +178,15 @@ class World:
             "/register/import", data={"file": (io.BytesIO(content), filename)},
             content_type="multipart/form-data")
         assert response.status_code == 302, page(response)[:2000]
-        drain(self.app)  # the import runs as a job
+        drain(self.app)  # the import is staged by a job, then previewed
+        from tests.helpers.register import pending_id
+
+        officer = self.client(region, "data_officer")
+        import_id = pending_id(officer)
+        assert import_id, "the staged import has no preview to confirm"
+        confirmed = officer.post(f"/register/imports/{import_id}/confirm")
+        assert confirmed.status_code == 302, page(confirmed)[:2000]
+        drain(self.app)  # the purge of the replaced snapshot
         region.register = register
         region.files.append(filename)
 
@@ -244,7 +252,7 @@ class World:
             "inbox search (own)": lambda: manager.get(f"/cases/?view=all&q={region.prefix}", headers=hx_list),
             "inbox search (other)": lambda: manager.get(f"/cases/?view=all&q={other.prefix}", headers=hx_list),
             "register": lambda: data.get("/register/"),
-            "pre-list": lambda: data.get("/register/prelist"),
+            "data updates": lambda: data.get("/verval/updates"),
             "staff": lambda: manager.get("/settings/staff/"),
             "history": lambda: manager.get("/settings/history"),
             "partners": lambda: manager.get("/settings/partners/"),

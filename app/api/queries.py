@@ -101,3 +101,22 @@ def _plain(value):
     if value is None or isinstance(value, (bool, int, float)):
         return value
     return str(value)
+
+
+def programs_list(level: str | None) -> dict:
+    """The region's program catalogue in use (optionally one level), criteria as data and in words."""
+    from app.programs.catalogue import active_programs, program_names
+    from app.programs.criteria import describe
+    from app.programs.vocabulary import ProgramLevel
+
+    if level and level not in ProgramLevel.labels():
+        raise Invalid(errors={"level": [str(_l("Tingkat program tidak dikenal."))]})
+    partners = dict(db.session.execute(select(Partner.id, Partner.name)).all())
+    names = program_names()
+    items = [{"code": p.code, "name": p.name, "level": p.level,
+              "partner": partners.get(p.partner_id) if p.partner_id else None,
+              "description": p.description, "legal_basis": p.legal_basis, "register_flag": p.register_flag or None,
+              "member_level": bool(p.member_level),
+              "criteria": [{**c, "text": describe(c, names)} for c in p.criteria or []]}
+             for p in active_programs(level or None)]
+    return {"items": items}

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from app.audit.log import record
 from app.casework.models import Case, CaseEvent, TicketCounter, bump_year_counter
 from app.casework.sop_store import current_version
-from app.citizens.models import Citizen, PrelistProposal, RegisterEntry
+from app.citizens.models import Citizen, RegisterEntry
 from app.extensions import db
 from app.org.models import OrgUnit
 from app.tenancy.models import utcnow
@@ -31,13 +31,16 @@ class CitizenData:
 
 
 def register_match(nik: str = "", kk_number: str = "") -> RegisterEntry | None:
-    """The register entry for this NIK, else any for this KK (the household is registered)."""
+    """The current extract's entry for this NIK, else any for this KK (the household is registered)."""
+    from app.citizens.register import in_current
+
     if nik:
-        entry = db.session.scalar(select(RegisterEntry).where(RegisterEntry.nik == nik))
+        entry = db.session.scalar(select(RegisterEntry).where(in_current(RegisterEntry), RegisterEntry.nik == nik))
         if entry:
             return entry
     if kk_number:
-        return db.session.scalars(select(RegisterEntry).where(RegisterEntry.kk_number == kk_number)).first()
+        return db.session.scalars(select(RegisterEntry).where(in_current(RegisterEntry),
+                                                              RegisterEntry.kk_number == kk_number)).first()
     return None
 
 
@@ -172,31 +175,40 @@ def open_case(*, citizen_data: CitizenData, complaint: str, service_area: str, c
         data={"in_register": case.in_register, "service_area": service_area},
     ))
     if match is None:
-        _propose_prelist(citizen, case, user)
+        _propose_new_household(citizen, case, membership)
     record("case.open", "case", case.id, ticket=case.ticket, state=entry_state, channel=channel)
     return case, True
 
 
-def _propose_prelist(citizen: Citizen, case: Case, user) -> None:
-    exists = db.session.scalar(select(PrelistProposal).where(PrelistProposal.citizen_id == citizen.id))
-    if exists is not None:
+def _propose_new_household(citizen: Citizen, case: Case, membership) -> None:
+    """A citizen not in the register: their household is proposed for addition, a data update
+    of kind new_household on the region's review chain (`app.verval.updates.propose`), once per
+    citizen. A proposal it cannot make (KK of another region, household already proposed) is
+    left out: the case goes on."""
+    from app.errors import Refused
+    from app.verval.models import DataUpdate
+    from app.verval.updates import propose
+    from app.verval.vocabulary import UpdateKind
+
+    # The citizen's row is the lock: two intakes of the same person at once make one proposal.
+    db.session.execute(select(Citizen.id).where(Citizen.id == citizen.id).with_for_update())
+    if db.session.scalar(select(DataUpdate.id).where(DataUpdate.citizen_id == citizen.id,
+                                                     DataUpdate.kind == UpdateKind.NEW_HOUSEHOLD).limit(1)):
         return
     try:
         with db.session.begin_nested():
-            db.session.add(PrelistProposal(citizen_id=citizen.id, case_id=case.id,
-                                           district_code=citizen.district_code,
-                                           village_code=citizen.village_code, created_by=user.id,
-                                           created_at=case.created_at))  # dates from the intake
-    except IntegrityError:  # another case may have proposed this citizen a moment ago
-        if db.session.scalar(select(PrelistProposal).where(PrelistProposal.citizen_id == citizen.id)) is None:
-            raise
+            propose(UpdateKind.NEW_HOUSEHOLD, kk_number=citizen.kk_number, nik=citizen.nik, data={}, reason="",
+                    member=membership, case=case, citizen=citizen)
+    except Refused:
         return
-    record("prelist.propose", "citizen", citizen.id, case=case.ticket)
 
 
 def search_register(term: str, limit: int = 5) -> list[RegisterEntry]:
+    from app.citizens.register import in_current
+
     term = term.strip()
     if len(term) < 6:
         return []
     return list(db.session.scalars(
-        select(RegisterEntry).where(or_(RegisterEntry.nik == term, RegisterEntry.kk_number == term)).limit(limit)))
+        select(RegisterEntry).where(in_current(RegisterEntry), or_(RegisterEntry.nik == term,
+                                                                   RegisterEntry.kk_number == term)).limit(limit)))

@@ -1,7 +1,8 @@
 """What changed between two SOP definitions, as a list a person can read.
 
 Not a text diff: stages, steps, channels and routing are compared by key, and each
-changed field is named and shown before → after in the region's own labels.
+changed field is named and shown before → after in the region's own labels, roles by the
+titles of the region's own posts ("Kepala UPT") when those are given.
 """
 from __future__ import annotations
 
@@ -39,9 +40,15 @@ class Change:
         return f"{self.action_label} {self.subject}" + (f" ({'; '.join(parts)})" if parts else "")
 
 
-def role_names(roles) -> str:
-    """Role labels joined, in the order given."""
-    return ", ".join(str(ROLES.get(r, r)) for r in roles)
+def role_names(roles, titles: dict[str, list[str]] | None = None) -> str:
+    """Who holds `roles`, in the order given: the region's post titles for a role (from `titles`,
+    role → titles), else the role's label."""
+    names: list[str] = []
+    for role in roles:
+        for name in (titles or {}).get(role) or [str(ROLES.get(role, role))]:
+            if name not in names:
+                names.append(name)
+    return ", ".join(names)
 
 
 def hours(value: Any) -> str:
@@ -81,12 +88,18 @@ def _keyed(old: dict, new: dict, section: str, name, fields) -> list[Change]:
     return changes
 
 
-def diff_sop(old: dict, new: dict, unit_names: dict[str, str] | None = None) -> list[Change]:
+def diff_sop(old: dict, new: dict, unit_names: dict[str, str] | None = None,
+             role_titles: dict[str, list[str]] | None = None) -> list[Change]:
     """Stages, steps, channels, routing and regulation that differ from `old` to `new`.
 
-    `unit_names` maps back-office unit keys to names for the routing lines.
+    `unit_names` maps back-office unit keys to names for the routing lines; `role_titles`
+    maps roles to the region's post titles, so "who takes it" reads as the region says it.
     """
     units = unit_names or {}
+
+    def who(item: dict) -> str:
+        return role_names(roles_of(item), role_titles)
+
     stage = _labels(old, new)
     changes: list[Change] = []
     if (old.get("regulation") or "") != (new.get("regulation") or ""):
@@ -104,7 +117,7 @@ def diff_sop(old: dict, new: dict, unit_names: dict[str, str] | None = None) -> 
                           (_l("nama"), lambda t: str(t.get("label") or "")),
                           (_l("dari tahap"), lambda t: stage.get(str(t.get("from")), str(t.get("from")))),
                           (_l("ke tahap"), lambda t: stage.get(str(t.get("to")), str(t.get("to")))),
-                          (_l("yang mengambil"), lambda t: role_names(roles_of(t))),
+                          (_l("yang mengambil"), who),
                           (_l("jenis"), lambda t: str(KIND_LABELS.get(t.get("kind") or "forward", t.get("kind")))),
                           (_l("catatan"), lambda t: str(t.get("note") or "")),
                           (_l("dasar hukum"), lambda t: str(t.get("legal_basis") or "")),
@@ -113,9 +126,10 @@ def diff_sop(old: dict, new: dict, unit_names: dict[str, str] | None = None) -> 
                       lambda c: _("jalur masuk \u201c%(l)s\u201d", l=CHANNEL_LABELS.get(c.get("key"), c.get("key"))), [
                           (_l("nama"), lambda c: str(c.get("label") or "")),
                           (_l("tahap awal"), lambda c: stage.get(str(c.get("entry")), str(c.get("entry")))),
-                          (_l("yang mencatat"), lambda c: role_names(roles_of(c))),
+                          (_l("yang mencatat"), who),
                           (_l("dasar hukum"), lambda c: str(c.get("legal_basis") or "")),
                       ])
+    changes += _order_changes(old, new, stage)
     old_routing, new_routing = old.get("routing") or {}, new.get("routing") or {}
     for area in list(SERVICE_AREAS) + [a for a in {**old_routing, **new_routing} if a not in SERVICE_AREAS]:
         before, after = str(old_routing.get(area) or ""), str(new_routing.get(area) or "")
@@ -123,4 +137,31 @@ def diff_sop(old: dict, new: dict, unit_names: dict[str, str] | None = None) -> 
             changes.append(Change("changed", "routing", _("pembagian bidang \u201c%(a)s\u201d",
                                                           a=SERVICE_AREAS.get(area, area)),
                                   [(_("unit back office"), units.get(before, before), units.get(after, after))]))
+    return changes
+
+
+def _order(items, keys) -> list[str]:
+    """The keys of `items` that are in `keys`, in the items' order."""
+    return [str(i.get("key")) for i in items or [] if isinstance(i, dict) and str(i.get("key")) in keys]
+
+
+def _order_changes(old: dict, new: dict, stage: dict[str, str]) -> list[Change]:
+    """Stages, or the steps from one stage, that kept their keys but changed their order."""
+    changes = []
+    common = set(_by_key(old.get("states"))) & set(_by_key(new.get("states")))
+    before, after = _order(old.get("states"), common), _order(new.get("states"), common)
+    if before != after:
+        changes.append(Change("changed", "stage", _("urutan tahap"), [
+            (_("urutan"), ", ".join(stage.get(k, k) for k in before), ", ".join(stage.get(k, k) for k in after))]))
+    old_steps, new_steps = _by_key(old.get("transitions")), _by_key(new.get("transitions"))
+    for source in [str(s.get("key")) for s in new.get("states") or [] if isinstance(s, dict)]:
+        same = {k for k in set(old_steps) & set(new_steps)
+                if old_steps[k].get("from") == source and new_steps[k].get("from") == source}
+        before, after = _order(old.get("transitions"), same), _order(new.get("transitions"), same)
+        if before != after:
+            label = {k: str(new_steps[k].get("label") or k) for k in same}
+            changes.append(Change("changed", "step", _("urutan langkah dari tahap \u201c%(l)s\u201d",
+                                                       l=stage.get(source, source)),
+                                  [(_("urutan"), ", ".join(label[k] for k in before),
+                                    ", ".join(label[k] for k in after))]))
     return changes

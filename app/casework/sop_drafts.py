@@ -17,7 +17,9 @@ from app.audit.log import record
 from app.casework.models import SopVersion
 from app.casework.sop import SopError, check_roles_held, parse_sop
 from app.casework.sop_diff import Change, diff_sop
+from app.casework.sop_procedure import titles_by_role
 from app.casework.sop_store import current_version
+from app.casework.step_kinds import kind_of
 from app.casework.vocabulary import SopStatus
 from app.errors import Invalid
 from app.extensions import db
@@ -50,7 +52,24 @@ def check_definition(definition: dict) -> list[str]:
         sop = parse_sop(definition, unit_keys=[u.key for u in back_office_units()])
     except SopError as exc:
         return list(exc.problems)
-    return check_roles_held(sop, held_roles())
+    return check_roles_held(sop, held_roles()) + check_kept_approvals(definition)
+
+
+def check_kept_approvals(definition: dict) -> list[str]:
+    """A step whose kind always needs approval (a referral request) must lead to a stage with an approval."""
+    steps = [t for t in definition.get("transitions") or [] if isinstance(t, dict)]
+    kinds = {str(t.get("key")): kind_of(t.get("kind") or "forward") for t in steps}
+    approving = {t.get("from") for t in steps if (k := kinds[str(t.get("key"))]) and k.approval and not k.sends_back}
+    problems = []
+    for step in steps:
+        kind = kinds[str(step.get("key"))]
+        if kind is None or not kind.keeps_approval:
+            continue
+        if step.get("to") not in approving:
+            problems.append(f"sop.transitions ({step.get('key')}): "
+                            + _("langkah jenis \u201c%(k)s\u201d harus menuju tahap yang berisi langkah persetujuan",
+                                k=kind.label))
+    return problems
 
 
 _PROBLEM = re.compile(r"^sop\.(states|transitions|channels|routing)(?:\[\d+\])?(?:\.([\w-]+))?(?: \(([^)]*)\))?: (.*)$",
@@ -104,7 +123,7 @@ def start_draft(user) -> SopVersion:
 
 def save_draft(draft: SopVersion, definition: dict, what: str, **detail) -> list[Change]:
     """Store an edited definition in the draft; audits what changed. Returns the changes."""
-    changes = diff_sop(draft.definition, definition, unit_names=unit_names())
+    changes = _diff(draft.definition, definition)
     if not changes:
         return []
     draft.definition = definition
@@ -137,9 +156,14 @@ def unit_names() -> dict[str, str]:
     return {u.key: u.name for u in db.session.scalars(select(OrgUnit))}
 
 
+def _diff(old: dict, new: dict) -> list[Change]:
+    """`diff_sop` in this region's words: unit names, and roles by the titles of its posts."""
+    return diff_sop(old, new, unit_names=unit_names(), role_titles=titles_by_role())
+
+
 def draft_changes(draft: SopVersion) -> list[Change]:
     """The draft against the version in force, as a readable list."""
-    return diff_sop(current_version().definition, draft.definition, unit_names=unit_names())
+    return _diff(current_version().definition, draft.definition)
 
 
 def publish_draft(draft: SopVersion, user) -> SopVersion:
@@ -151,7 +175,7 @@ def publish_draft(draft: SopVersion, user) -> SopVersion:
     if not (draft.regulation or "").strip():
         problems.append(_("Peraturan yang dilaksanakan versi ini wajib diisi."))
     old = current_version()
-    changes = diff_sop(old.definition, draft.definition, unit_names=unit_names())
+    changes = _diff(old.definition, draft.definition)
     if not problems and not changes:
         problems.append(_("Draf sama dengan versi yang berlaku; tidak ada yang diterbitkan."))
     if problems:

@@ -74,9 +74,11 @@ def _sla(value: int | None) -> int | None:
 
 
 def set_step(definition: dict, key: str, *, roles: Iterable[str], legal_basis: str,
-             with_pair: bool = False) -> dict:
+             with_pair: bool = False, basis_confirmed: bool = False) -> dict:
     """Who may take step `key` and its legal basis ("change an approver").
 
+    When who takes it changes, the legal basis must change too, or be confirmed as still
+    right (`basis_confirmed`): an article that named the old approver rarely names the new one.
     With `with_pair`, an approval's sibling return steps (from the same stage) get the
     same roles, so whoever approves is also the one who may send it back.
     """
@@ -84,6 +86,10 @@ def set_step(definition: dict, key: str, *, roles: Iterable[str], legal_basis: s
     chosen = _clean_roles(roles)
     basis = _required(legal_basis, "legal_basis", _("Dasar hukum wajib diisi."))
     step = _find(out.get("transitions") or [], key)
+    unchanged_basis = basis == str(step.get("legal_basis") or "").strip()
+    if set(chosen) != set(roles_of(step)) and unchanged_basis and not basis_confirmed:
+        raise EditError({"legal_basis": [_("Yang mengambil langkah ini berubah: isi dasar hukum yang baru, "
+                                           "atau centang bahwa dasar hukum ini tetap berlaku.")]})
     step["role"], step["legal_basis"] = _role_value(chosen), basis
     if with_pair and step.get("kind") == APPROVE:
         for other in out["transitions"]:

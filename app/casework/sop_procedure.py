@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.casework.models import SopVersion
 from app.casework.sop_diff import CHANNEL_LABELS, KIND_LABELS
 from app.casework.sop_edits import roles_of
+from app.casework.step_kinds.referrals import approvals_ahead
+from app.casework.vocabulary import ReferralStatus
 from app.extensions import db
 from app.org.models import OrgUnit, Position
 from app.org.vocabulary import ROLES, SERVICE_AREAS
@@ -72,6 +75,38 @@ def titles_by_role() -> dict[str, list[str]]:
         if title not in out.setdefault(role, []):
             out[role].append(title)
     return out
+
+
+def role_titles(roles, titles: dict[str, list[str]] | None = None) -> str:
+    """The region's own titles of the posts holding `roles` ("Kepala UPT"); a role nobody holds by its label.
+
+    A set of roles is taken in the canonical order of roles.
+    """
+    titles = titles_by_role() if titles is None else titles
+    if isinstance(roles, set | frozenset):
+        roles = [r for r in ROLES if r in roles] + sorted(r for r in roles if r not in ROLES)
+    names: list[str] = []
+    for role in roles:
+        for name in titles.get(role) or [str(ROLES.get(role, role))]:
+            if name not in names:
+                names.append(name)
+    return " / ".join(names)
+
+
+def referral_state_label(case, referral) -> str:
+    """A referral's state in words; while it awaits approval, whose ("Menunggu persetujuan Kepala UPT").
+
+    Between two approvals of a chain the referral is still awaiting approval: this names the
+    next approver, never "approved" before the last approval.
+    """
+    if referral.status != ReferralStatus.REQUESTED or case.sop_version is None:
+        return str(ReferralStatus.label_of(referral.status))
+    roles: list[str] = []
+    for step in approvals_ahead(case.sop_version.sop, case.state):
+        roles += [r for r in step.roles if r not in roles]
+    if not roles:
+        return str(ReferralStatus.label_of(referral.status))
+    return _("Menunggu persetujuan %(who)s", who=role_titles(roles))
 
 
 def _who(roles, titles) -> list[Who]:

@@ -1,8 +1,10 @@
-"""Register imports as background jobs: the upload is checked, saved, then imported by a job.
+"""Register imports as background jobs: the upload is checked, saved, then staged by a job.
 
-The request checks the whole file (a broken file is refused at the field, nothing saved),
-writes it atomically to `instance/imports/<region>/<job id>.csv` and records the job; the job
-(`app.jobs.register_import`) reads it again and replaces the extract in one transaction.
+The request checks the header and the first rows (a broken file is refused at the field,
+nothing saved), writes the file atomically to `instance/imports/<region>/<job id>.upload`
+(CSV or Excel, told apart by its content) and records the job; the job
+(`app.jobs.register_import`) reads it row by row into a pending import and stores its
+preview. A person then confirms or discards it (`app.citizens.extract_history`).
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ RECENT = 5
 
 
 class RegisterImportJob(TenantOwned, Model):
-    """One uploaded register file on its way into the extract."""
+    """One uploaded register file on its way into a pending import (`import_id`, once staging starts)."""
 
     __tablename__ = "register_import_jobs"
     __table_args__ = (tenant_fk("import_id", "register_imports"),)
@@ -61,7 +63,7 @@ def imports_dir() -> Path:
 
 
 def upload_path(slug: str, job_id) -> Path:
-    return imports_dir() / slug / f"{job_id}.csv"
+    return imports_dir() / slug / f"{job_id}.upload"
 
 
 def save_atomically(stream: IO[bytes], target: Path) -> None:
@@ -106,3 +108,15 @@ def recent_imports() -> list[RegisterImportJob]:
     sweep_abandoned()
     return list(db.session.scalars(select(RegisterImportJob).order_by(RegisterImportJob.created_at.desc())
                                    .limit(RECENT)))
+
+
+def import_states(jobs: list[RegisterImportJob]) -> dict:
+    """Job id → the status of the import it staged (pending, current, previous, discarded), where it has one."""
+    from app.citizens.models import RegisterImport
+
+    ids = [job.import_id for job in jobs if job.import_id]
+    if not ids:
+        return {}
+    status = dict(db.session.execute(select(RegisterImport.id, RegisterImport.status)
+                                     .where(RegisterImport.id.in_(ids))).all())
+    return {job.id: status.get(job.import_id) for job in jobs if job.import_id}

@@ -1,4 +1,5 @@
-"""Citizens known to a region, its welfare register extract, and pre-list proposals."""
+"""Citizens known to a region and its welfare register extract (proposals to add a household to it
+are data updates: `app.verval.models.DataUpdate`)."""
 from __future__ import annotations
 
 import uuid
@@ -8,9 +9,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.citizens.vocabulary import Disability, Education, HousingCondition, ImportStatus, ProposalStatus, Relationship
+from app.citizens.vocabulary import Disability, Education, HousingCondition, ImportStatus, Relationship
 from app.extensions import Model
-from app.tenancy.keys import tenant_fk, tenant_join
+from app.tenancy.keys import tenant_fk
 from app.tenancy.models import TenantOwned, utcnow
 
 if TYPE_CHECKING:  # the other side of a relationship, resolved by name at run time
@@ -114,26 +115,3 @@ class RegisterEntry(TenantOwned, Model):
     #: Member-level program flags of the extract (e.g. "pip,pbi_jk").
     programs: Mapped[str] = mapped_column(String(200), default="")
     digest: Mapped[str] = mapped_column(String(32), default="")
-
-
-class PrelistProposal(TenantOwned, Model):
-    """A citizen not in the register, proposed for addition after verification (verval)."""
-
-    __tablename__ = "prelist_proposals"
-    __table_args__ = (
-        UniqueConstraint("tenant_id", "citizen_id"),
-        tenant_fk("citizen_id", "citizens"),
-        tenant_fk("case_id", "cases"),
-    )
-
-    citizen_id: Mapped[uuid.UUID] = mapped_column()
-    case_id: Mapped[uuid.UUID | None] = mapped_column()
-    status: Mapped[str] = mapped_column(String(20), ProposalStatus.check("status"),
-                                        default=ProposalStatus.PROPOSED)
-    district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"))
-    village_code: Mapped[str] = mapped_column(ForeignKey("villages.code"))
-    note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
-
-    citizen: Mapped[Citizen] = relationship(primaryjoin=tenant_join("PrelistProposal", "citizen_id", "Citizen"))

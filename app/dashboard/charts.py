@@ -22,8 +22,9 @@ MAX_ROWS = 25
 PALETTE = ("#2563eb", "#d97706", "#059669", "#7c3aed", "#db2777", "#0891b2", "#65a30d")
 #: Series whose meaning has a natural colour (done = green, refused = red, waiting = grey).
 SERIES_COLOURS = {
-    "prelist": ("#2563eb", "#059669", "#dc2626"),
-    "programs": ("#2563eb", "#059669"),
+    "prelist": ("#2563eb", "#059669", "#dc2626", "#065f46", "#7f1d1d"),
+    "access_districts": ("#059669", "#9ca3af"),
+    "referral_levels": ("#2563eb", "#059669"),
     "gaps_by_area": ("#059669", "#dc2626", "#9ca3af"),
     "monthly": ("#2563eb", "#059669"),
 }

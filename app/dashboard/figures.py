@@ -1,7 +1,10 @@
 """The dashboard's contents: the four parts of the web-based visual board (summary of
 pre-list proposals, access to central and regional programs, program complementarity
-and overlap, service-gap analysis) and the casework figures, for every region.
+and overlap, service-gap analysis), the referrals to programs, and the casework figures,
+for every region.
 
+Parts b and c are about programs households actually receive (`app.dashboard.program_figures`);
+what the secretariat referred citizens to stays under its own heading, "Rujukan ke program".
 One `figures()` call feeds the web page, the PDF and the Excel workbook alike.
 """
 from __future__ import annotations
@@ -10,10 +13,11 @@ from flask_babel import gettext as _
 
 from app.casework.steps import INFORM_CHANNELS
 from app.casework.vocabulary import Outcome, PartnerLevel, ReferralStatus
-from app.citizens.vocabulary import ProposalStatus
-from app.dashboard.metrics import median_hours
-from app.dashboard.overlap import overlap_section
+from app.dashboard.metrics import PRELIST_STAGES, median_hours
+from app.dashboard.overlap import referral_overlap_tables
 from app.dashboard.periods import Period, formatted
+from app.dashboard.program_access import Receipts
+from app.dashboard.program_figures import access_section, overlap_section
 from app.dashboard.queries import Figures, Labels, Reader, Section, Table
 from app.org.vocabulary import SERVICE_AREAS
 
@@ -21,10 +25,11 @@ from app.org.vocabulary import SERVICE_AREAS
 def figures(tenant, period: Period, district: str = "") -> Figures:
     """Every figure for `tenant` (the current region) over `period`, optionally one district."""
     reader, labels = Reader(period, district), Labels(tenant)
+    receipts = Receipts.read(district)
     totals: dict = {}
-    sections = [prelist_section(reader, labels, totals), programs_section(reader, labels, totals),
-                overlap_section(reader, labels, totals), gap_section(reader, labels, totals),
-                casework_section(reader, labels, totals)]
+    sections = [prelist_section(reader, labels, totals), access_section(reader, labels, totals, receipts),
+                overlap_section(reader, labels, totals, receipts), gap_section(reader, labels, totals),
+                referrals_section(reader, labels, totals), casework_section(reader, labels, totals)]
     if len(period.months()) > 1:
         sections.append(monthly_section(reader))
     headline = [
@@ -36,6 +41,9 @@ def figures(tenant, period: Period, district: str = "") -> Figures:
         ("informed", _("Warga diberi tahu hasilnya"), totals["informed"], "int"),
         ("prelist", _("Usulan daftar awal"), totals["prelist"], "int"),
         ("close_median_hours", _("Median waktu sampai selesai"), totals["close_median_hours"], "hours"),
+        ("households_receiving", _("Rumah tangga penerima program"), totals["households_receiving"],
+         "int"),
+        ("receiving_3plus", _("Penerima 3 program atau lebih"), totals["receiving_3plus"], "int"),
     ]
     return Figures(period=period, district=district, district_name=labels.district(district) if district else "",
                    headline=headline, sections=sections, totals=totals)
@@ -43,22 +51,24 @@ def figures(tenant, period: Period, district: str = "") -> Figures:
 
 def prelist_section(r: Reader, L: Labels, totals: dict) -> Section:
     data = r.sum(["prelist"], ["district_code", "detail"])
-    statuses = list(ProposalStatus)
+    stages = list(PRELIST_STAGES)
     rows = []
     for code in sorted({k[0] for k in data}, key=L.district):
-        counts = [data.get((code, s), 0) for s in statuses]
+        counts = [data.get((code, s), 0) for s in stages]
         rows.append([L.district(code), *counts, sum(counts)])
     totals["prelist"] = sum(data.values())
-    totals["prelist_by_status"] = {s: sum(v for k, v in data.items() if k[1] == s) for s in statuses}
+    totals["prelist_by_stage"] = {s: sum(v for k, v in data.items() if k[1] == s) for s in stages}
     table = Table("prelist", _("Usulan penambahan data penerima manfaat per kecamatan"),
-                  [_("Kecamatan"), *[str(s.label) for s in statuses], _("Jumlah")], rows,
-                  chart_columns=(1, 2, 3),
-                  note=_("Warga yang belum ada di data terpadu saat pengaduan, diusulkan dalam periode ini; "
-                         "status adalah status sekarang."))
+                  [_("Kecamatan"), *[str(label) for label in PRELIST_STAGES.values()], _("Jumlah")], rows,
+                  chart_columns=tuple(range(1, len(stages) + 1)),
+                  note=_("Usulan rumah tangga baru (verval) yang dibuat dalam periode ini; tahap adalah keadaannya "
+                         "sekarang: dalam penelaahan, disetujui atau ditolak penelaah, lalu hasil dari Kementerian "
+                         "Sosial."))
     return Section("prelist", _("a. Ringkasan usulan penambahan data penerima manfaat"), "", [table])
 
 
-def programs_section(r: Reader, L: Labels, totals: dict) -> Section:
+def referrals_section(r: Reader, L: Labels, totals: dict) -> Section:
+    """Referrals the secretariat made to programs: what was asked of programs, not what households receive."""
     requested = r.by("referral_requested", "partner_level")
     sent, answered = r.by("referral_sent", "partner_level"), r.by("referral_answered", "partner_level")
     decided = r.sum(["referral_decision"], ["partner_level", "detail"])
@@ -72,12 +82,14 @@ def programs_section(r: Reader, L: Labels, totals: dict) -> Section:
     totals["referrals"] = sum(requested.values())
     totals["referrals_by_level"] = {level: requested.get(level, 0) for level in PartnerLevel}
     totals["outcomes"] = {o: sum(v for k, v in outcome.items() if k[1] == o) for o in Outcome}
-    table = Table("programs", _("Rujukan dan hasilnya menurut tingkat program"),
-                  [_("Tingkat program"), _("Diajukan"), _("Dikembalikan"), _("Dikirim"), _("Dijawab"),
+    table = Table("referral_levels", _("Rujukan dan hasilnya menurut tingkat lembaga tujuan"),
+                  [_("Tingkat lembaga"), _("Diajukan"), _("Dikembalikan"), _("Dikirim"), _("Dijawab"),
                    *[str(o.label) for o in Outcome]], rows, chart_columns=(1, 5), stacked=False,
                   note=_("Diajukan, dikembalikan pemberi persetujuan, dikirim, dijawab lembaga, dan hasil "
                          "tindak lanjut, menurut tanggal masing-masing langkah dalam periode ini."))
-    return Section("programs", _("b. Akses program pusat dan daerah"), "", [table])
+    intro = _("Rujukan yang dibuat sekretariat dari pengaduan: apa yang dimintakan kepada program, bukan program "
+              "yang diterima rumah tangga (itu ada di bagian b dan c).")
+    return Section("referrals", _("Rujukan ke program"), intro, [table, *referral_overlap_tables(r, L, totals)])
 
 
 def gap_section(r: Reader, L: Labels, totals: dict) -> Section:

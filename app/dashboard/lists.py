@@ -1,10 +1,11 @@
 """The long lists a report carries, read in keyset chunks so memory stays flat.
 
-* pre-list proposals made in the period (the summary of proposals to add beneficiaries);
+* proposals to add a household made in the period (data updates of kind `new_household`:
+  the summary of proposals to add beneficiaries);
 * referrals requested in the period, with where they stand.
 
-Names of citizens appear only in the pre-list (the proposal is about that person); the
-NIK is always masked. Referrals are listed by ticket, never by name.
+Names appear only in the list of proposals (the proposal is about that household: its head,
+or its first member); the NIK is always masked. Referrals are listed by ticket, never by name.
 """
 from __future__ import annotations
 
@@ -16,14 +17,16 @@ from sqlalchemy import and_, select, tuple_
 from app.casework.models import Case, Partner, Referral
 from app.casework.vocabulary import Outcome, PartnerLevel, ReferralStatus
 from app.citizens.identity import mask_nik
-from app.citizens.models import Citizen, PrelistProposal
-from app.citizens.vocabulary import ProposalStatus
+from app.citizens.models import Citizen
+from app.dashboard.metrics import PRELIST_STAGES, prelist_stage
 from app.dashboard.periods import Period
 from app.dashboard.queries import day_bounds
 from app.extensions import db
 from app.org.vocabulary import SERVICE_AREAS
 from app.reference.models import District, Village
 from app.templating import localtime
+from app.verval.models import DataUpdate
+from app.verval.vocabulary import UpdateKind
 
 CHUNK = 500
 
@@ -42,24 +45,35 @@ def _chunks(stmt, order_cols, chunk: int) -> Iterator[list]:
 
 
 def prelist_columns() -> list[str]:
-    return [_("Tanggal usulan"), _("Nama"), _("NIK"), _("Kelurahan/Desa"), _("Kecamatan"), _("Status")]
+    return [_("Tanggal usulan"), _("Nama"), _("NIK/No. KK"), _("Kelurahan/Desa"), _("Kecamatan"), _("Tahap")]
+
+
+def _head(data: dict | None) -> dict:
+    """The proposed household's head (or its first member) from the update's data."""
+    members = [m for m in (data or {}).get("members") or [] if isinstance(m, dict)]
+    return next((m for m in members if m.get("relation_to_head") == "head"), members[0] if members else {})
 
 
 def prelist_rows(period: Period, district: str = "", chunk: int = CHUNK) -> Iterator[list[list[str]]]:
-    """Chunks of pre-list rows, oldest first."""
+    """Chunks of proposals to add a household, oldest first."""
     lower, upper = day_bounds(period)
-    stmt = (select(PrelistProposal.created_at, PrelistProposal.id, Citizen.name, Citizen.nik, Village.name,
-                   District.name, PrelistProposal.status)
-            .join(Citizen, and_(Citizen.tenant_id == PrelistProposal.tenant_id,
-                                Citizen.id == PrelistProposal.citizen_id))
-            .join(Village, Village.code == PrelistProposal.village_code)
-            .join(District, District.code == PrelistProposal.district_code)
-            .where(PrelistProposal.created_at >= lower, PrelistProposal.created_at < upper))
+    stmt = (select(DataUpdate.created_at, DataUpdate.id, Citizen.name, Citizen.nik, Village.name, District.name,
+                   DataUpdate.status, DataUpdate.result, DataUpdate.data, DataUpdate.kk_number)
+            .outerjoin(Citizen, and_(Citizen.tenant_id == DataUpdate.tenant_id, Citizen.id == DataUpdate.citizen_id))
+            .outerjoin(Village, Village.code == DataUpdate.village_code)
+            .outerjoin(District, District.code == DataUpdate.district_code)
+            .where(DataUpdate.kind == UpdateKind.NEW_HOUSEHOLD, DataUpdate.created_at >= lower,
+                   DataUpdate.created_at < upper))
     if district:
-        stmt = stmt.where(PrelistProposal.district_code == district)
-    for rows in _chunks(stmt, (PrelistProposal.created_at, PrelistProposal.id), chunk):
-        yield [[localtime(r[0])[:10], r[2], mask_nik(r[3]), r[4], r[5], ProposalStatus.label_of(r[6])]
-               for r in rows]
+        stmt = stmt.where(DataUpdate.district_code == district)
+    for rows in _chunks(stmt, (DataUpdate.created_at, DataUpdate.id), chunk):
+        out = []
+        for at, _id, name, nik, village, district_name, status, result, data, kk in rows:
+            head = _head(data)
+            name, nik = name or str(head.get("name") or "—"), nik or str(head.get("nik") or "")
+            out.append([localtime(at)[:10], name, mask_nik(nik or kk), village or "—", district_name or "—",
+                        str(PRELIST_STAGES.get(prelist_stage(status, result), status))])
+        yield out
 
 
 def referral_columns() -> list[str]:

@@ -14,7 +14,7 @@ Metrics (all per region; `day` is the local date of the event):
 * `response_hours` (day, level, partner, district, bucket) — hours from sending a referral to its answer
 * `resolution` (day, district, area, detail = handled | served | not_served | redirected)
 * `informed` (day, district, detail = how the citizen was told)
-* `prelist` (day of the proposal, district, detail = its current status)
+* `prelist` (day of a new-household proposal, district, detail = its stage now: `PRELIST_STAGES`)
 
 The common counters (received, open, closed, the hours) are kept here; what else a step
 adds is said by its kind (`app/casework/step_kinds`), through a `Tally`.
@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import NamedTuple, TypedDict, overload
 from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
 
 from app.casework.step_kinds import kind_of
 
@@ -229,9 +231,20 @@ def event_deltas(case: CaseFacts, event: EventFacts, zone: str = DEFAULT_ZONE) -
     return Counter({k: v for k, v in out.items() if v})
 
 
-def prelist_key(created_at: datetime, district_code: str, status: str, zone: str = DEFAULT_ZONE) -> Key:
-    """The one counter a pre-list proposal contributes to."""
-    return Key(local_day(created_at, zone), "prelist", district_code=district_code or "", detail=status or "")
+#: Where a proposal to add a household (a `DataUpdate` of kind `new_household`) stands: its review,
+#: then the ministry's answer once a batch came back.
+PRELIST_STAGES = {"pending": _l("Dalam penelaahan"), "approved": _l("Disetujui"), "rejected": _l("Ditolak"),
+                  "ministry_accepted": _l("Diterima Kemensos"), "ministry_rejected": _l("Ditolak Kemensos")}
+
+
+def prelist_stage(status: str, result: str) -> str:
+    """The stage of a proposal: the ministry's answer if there is one, else its review status."""
+    return f"ministry_{result}" if result else (status or "")
+
+
+def prelist_key(created_at: datetime, district_code: str, stage: str, zone: str = DEFAULT_ZONE) -> Key:
+    """The one counter a new-household proposal contributes to."""
+    return Key(local_day(created_at, zone), "prelist", district_code=district_code or "", detail=stage or "")
 
 
 def program_row(case: CaseFacts, event: EventFacts) -> tuple | None:

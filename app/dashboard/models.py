@@ -3,13 +3,29 @@
 `case_rollups` holds counters per (region, day, metric, dimensions); `citizen_programs`
 which programs each citizen was referred to. Both are kept current by the session
 listener in `app.dashboard.rollups` and can be recomputed with `flask dashboard rebuild`.
+
+`household_programs` and `program_rollups` hold what households actually receive (the
+register extract's program flags and approved participation), kept by the listener in
+`app.dashboard.program_rollups` and rebuilt when a register import is confirmed.
 """
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import Model
@@ -63,6 +79,44 @@ class CitizenProgram(TenantOwned, Model):
     served_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class HouseholdPrograms(TenantOwned, Model):
+    """What one known household receives now, as the program rollups last counted it.
+
+    `receipts` is the sorted, comma-separated set of what makes it a recipient: `f:<flag>`
+    for a program flag of the current register extract (household or member), `p:<program
+    id>` for an approved participation not ended. Flags are mapped to catalogue programs
+    when the figures are read, so catalogue edits need no rebuild.
+    """
+
+    __tablename__ = "household_programs"
+    __table_args__ = (UniqueConstraint("tenant_id", "kk_number", name="uq_household_programs_kk"),)
+
+    kk_number: Mapped[str] = mapped_column(String(16))
+    district_code: Mapped[str] = mapped_column(String(16), default="")
+    in_register: Mapped[bool] = mapped_column(Boolean, default=False)
+    receipts: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProgramRollup(TenantOwned, Model):
+    """How many known households of a district receive exactly one combination of programs.
+
+    The empty combination counts the households that receive nothing, so the sum over a
+    district is every household known there. `combo_key` is a digest of `receipts` (the key
+    stays short however many programs a household receives).
+    """
+
+    __tablename__ = "program_rollups"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "district_code", "in_register", "combo_key", name="uq_program_rollups_key"),
+    )
+
+    district_code: Mapped[str] = mapped_column(String(16), default="")
+    in_register: Mapped[bool] = mapped_column(Boolean, default=False)
+    combo_key: Mapped[str] = mapped_column(String(32))
+    receipts: Mapped[str] = mapped_column(Text, default="")
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class _JobColumns:
     """What a report job records, in a region or on the platform."""
 
@@ -103,4 +157,4 @@ class PlatformReportJob(_JobColumns, Model):
     region_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("tenants.id"))
 
 
-from app.dashboard import rollups  # noqa: E402,F401  (registers the session listener)
+from app.dashboard import bulk_changes, program_rollups, rollups  # noqa: E402,F401  (register the session listeners)

@@ -1,7 +1,8 @@
-"""Program complementarity and overlap: citizens referred to more than one program.
+"""Referral overlap: citizens the secretariat referred to more than one program.
 
-Read from `citizen_programs` (one row per citizen and program, kept by the rollup
-listener), cumulative up to the end of the period: overlap is about a citizen's whole
+Under "Rujukan ke program", never as the board's part c (which counts programs households
+receive: `app.dashboard.program_figures`). Read from `citizen_programs` (one row per citizen
+and program, kept by the rollup listener), cumulative up to the end of the period: overlap is about a citizen's whole
 history, not one month's.
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ from sqlalchemy.orm import aliased
 
 from app.casework.vocabulary import PartnerLevel
 from app.dashboard.models import CitizenProgram
-from app.dashboard.queries import Labels, Reader, Section, Table, day_bounds
+from app.dashboard.queries import Labels, Reader, Table, day_bounds
 from app.extensions import db
 
 TOP_PAIRS = 10
@@ -38,7 +39,7 @@ def _multi(r: Reader, served: bool) -> int:
     return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
-def overlap_section(r: Reader, L: Labels, totals: dict) -> Section:
+def referral_overlap_tables(r: Reader, L: Labels, totals: dict) -> list[Table]:
     a, b, joined, conditions = _pairs(r)
     low = case((a.partner_level <= b.partner_level, a.partner_level), else_=b.partner_level)
     high = case((a.partner_level <= b.partner_level, b.partner_level), else_=a.partner_level)
@@ -55,15 +56,15 @@ def overlap_section(r: Reader, L: Labels, totals: dict) -> Section:
     pair_rows = [[L.partner(str(p))[0], L.partner(str(q))[0], n] for p, q, n in pairs]
     totals["multi_program_citizens"] = _multi(r, served=False)
     totals["multi_served_citizens"] = _multi(r, served=True)
-    note = _("%(n)s warga dirujuk ke lebih dari satu program; %(m)s di antaranya dilayani lebih dari satu program "
+    note = _("%(n)s warga dirujuk ke lebih dari satu lembaga; %(m)s di antaranya dilayani lebih dari satu lembaga "
              "(kumulatif sampai akhir periode).", n=totals["multi_program_citizens"],
              m=totals["multi_served_citizens"])
-    return Section("overlap", _("c. Komplementaritas dan irisan program"), note, [
-        Table("overlap_levels", _("Warga yang dirujuk ke program di dua tingkat (matriks)"),
+    return [
+        Table("referral_overlap_levels", _("Warga yang dirujuk ke lembaga di dua tingkat (matriks)"),
               [_("Tingkat"), *[str(level.label) for level in levels]], matrix, chart_columns=(),
-              note=_("Sel baris A, kolom B: jumlah warga yang dirujuk ke program tingkat A dan ke program lain "
-                     "tingkat B. Diagonal: dua program atau lebih pada tingkat yang sama.")),
-        Table("overlap_pairs", _("Pasangan program yang paling sering beririsan"),
-              [_("Program"), _("Program lain"), _("Warga")], pair_rows, formats=("text", "text", "int"),
+              note=_("Sel baris A, kolom B: jumlah warga yang dirujuk ke lembaga tingkat A dan ke lembaga lain "
+                     "tingkat B. Diagonal: dua lembaga atau lebih pada tingkat yang sama.") + " " + note),
+        Table("referral_overlap_pairs", _("Pasangan lembaga tujuan rujukan yang paling sering beririsan"),
+              [_("Lembaga"), _("Lembaga lain"), _("Warga")], pair_rows, formats=("text", "text", "int"),
               chart_columns=(2,)),
-    ])
+    ]

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import format_date, format_decimal, format_percent, get_locale
 from flask_babel import lazy_gettext as _l
 
 RESOLUTIONS = {"handled": _l("Ditangani sekretariat"), "served": _l("Dilayani program"),
@@ -110,11 +110,22 @@ def current_month() -> Period:
     return Period.month(now.year, now.month)
 
 
+_GROUPING: dict[str, str] = {}
+
+
 def number(value) -> str:
-    """`1.234` in Indonesian, `1,234` in English (the request's locale)."""
+    """`1.234` in Indonesian, `1,234` in English (the request's locale).
+
+    The locale's thousands separator is looked up once per locale (a board has a thousand
+    numbers; asking Babel for each one cost a third of the page's time).
+    """
     if value is None:
         return "—"
-    return format_decimal(int(value))
+    locale = str(get_locale() or "")
+    separator = _GROUPING.get(locale)
+    if separator is None:
+        separator = _GROUPING[locale] = format_decimal(1000).replace("1", "").replace("0", "")
+    return f"{int(value):,}".replace(",", separator)
 
 
 def hours_text(hours: float | None) -> str:

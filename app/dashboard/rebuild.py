@@ -13,14 +13,16 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import delete, select
 
-from app.citizens.models import PrelistProposal
 from app.dashboard.facts import SopCache, all_case_ids, load_histories
-from app.dashboard.metrics import prelist_key
+from app.dashboard.metrics import prelist_key, prelist_stage
 from app.dashboard.models import CaseRollup, CitizenProgram
+from app.dashboard.program_rollups import rebuild_program_rollups
 from app.dashboard.rollups import upsert_counters, upsert_programs, zone
 from app.extensions import db
 from app.tenancy.context import tenant_context
 from app.tenancy.models import Tenant
+from app.verval.models import DataUpdate
+from app.verval.vocabulary import UpdateKind
 
 dashboard_cli = AppGroup("dashboard", help="Ringkasan dasbor (rollup) per daerah.")
 
@@ -41,15 +43,16 @@ def compute_from_raw(session, tenant_id, tz: str | None = None) -> tuple[Counter
                     programs[key] = [level, district, at, first[3] if first else None]
                 if served and (programs[key][3] is None or at < programs[key][3]):
                     programs[key][3] = at
-    stmt = select(PrelistProposal.created_at, PrelistProposal.district_code, PrelistProposal.status).where(
-        PrelistProposal.tenant_id == tenant_id)
-    for created_at, district, status in session.execute(stmt):
-        counters[prelist_key(created_at, district, status, tz)] += 1
+    stmt = select(DataUpdate.created_at, DataUpdate.district_code, DataUpdate.status, DataUpdate.result).where(
+        DataUpdate.tenant_id == tenant_id, DataUpdate.kind == UpdateKind.NEW_HOUSEHOLD)
+    for created_at, district, status, result in session.execute(stmt):
+        counters[prelist_key(created_at, district, prelist_stage(status, result), tz)] += 1
     return Counter({k: v for k, v in counters.items() if v}), programs
 
 
 def rebuild_region(tenant: Tenant) -> int:
-    """Replace the region's rollups with ones computed from raw data; returns the number of counters.
+    """Replace the region's rollups (casework and program receipt) with ones computed from raw data;
+    returns the number of casework counters.
 
     Flushes only; the caller commits.
     """
@@ -68,6 +71,7 @@ def rebuild_region(tenant: Tenant) -> int:
         served = [(citizen, partner, level, district, served_at, True) for (citizen, partner), (level, district, _a,
                   served_at) in programs.items() if served_at is not None]
         upsert_programs(connection, tenant.id, served)
+        rebuild_program_rollups(tenant.id)
         return len(counters)
 
 
@@ -91,9 +95,12 @@ def rebuild_command(slugs: tuple[str, ...]) -> None:
 @dashboard_cli.command("sample")
 @click.option("--region", "slug", required=True, help="Subdomain daerah.")
 @click.option("--cases", default=300, show_default=True, help="Jumlah kasus contoh dalam 365 hari terakhir.")
+@click.option("--households", default=0, show_default=True,
+              help="Rumah tangga contoh di data register, 60% menerima program (dengan kepesertaan tercatat).")
 @click.option("--seed", default=1, show_default=True)
-def sample_command(slug: str, cases: int, seed: int) -> None:
-    """Buat kasus contoh setahun terakhir (untuk demo dan uji beban; bukan untuk produksi)."""
+def sample_command(slug: str, cases: int, households: int, seed: int) -> None:
+    """Buat kasus contoh setahun terakhir dan rumah tangga penerima program (untuk demo dan uji beban; bukan
+    untuk produksi)."""
     import os
     import random
     from datetime import datetime, timedelta
@@ -116,4 +123,11 @@ def sample_command(slug: str, cases: int, seed: int) -> None:
             if n % 200 == 0:
                 db.session.commit()
         db.session.commit()
+        if households:
+            from app.dashboard.sample_households import sample_households
+
+            written = sample_households(rng, households)
+            db.session.commit()
+            click.echo(f"{slug}: {written['households']} rumah tangga contoh, {written['participations']} "
+                       "kepesertaan tercatat")
     click.echo(f"{slug}: {cases} kasus contoh dibuat")

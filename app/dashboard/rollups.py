@@ -1,6 +1,7 @@
 """Keeping the rollups current: a session listener on the case event stream.
 
-After every flush that wrote case events or pre-list proposals, the counters they add
+After every flush that wrote case events or proposals to add a household (data updates of
+kind `new_household`: the pre-list), the counters they add
 (see `app.dashboard.metrics`) are upserted into `case_rollups` in the same transaction
 (so a rollback takes them back too), and citizens' programs into `citizen_programs`.
 A case whose district, service area, channel or unit changed has its whole
@@ -17,13 +18,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.casework.models import Case, CaseEvent
-from app.citizens.models import PrelistProposal
 from app.dashboard.facts import load_histories
-from app.dashboard.metrics import DEFAULT_ZONE, CaseFacts, Key, prelist_key
+from app.dashboard.metrics import DEFAULT_ZONE, CaseFacts, Key, prelist_key, prelist_stage
 from app.dashboard.models import CaseRollup, CitizenProgram
+from app.verval.models import DataUpdate
+from app.verval.vocabulary import UpdateKind
 
 CASE_DIMENSIONS = ("district_code", "service_area", "channel", "unit_id")
-PRELIST_FIELDS = ("created_at", "district_code", "status")
+PRELIST_FIELDS = ("created_at", "district_code", "status", "result", "kind")
 
 
 def zone() -> str:
@@ -85,24 +87,38 @@ def _changed(obj, names) -> bool:
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
-def _old_prelist_key(proposal: PrelistProposal, tz: str) -> Key:
+def _prelist_key(update: DataUpdate, tz: str) -> Key | None:
+    """The counter a proposal to add a household counts in (None for other kinds of update)."""
+    if update.kind != UpdateKind.NEW_HOUSEHOLD:
+        return None
+    return prelist_key(update.created_at, update.district_code, prelist_stage(update.status, update.result), tz)
+
+
+def _old_prelist_key(update: DataUpdate, tz: str) -> Key | None:
     """The counter the proposal counted in before this flush's changes."""
-    created_at, district_code, status = (_old_value(proposal, name) for name in PRELIST_FIELDS)
-    return prelist_key(created_at, district_code, status, tz)
+    created_at, district_code, status, result, kind = (_old_value(update, name) for name in PRELIST_FIELDS)
+    if kind != UpdateKind.NEW_HOUSEHOLD:
+        return None
+    return prelist_key(created_at, district_code, prelist_stage(status, result), tz)
 
 
 def _prelist_deltas(session, tz: str) -> dict:
     out: dict = defaultdict(Counter)
+
+    def add(update: DataUpdate, key: Key | None, n: int) -> None:
+        if key is not None:
+            out[update.tenant_id][key] += n
+
     for obj in session.new:
-        if isinstance(obj, PrelistProposal):
-            out[obj.tenant_id][prelist_key(obj.created_at, obj.district_code, obj.status, tz)] += 1
+        if isinstance(obj, DataUpdate):
+            add(obj, _prelist_key(obj, tz), 1)
     for obj in session.dirty:
-        if isinstance(obj, PrelistProposal) and _changed(obj, PRELIST_FIELDS):
-            out[obj.tenant_id][_old_prelist_key(obj, tz)] -= 1
-            out[obj.tenant_id][prelist_key(obj.created_at, obj.district_code, obj.status, tz)] += 1
+        if isinstance(obj, DataUpdate) and obj not in session.new and _changed(obj, PRELIST_FIELDS):
+            add(obj, _old_prelist_key(obj, tz), -1)
+            add(obj, _prelist_key(obj, tz), 1)
     for obj in session.deleted:
-        if isinstance(obj, PrelistProposal):
-            out[obj.tenant_id][_old_prelist_key(obj, tz)] -= 1
+        if isinstance(obj, DataUpdate):
+            add(obj, _old_prelist_key(obj, tz), -1)
     return out
 
 
@@ -138,7 +154,7 @@ def _case_deltas(session, tz: str) -> tuple[dict, dict]:
 @event.listens_for(Session, "after_flush")
 def _roll_up(session: Session, flush_context) -> None:
     """Turn what this flush wrote into counter deltas, applied in the same transaction."""
-    if not any(isinstance(o, (CaseEvent, PrelistProposal, Case)) for o in
+    if not any(isinstance(o, (CaseEvent, DataUpdate, Case)) for o in
                (*session.new, *session.dirty, *session.deleted)):
         return
     tz = zone()

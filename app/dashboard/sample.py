@@ -23,7 +23,8 @@ from app.casework.models import Case, Partner
 from app.casework.sop_store import current_version
 from app.casework.steps import INFORM_CHANNELS, StepInput, allowed_steps, take_step
 from app.casework.vocabulary import AnswerResult
-from app.citizens.models import Citizen, PrelistProposal, RegisterEntry, RegisterImport
+from app.citizens.models import Citizen, RegisterEntry, RegisterHousehold, RegisterImport
+from app.citizens.vocabulary import ImportStatus
 from app.extensions import db
 from app.org.models import Position
 from app.org.vocabulary import SERVICE_AREAS
@@ -130,12 +131,18 @@ class CaseworkSampler:
 
     def _register(self, data: CitizenData) -> None:
         if self.import_batch is None:
+            self.import_batch = db.session.scalar(select(RegisterImport).where(
+                RegisterImport.status == ImportStatus.CURRENT).order_by(RegisterImport.imported_at.desc()).limit(1))
+        if self.import_batch is None:
             user = self.members[0].user
             self.import_batch = RegisterImport(filename="sampel.csv", row_count=0, imported_by=user.id)
             db.session.add(self.import_batch)
             db.session.flush()
+        db.session.add(RegisterHousehold(import_id=self.import_batch.id, kk_number=data.kk_number,
+                                         village_code=data.village_code, address=data.address))
         db.session.add(RegisterEntry(nik=data.nik, kk_number=data.kk_number, name=data.name,
-                                     village_code=data.village_code, import_id=self.import_batch.id))
+                                     village_code=data.village_code, import_id=self.import_batch.id,
+                                     relation_to_head="head", sex=data.sex, birth_date=data.birth_date))
 
     def open(self, clock: Clock, channel: str | None = None, area: str | None = None) -> Case | None:
         """One new case at `clock.now` (None if no one may take that channel here)."""
@@ -154,9 +161,6 @@ class CaseworkSampler:
             case, _created = open_case(citizen_data=self._citizen(village), complaint="Keluhan sampel.",
                                        service_area=area or self.rng.choice(list(SERVICE_AREAS)), channel=channel,
                                        intake_token=uuid.uuid4().hex, user=opener.user, membership=opener)
-        for obj in db.session.new:  # the proposal dates from the intake, not from the wall clock
-            if isinstance(obj, PrelistProposal) and obj.citizen_id == case.citizen_id:
-                obj.created_at = clock.now
         return case
 
     def take(self, case: Case, key: str, clock: Clock, **data) -> None:
@@ -175,9 +179,6 @@ class CaseworkSampler:
         with frozen_clock(clock):
             case, _created = open_case(citizen_data=citizen, complaint="Keluhan.", service_area=area, channel=channel,
                                        intake_token=uuid.uuid4().hex, user=opener.user, membership=opener)
-        for obj in db.session.new:
-            if isinstance(obj, PrelistProposal) and obj.citizen_id == case.citizen_id:
-                obj.created_at = clock.now
         return case
 
     def new_citizen(self, village: str, in_register: bool = False) -> CitizenData:

@@ -47,14 +47,31 @@ def slug_problem(slug: str, tenant: Tenant | None = None) -> str | None:
     return None
 
 
-def activate_region(tenant: Tenant) -> str:
-    """Put a region live (from onboarding) or back in service (from suspended)."""
+def activate_region(tenant: Tenant, *, confirmed: bool = False, reason: str = "") -> str:
+    """Put a region live (from onboarding) or back in service (from suspended).
+
+    Going live the first time needs the administrator's confirmation of the readiness
+    checklist (`app.platform.readiness`); while it has problems (posts unstaffed, a channel
+    nobody can use, places nobody covers) it needs a reason too, kept in the audit event."""
+    from app.platform.readiness import region_readiness
+
     previous = tenant.status
     if previous == TenantStatus.ACTIVE.value:
         raise PlatformError(_("%(name)s sudah aktif.", name=tenant.name))
+    detail: dict = {}
+    if previous == TenantStatus.ONBOARDING.value:
+        if not confirmed:
+            raise PlatformError(_("Centang konfirmasi bahwa daftar periksa sudah dibaca."), field="confirm")
+        problems = region_readiness(tenant).problems
+        reason = (reason or "").strip()
+        if problems and not reason:
+            raise PlatformError(_("Daftar periksa belum lengkap: tuliskan alasan untuk tetap mengaktifkan."),
+                                field="reason")
+        if problems:
+            detail = {"override": reason, "problems": problems}
     tenant.status = TenantStatus.ACTIVE.value
     action = "region.reactivate" if previous == TenantStatus.SUSPENDED.value else "region.activate"
-    record_platform(action, tenant=tenant, object_type="tenant", object_id=tenant.id, before=previous)
+    record_platform(action, tenant=tenant, object_type="tenant", object_id=tenant.id, before=previous, **detail)
     return action
 
 
@@ -85,6 +102,16 @@ def rename_subdomain(tenant: Tenant, new_slug: str) -> str:
     record_platform("region.rename", tenant=tenant, object_type="tenant", object_id=tenant.id,
                     before=old, after=new_slug)
     return old
+
+
+def remove_alias(tenant: Tenant, alias: TenantAlias) -> None:
+    """Stop redirecting a former subdomain; the name becomes free for any region."""
+    if alias.tenant_id != tenant.id:
+        raise PlatformError(_("Alamat lama ini bukan milik %(name)s.", name=tenant.name))
+    old = alias.old_slug
+    db.session.delete(alias)
+    db.session.flush()
+    record_platform("region.alias_remove", tenant=tenant, object_type="tenant", object_id=tenant.id, before=old)
 
 
 def platform_users() -> list[User]:

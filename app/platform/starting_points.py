@@ -89,6 +89,8 @@ def _starting_mapping(data, values: dict[str, str]) -> tuple[dict, str]:
         for unit in body["units"]:  # places fixed in the source region don't exist here
             unit.pop("district", None)
             unit.pop("village", None)
+        # The source's own programs are its region's; the copy starts from the national catalogue.
+        mapping.pop("programs", None)
         return {**mapping, **body}, f"salinan:{source.slug}"
     loaded = load_yaml(data.uploaded_text, data.template_name or "unggahan.yaml")
     if not isinstance(loaded, dict):

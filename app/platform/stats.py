@@ -17,11 +17,12 @@ from app.accounts.models import Membership, User
 from app.audit.models import AuditEvent
 from app.casework.models import Case, Partner, Referral
 from app.casework.vocabulary import Outcome, PartnerLevel
-from app.citizens.models import PrelistProposal
 from app.extensions import db
 from app.platform.audit import day_bounds
 from app.tenancy.context import ALL_TENANTS
 from app.tenancy.models import Tenant, utcnow
+from app.verval.models import DataUpdate
+from app.verval.vocabulary import UpdateKind
 
 _ALL = {ALL_TENANTS: True}
 
@@ -109,7 +110,8 @@ def median_hours_to_close(lower, upper) -> tuple[dict[uuid.UUID, float], float |
 
 def comparison(start: date, end: date) -> tuple[list[Comparison], float | None]:
     """Per region, for local days start..end: cases received, closed, overdue now, referrals
-    by partner level and by outcome, pre-list proposals, median hours to close; and the
+    by partner level and by outcome, proposals of a new household (data updates of kind
+    new_household, the former pre-list), median hours to close; and the
     median hours to close over every region."""
     lower, upper = day_bounds(start, end)
     tenants = db.session.scalars(select(Tenant).order_by(Tenant.name)).all()
@@ -131,8 +133,9 @@ def comparison(start: date, end: date) -> tuple[list[Comparison], float | None]:
             .where(_in(Referral.completed_at, lower, upper), Referral.outcome != "")
             .group_by(Referral.tenant_id, Referral.outcome).execution_options(**_ALL)):
         outcomes[tid][outcome] = n
-    prelist = _grouped(select(PrelistProposal.tenant_id, func.count())
-                       .where(_in(PrelistProposal.created_at, lower, upper)).group_by(PrelistProposal.tenant_id))
+    prelist = _grouped(select(DataUpdate.tenant_id, func.count())
+                       .where(DataUpdate.kind == UpdateKind.NEW_HOUSEHOLD, _in(DataUpdate.created_at, lower, upper))
+                       .group_by(DataUpdate.tenant_id))
     medians, overall = median_hours_to_close(lower, upper)
     return [Comparison(tenant=t, received=received.get(t.id, 0), closed=closed.get(t.id, 0),
                        overdue=load.get(t.id, (0, 0))[1], by_level=dict(levels.get(t.id, {})),

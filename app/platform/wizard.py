@@ -18,8 +18,6 @@ from sqlalchemy import func, or_, select
 from app.accounts.invitations import account_places, existing_account
 from app.extensions import db
 from app.platform.starting_points import (
-    PERMENSOS_SHORT,
-    PERMENSOS_TITLE,
     build_template,
     regency_facts,
     source_region,
@@ -105,8 +103,12 @@ def suggest(data: WizardData) -> WizardData:
     if not isinstance(regulation, dict):
         regulation = {}
     data.service_name = data.service_name or str(upload.get("service_name") or f"SLRT {regency.display_name}")
-    data.regulation_title = data.regulation_title or str(regulation.get("title") or PERMENSOS_TITLE)
-    data.regulation_short = data.regulation_short or str(regulation.get("short") or PERMENSOS_SHORT)
+    # The region's own regulation is typed by the administrator: never the national one
+    # (Permensos 15/2018 is the basis of the structure, not the region's regulation), and an
+    # uploaded file's only when its region block is this very region.
+    if str(upload.get("code") or "") == data.region_code:
+        data.regulation_title = data.regulation_title or str(regulation.get("title") or "")
+        data.regulation_short = data.regulation_short or str(regulation.get("short") or "")
     return data
 
 
@@ -243,9 +245,9 @@ def _field_of(problem: str, data: WizardData) -> str:
 def complete(data: WizardData, *, invited_by):
     """Create the region (status onboarding) and invite its first manager; returns
     (tenant, invitation, link). Raises TemplateError; the request's rollback undoes all."""
-    from app.accounts.invitations import create_invitation
     from app.org.models import Position
     from app.platform.audit import record_platform
+    from app.platform.manager_invites import create_manager_invitation
     from app.tenancy.context import tenant_context
     from app.tenants.onboarding import onboard_region
 
@@ -253,9 +255,10 @@ def complete(data: WizardData, *, invited_by):
     manager_key = next(p.key for p in template.positions if p.role == "manager")
     tenant = onboard_region(template, status=TenantStatus.ONBOARDING.value)
     with tenant_context(tenant):
-        position = db.session.scalar(select(Position).where(Position.key == manager_key))
-    invitation, link = create_invitation(data.manager_email, data.manager_name, invited_by=invited_by,
-                                         tenant=tenant, position=position)
+        position = db.session.scalars(select(Position).where(Position.key == manager_key)).one()
+    # A console invitation: its link stays on the region page while it is pending.
+    invitation, link = create_manager_invitation(tenant, position, data.manager_email, data.manager_name,
+                                                 invited_by=invited_by)
     record_platform("region.onboard", tenant=tenant, object_type="tenant", object_id=tenant.id,
                     code=tenant.region_code, slug=tenant.slug, start=data.start, source=template.source,
                     manager=invitation.email)

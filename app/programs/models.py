@@ -4,10 +4,11 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import Model
+from app.jobs.vocabulary import JobStatus
 from app.programs.vocabulary import ParticipationSource, ProgramLevel, RankingStatus
 from app.reviews.models import Reviewed
 from app.tenancy.keys import tenant_fk
@@ -95,6 +96,13 @@ class Ranking(TenantOwned, Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     decided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    district_code: Mapped[str] = mapped_column(String(8), default="", server_default="")  # "" = the whole region
+    #: Its computation in the background (`app.programs.ranking_job`).
+    job_status: Mapped[str] = mapped_column(String(10), JobStatus.check("job_status"), default=JobStatus.DONE,
+                                            server_default=JobStatus.DONE.value)
+    progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    job_error: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class RankingEntry(TenantOwned, Model):
@@ -103,6 +111,7 @@ class RankingEntry(TenantOwned, Model):
     __tablename__ = "program_ranking_entries"
     __table_args__ = (
         UniqueConstraint("tenant_id", "ranking_id", "kk_number"),
+        Index("ix_program_ranking_entries_position", "tenant_id", "ranking_id", "position"),
         tenant_fk("ranking_id", "program_rankings"),
     )
 
@@ -114,3 +123,9 @@ class RankingEntry(TenantOwned, Model):
     position: Mapped[int] = mapped_column(Integer)  # 1 = first
     points: Mapped[list] = mapped_column(JSON, default=list)  # [{"label", "points"}] the score's explanation
     proposed: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The candidate's facts as they were ranked: a decided ranking reads the same after the next import.
+    head_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    head_nik: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    head_birth_date: Mapped[date | None] = mapped_column(Date)
+    decile: Mapped[int | None] = mapped_column(Integer)
+    member_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -23,8 +23,12 @@ Progress = Callable[[int], None]
 BOLD = Font(bold=True)
 FLAG = PatternFill("solid", fgColor="FDE8E8")
 SHEETS = {
-    "prelist": _l("Usulan per kecamatan"), "programs": _l("Akses program"),
-    "overlap_levels": _l("Irisan antartingkat"), "overlap_pairs": _l("Irisan antarprogram"),
+    "prelist": _l("Usulan per kecamatan"), "access_levels": _l("Akses per tingkat"),
+    "access_districts": _l("Akses per kecamatan"), "access_programs": _l("Akses per program"),
+    "overlap_counts": _l("Jumlah program diterima"), "overlap_matrix": _l("Irisan program (matriks)"),
+    "overlap_pairs": _l("Irisan pasangan program"), "overlap_combos": _l("Kombinasi program"),
+    "referral_levels": _l("Rujukan per tingkat"), "referral_overlap_levels": _l("Rujukan antartingkat"),
+    "referral_overlap_pairs": _l("Rujukan antarlembaga"),
     "gaps_by_area": _l("Kesenjangan per bidang"), "gaps": _l("Kesenjangan rinci"),
     "by_channel": _l("Diterima per jalur"), "by_area": _l("Diterima per bidang"),
     "open_by_step": _l("Terbuka per tahap"), "overdue": _l("Terlambat"), "durations": _l("Lama per tahap"),

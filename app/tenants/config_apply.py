@@ -121,3 +121,48 @@ def apply_sop(template: RegionTemplate, user) -> None:
                               note=_("Diimpor dari berkas %(f)s", f=template.source))
     record("config.sop.publish", "sop_version", version.id, number=version.number, regulation=regulation,
            note=version.note, source="import")
+
+
+def apply_review_chains(tenant: Tenant, template: RegionTemplate) -> None:
+    """The file's review chains become the region's own (a kind it leaves out follows the default)."""
+    if dict(tenant.review_chains or {}) != template.review_chains:
+        tenant.review_chains = {kind: [dict(stage) for stage in chain]
+                                for kind, chain in template.review_chains.items()}
+
+
+def apply_permissions(tenant: Tenant, template: RegionTemplate) -> None:
+    """The file's permissions become the region's own (a capability it leaves out keeps the default)."""
+    if dict(tenant.permissions or {}) != template.permissions:
+        tenant.permissions = {capability: {"roles": list(rule["roles"]), "legal_basis": rule["legal_basis"]}
+                              for capability, rule in template.permissions.items()}
+
+
+def apply_programs(template: RegionTemplate, current: RegionTemplate | None = None) -> None:
+    """The programs the file lists, by code: created, or updated where they differ from `current`.
+
+    Programs the file leaves out stay as they are (`active: false` takes one out of use). New
+    ones go after the catalogue's last. Flushes.
+    """
+    from app.programs.models import Program
+
+    if template.programs is None:
+        return
+    before = {p["code"]: p for p in (current.programs or [])} if current is not None else {}
+    partners = {p.name: p.id for p in db.session.scalars(select(Partner))}  # a retired one stays a program's
+    programs = {p.code: p for p in db.session.scalars(select(Program))}
+    order = max((p.sort_order for p in programs.values()), default=-1) + 1
+    for spec in template.programs:
+        if spec["code"] in before and before[spec["code"]] == spec:
+            continue
+        values = dict(name=spec["name"], level=spec["level"],
+                      partner_id=partners.get(spec["partner"]) if spec["partner"] else None,
+                      description=spec["description"], legal_basis=spec["legal_basis"],
+                      register_flag=spec["register_flag"], member_level=spec["member_level"],
+                      criteria=list(spec["criteria"]), ranking=list(spec["ranking"]), active=spec["active"])
+        program = programs.get(spec["code"])
+        if program is None:
+            db.session.add(Program(code=spec["code"], sort_order=order, **values))
+            order += 1
+        else:
+            _assign(program, **values)
+    db.session.flush()

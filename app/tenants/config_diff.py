@@ -1,7 +1,9 @@
 """Comparing two region configurations (parsed templates) for the import preview.
 
 Region fields and terminology, units and positions by key, partners by name; what the
-new file leaves out is shown as retired. The SOP is compared by `casework.sop_diff`.
+new file leaves out is shown as retired. Review chains by kind (a kind left out follows the
+default), permissions by capability (likewise); programs by code, only those the file lists.
+The SOP is compared by `casework.sop_diff`.
 """
 from __future__ import annotations
 
@@ -11,6 +13,9 @@ from flask_babel import lazy_gettext as _l
 from app.casework.sop_diff import Change, role_names
 from app.casework.vocabulary import PartnerKind, PartnerLevel
 from app.org.vocabulary import SERVICE_AREAS, UNIT_KINDS
+from app.programs.vocabulary import ProgramLevel
+from app.reviews.chains import DEFAULT_CHAINS, describe_chain
+from app.reviews.vocabulary import ReviewedKind
 from app.tenants.template import RegionTemplate
 
 REGION_FIELDS = (
@@ -105,4 +110,77 @@ def diff_rows(old: RegionTemplate, new: RegionTemplate) -> list[Change]:
                          (_l("kontak"), lambda p: p["contact"]),
                          (_l("bidang layanan"), lambda p: areas(p["service_areas"])),
                      ])
+    return changes
+
+
+def _chain_words(chain: list[dict] | None, kind: str) -> str:
+    if chain:
+        return describe_chain(chain)
+    return _("bawaan: %(c)s", c=describe_chain(DEFAULT_CHAINS.get(kind, [])))
+
+
+def diff_reviews(old: RegionTemplate, new: RegionTemplate) -> list[Change]:
+    """Each kind whose review chain the file changes (None ↔ the default)."""
+    changes = []
+    for kind in ReviewedKind:
+        before, after = old.review_chains.get(kind.value), new.review_chains.get(kind.value)
+        if (before or None) != (after or None):
+            changes.append(Change("changed", "review", _("rantai penelaahan \u201c%(k)s\u201d", k=kind.label),
+                                  [(_("tahap"), _chain_words(before, kind.value), _chain_words(after, kind.value))]))
+    return changes
+
+
+def diff_permissions(old: RegionTemplate, new: RegionTemplate) -> list[Change]:
+    """Each capability whose rule the file changes (a capability left out keeps the default)."""
+    from app.casework.sop_procedure import titles_by_role
+    from app.permissions import Capability
+    from app.tenants.permission_rules import describe
+
+    titles, changes = titles_by_role(), []
+    for capability in Capability:
+        before, after = old.permissions.get(capability.value), new.permissions.get(capability.value)
+        if before != after:
+            changes.append(Change("changed", "permission", _("hak akses \u201c%(c)s\u201d", c=capability.label),
+                                  [(_("dipegang oleh"), describe(before, capability, titles),
+                                    describe(after, capability, titles))]))
+    return changes
+
+
+def _conditions(conditions: list[dict], names: dict[str, str]) -> str:
+    from app.programs.criteria import describe
+
+    return "; ".join(str(describe(c, names)) + (_(" (%(p)s poin)", p=c["points"]) if "points" in c else "")
+                     for c in conditions or [])
+
+
+def diff_programs(old: RegionTemplate, new: RegionTemplate) -> list[Change]:
+    """Programs the file lists: added, or changed field by field; those it leaves out stay as they are."""
+    if new.programs is None:
+        return []
+    from app.programs.catalogue import program_names
+
+    names = program_names() | {p["code"]: p["name"] for p in new.programs}
+    yes_no = {True: _("ya"), False: _("tidak")}
+    fields = [
+        (_l("nama"), lambda p: p["name"]),
+        (_l("tingkat"), lambda p: ProgramLevel.label_of(p["level"])),
+        (_l("lembaga pengelola"), lambda p: p["partner"] or ""),
+        (_l("keterangan"), lambda p: p["description"]),
+        (_l("dasar hukum"), lambda p: p["legal_basis"]),
+        (_l("kode di data register"), lambda p: p["register_flag"]),
+        (_l("diterima per orang"), lambda p: yes_no[bool(p["member_level"])]),
+        (_l("kriteria"), lambda p: _conditions(p["criteria"], names)),
+        (_l("bobot pemeringkatan"), lambda p: _conditions(p["ranking"], names)),
+        (_l("aktif"), lambda p: yes_no[bool(p["active"])]),
+    ]
+    current = {p["code"]: p for p in old.programs or []}
+    changes = []
+    for spec in new.programs:
+        before, subject = current.get(spec["code"]), _("program \u201c%(n)s\u201d", n=spec["name"])
+        if before is None:
+            changes.append(Change("added", "program", subject))
+        elif before != spec:
+            diffs = [(str(label), show(before), show(spec)) for label, show in fields if show(before) != show(spec)]
+            changes.append(Change("changed", "program", subject,
+                                  diffs or [(_("rincian kriteria"), _("seperti sekarang"), _("seperti di berkas"))]))
     return changes

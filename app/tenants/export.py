@@ -2,7 +2,7 @@
 
 Used to export a region's configuration, and as the starting point when a new region
 copies an existing one's structure. Round trip: exporting, then validating the result,
-gives back the same units, positions, SOP and partners.
+gives back the same units, positions, SOP, partners, review chains, permissions and program catalogue.
 """
 from __future__ import annotations
 
@@ -16,8 +16,11 @@ from app.casework.sop_store import current_version
 from app.extensions import db
 from app.org.models import OrgUnit, Position
 from app.org.vocabulary import AREA_LEVEL_BY_ROLE
+from app.programs.models import Program
+from app.reviews.vocabulary import ReviewedKind
 from app.tenancy.context import tenant_context
 from app.tenancy.models import Tenant
+from app.tenants.permission_rules import own_rules
 from app.tenants.template import FORMAT_VERSION
 
 
@@ -32,6 +35,8 @@ def export_region(tenant: Tenant) -> dict[str, Any]:
         partners = db.session.scalars(select(Partner).where(Partner.retired_at.is_(None))
                                       .order_by(Partner.name)).all()
         sop = dict(current_version().definition)
+        programs = db.session.scalars(select(Program).order_by(Program.sort_order, Program.name)).all()
+        partner_names: dict = {pid: name for pid, name in db.session.execute(select(Partner.id, Partner.name))}
     region: dict[str, Any] = {
         "code": tenant.region_code, "slug": tenant.slug, "name": tenant.name, "kind": tenant.kind,
         "service_name": tenant.service_name,
@@ -43,7 +48,7 @@ def export_region(tenant: Tenant) -> dict[str, Any]:
         region["regulation"]["about"] = tenant.regulation_about
     if tenant.terminology:
         region["terminology"] = dict(tenant.terminology)
-    return {
+    out: dict[str, Any] = {
         "format": FORMAT_VERSION,
         "region": region,
         "units": [_unit(u, keys) for u in units],
@@ -51,6 +56,15 @@ def export_region(tenant: Tenant) -> dict[str, Any]:
         "partners": [_partner(p) for p in partners],
         "sop": sop,
     }
+    own = tenant.review_chains or {}
+    if own:  # the kinds the region set itself; the others follow the defaults
+        out["reviews"] = {kind.value: own[kind.value] for kind in ReviewedKind if own.get(kind.value)}
+    permissions = own_rules(tenant)
+    if permissions:  # the capabilities the region set itself, with their articles; the others keep the defaults
+        out["permissions"] = permissions
+    if programs:
+        out["programs"] = [_program(p, partner_names) for p in programs]
+    return out
 
 
 def _unit(unit: OrgUnit, keys: dict) -> dict[str, Any]:
@@ -81,6 +95,25 @@ def _partner(partner: Partner) -> dict[str, Any]:
         out["contact"] = partner.contact
     if partner.service_areas:
         out["service_areas"] = partner.service_areas.split(",")
+    return out
+
+
+def _program(program: Program, partner_names: dict) -> dict[str, Any]:
+    """A catalogue entry. Its partner is named even when retired (the program keeps it; import accepts it)."""
+    out: dict[str, Any] = {"code": program.code, "name": program.name, "level": program.level}
+    if program.partner_id in partner_names:
+        out["partner"] = partner_names[program.partner_id]
+    for name in ("description", "legal_basis", "register_flag"):
+        if getattr(program, name):
+            out[name] = getattr(program, name)
+    if program.member_level:
+        out["member_level"] = True
+    if program.criteria:
+        out["criteria"] = list(program.criteria)
+    if program.ranking:
+        out["ranking"] = list(program.ranking)
+    if not program.active:
+        out["active"] = False
     return out
 
 

@@ -31,6 +31,13 @@ ACTIONS = {
     "config.partner.invite_officer": _l("Petugas lembaga mitra diundang"),
     "config.terms.update": _l("Nama layanan dan istilah diubah"),
     "config.letterhead.update": _l("Kop surat rujukan diubah"),
+    "config.reviews.update": _l("Rantai penelaahan diubah"),
+    "config.permissions.update": _l("Hak akses diubah"),
+    "config.program.seed": _l("Katalog program nasional dimuat"),
+    "config.program.create": _l("Program ditambahkan ke katalog"),
+    "config.program.update": _l("Program di katalog diubah"),
+    "config.program.deactivate": _l("Program di katalog dinonaktifkan"),
+    "config.program.reactivate": _l("Program di katalog diaktifkan kembali"),
     "config.letterhead.logo": _l("Logo kop surat diunggah"),
     "config.staff.nip": _l("NIP staf diubah"),
     "config.unit.rename": _l("Nama unit diubah"),
@@ -53,7 +60,9 @@ ACTIONS = {
 KINDS = {
     "sop": _l("SOP"), "partner": _l("Lembaga mitra"), "terms": _l("Istilah"), "unit": _l("Unit"),
     "position": _l("Jabatan"), "staff": _l("Petugas"), "import": _l("Impor"), "org": _l("Struktur"),
-    "case": _l("Kasus"), "letterhead": _l("Kop surat"),
+    "case": _l("Kasus"), "letterhead": _l("Kop surat"), "reviews": _l("Penelaahan data"),
+    "program": _l("Program"),
+    "permissions": _l("Hak akses"),
 }
 FIELD_LABELS = {
     "name": _l("nama"), "level": _l("tingkat"), "kind": _l("jenis"), "contact": _l("kontak"),

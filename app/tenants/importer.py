@@ -5,8 +5,12 @@ onboarding does (except that the region must already be this one) and compares i
 the region as `export_region` describes it; `apply_import` then makes the region match
 the file. Units and positions are matched by key, partners by name; what the file no
 longer lists is retired, never deleted (refused while staff or open cases depend on it).
-A different SOP is published as a new version; open cases keep theirs. Round trip:
-importing a fresh export finds no change and writes nothing.
+A different SOP is published as a new version; open cases keep theirs. The review chains
+become the file's (`reviews:`; a kind it leaves out follows the default), and so do the
+permissions (`permissions:`; a capability it leaves out keeps the default; a file that would
+leave no active member able to configure the region is refused); the programs the file lists
+are added or changed by code, the others are left as they are. Round trip: importing a fresh
+export finds no change and writes nothing.
 """
 from __future__ import annotations
 
@@ -24,12 +28,15 @@ from app.errors import Conflict
 from app.extensions import db
 from app.org.models import OrgUnit, Position
 from app.org.vocabulary import AREA_LEVEL_BY_ROLE
+from app.permissions import DEFAULTS, Capability
 from app.reference.models import District, Village
 from app.tenancy.models import Tenant
-from app.tenants.config_diff import diff_region, diff_rows
+from app.tenants.config_diff import diff_permissions, diff_programs, diff_region, diff_reviews, diff_rows
 from app.tenants.export import export_region
 from app.tenants.onboarding import known_region_codes
+from app.tenants.permission_rules import lock_out_problem
 from app.tenants.template import PositionSpec, RegionTemplate, TemplateError, UnitSpec, parse_template
+from app.tenants.template_programs import program_spec
 
 
 @dataclass
@@ -69,13 +76,15 @@ def current_template(tenant: Tenant) -> RegionTemplate:
     partners = [{"name": p["name"], "level": p["level"], "kind": p.get("kind") or "opd",
                  "contact": p.get("contact") or "", "service_areas": list(p.get("service_areas") or [])}
                 for p in data["partners"]]
+    programs = [program_spec(p) for p in data["programs"]] if "programs" in data else None
     return RegionTemplate(
         source="current", code=region["code"], slug=region["slug"], name=region["name"], kind=region["kind"],
         service_name=region["service_name"], service_full_name=region.get("service_full_name") or "",
         regulation_title=region["regulation"]["title"], regulation_short=region["regulation"]["short"],
         regulation_about=region["regulation"].get("about") or "",
         terminology=dict(region.get("terminology") or {}), units=units, positions=positions,
-        sop=data["sop"], raw=data, partners=partners)
+        sop=data["sop"], raw=data, partners=partners, review_chains=dict(data.get("reviews") or {}),
+        programs=programs, permissions=dict(data.get("permissions") or {}))
 
 
 def prepare_import(tenant: Tenant, text: str, source: str) -> ImportPlan:
@@ -89,7 +98,8 @@ def prepare_import(tenant: Tenant, text: str, source: str) -> ImportPlan:
         raise TemplateError(source, problems)
     current = current_template(tenant)
     plan = ImportPlan(template=template, current=current, sop_changed=current.sop != template.sop)
-    plan.changes = diff_region(current, template) + diff_rows(current, template)
+    plan.changes = (diff_region(current, template) + diff_rows(current, template) + diff_reviews(current, template)
+                    + diff_permissions(current, template) + diff_programs(current, template))
     sop_changes = diff_sop(current.sop, template.sop, unit_names={u.key: u.name for u in template.units})
     if plan.sop_changed and not sop_changes:
         sop_changes = [Change("changed", "sop", _("penulisan SOP (tanpa perubahan isi yang terbaca)"))]
@@ -141,6 +151,12 @@ def _blockers(current: RegionTemplate, template: RegionTemplate) -> list[str]:
         if count:
             problems.append(_("Unit \u201c%(u)s\u201d tidak ada di berkas, tetapi masih menangani %(n)s kasus terbuka.",
                               u=spec.name, n=count))
+    configure = template.permissions.get(Capability.CONFIGURE.value)
+    if configure != current.permissions.get(Capability.CONFIGURE.value):  # nobody left to configure the region?
+        problem = lock_out_problem(Capability.CONFIGURE,
+                                   configure["roles"] if configure else DEFAULTS[Capability.CONFIGURE])
+        if problem:
+            problems.append(_("Hak akses \u201c%(c)s\u201d: %(p)s", c=Capability.CONFIGURE.label, p=problem))
     return problems
 
 
@@ -150,12 +166,23 @@ def apply_import(tenant: Tenant, plan: ImportPlan, user) -> list[Change]:
         raise ImportRefused(plan.blockers)
     if plan.empty:
         return []
-    from app.tenants.config_apply import apply_partners, apply_region, apply_sop, apply_units_and_positions
+    from app.tenants.config_apply import (
+        apply_partners,
+        apply_permissions,
+        apply_programs,
+        apply_region,
+        apply_review_chains,
+        apply_sop,
+        apply_units_and_positions,
+    )
 
     template = plan.template
     apply_region(tenant, template)
     apply_units_and_positions(template)
     apply_partners(template)
+    apply_review_chains(tenant, template)
+    apply_permissions(tenant, template)
+    apply_programs(template, plan.current)
     if plan.sop_changed:
         apply_sop(template, user)
     db.session.flush()

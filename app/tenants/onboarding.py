@@ -1,4 +1,6 @@
-"""Creating a region from a validated template, all or nothing."""
+"""Creating a region from a validated template, all or nothing: the region, its org chart, SOP,
+partners, review chains, permissions and program catalogue (the national programs, then the
+template's own)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -42,6 +44,9 @@ def onboard_region(template: RegionTemplate, status: str = TenantStatus.ACTIVE.v
         regulation_short=template.regulation_short,
         regulation_about=template.regulation_about,
         terminology=template.terminology,
+        review_chains={kind: [dict(stage) for stage in chain] for kind, chain in template.review_chains.items()},
+        permissions={capability: {"roles": list(rule["roles"]), "legal_basis": rule["legal_basis"]}
+                     for capability, rule in template.permissions.items()},
         status=status,
         template_source=template.source,
     )
@@ -54,6 +59,7 @@ def onboard_region(template: RegionTemplate, status: str = TenantStatus.ACTIVE.v
         _publish_sop(template)
         _create_partners(template)
         db.session.flush()
+        _create_programs(template)
     return tenant
 
 
@@ -140,3 +146,13 @@ def _create_partners(template: RegionTemplate) -> None:
         db.session.add(Partner(name=spec["name"], level=spec["level"], kind=spec.get("kind", "opd"),
                                contact=spec.get("contact", ""),
                                service_areas=",".join(spec.get("service_areas", []))))
+
+
+def _create_programs(template: RegionTemplate) -> None:
+    """The national catalogue, then the programs the template adds or changes (`programs:`)."""
+    from app.programs.catalogue import seed_national_programs
+    from app.tenants.config_apply import apply_programs
+
+    seed_national_programs(audited=False)
+    apply_programs(template)
+    db.session.flush()  # the seed's audit event too, while the region is in context

@@ -78,6 +78,12 @@ class RegionTemplate:
     sop: dict[str, Any]
     raw: dict[str, Any]
     partners: list[dict[str, Any]] = field(default_factory=list)
+    #: kind → chain (`app.reviews.chains`): the region's own review chains; a kind left out follows the default.
+    review_chains: dict[str, list[dict]] = field(default_factory=dict)
+    #: Programs the file adds to or changes in the catalogue (by code); None = no `programs:` section.
+    programs: list[dict[str, Any]] | None = None
+    #: capability → {"roles": [...], "legal_basis": ...} (`app.permissions`); a capability left out keeps the default.
+    permissions: dict[str, dict] = field(default_factory=dict)
 
 
 def load_template_file(path: str | Path, known_regions=None) -> RegionTemplate:
@@ -99,10 +105,9 @@ def load_yaml(text: str, source: str) -> Any:
     except TooComplex as exc:
         raise TemplateError(source, [exc.message]) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = _("baris %(line)s", line=mark.line + 1) if mark else ""
-        raise TemplateError(source, [_("YAML tidak sah %(where)s: %(err)s", where=where,
-                                       err=getattr(exc, "problem", exc))]) from None
+        from app.tenants.yaml_errors import yaml_problem
+
+        raise TemplateError(source, [_("YAML tidak sah, %(problem)s", problem=yaml_problem(exc))]) from None
 
 
 def parse_template(text: str, source: str, known_regions=None) -> RegionTemplate:
@@ -154,10 +159,33 @@ class _Validator:
         if self.problems:
             raise TemplateError(self.source, self.problems)
         partners = self._partners(data.get("partners") or [])
+        review_chains, programs = self._reviews_and_programs(data, positions, partners)
+        permissions = self._permissions(data, positions)
         if self.problems:
             raise TemplateError(self.source, self.problems)
         return RegionTemplate(source=self.source, units=units, positions=positions, sop=sop, raw=data,
-                              partners=partners, **reg)
+                              partners=partners, review_chains=review_chains, programs=programs,
+                              permissions=permissions, **reg)
+
+    def _permissions(self, data: dict, positions: list[PositionSpec]) -> dict[str, dict]:
+        """The `permissions:` rules (CONFIGURE must stay with a role the file's posts hold)."""
+        from app.tenants.permission_rules import check_permissions
+
+        rules, problems = check_permissions(data.get("permissions"), {p.role for p in positions})
+        self.problems.extend(problems)
+        return rules
+
+    def _reviews_and_programs(self, data: dict, positions: list[PositionSpec], partners: list[dict]):
+        """The `reviews:` chains (roles held by the file's posts) and the `programs:` entries."""
+        from app.reviews.chains import check_chains
+        from app.tenants.template_programs import check_programs, region_partner_names
+
+        chains, problems = check_chains(data.get("reviews"), {p.role for p in positions})
+        self.problems.extend(problems)
+        names = {p["name"] for p in partners} | region_partner_names()
+        programs, problems = check_programs(data.get("programs"), names)
+        self.problems.extend(problems)
+        return chains, programs
 
     def _partners(self, items) -> list[dict[str, Any]]:
         partners, seen = [], set()

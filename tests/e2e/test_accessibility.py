@@ -17,7 +17,8 @@ SCHEMES = ("light", "dark")
 
 ANONYMOUS = [(None, "/"), (None, "/login"), ("bekasi", "/"), ("bekasi", "/login"), ("bekasi", "/status")]
 MANAGER = ["/home", "/cases/", "CASE", "/org/", "/dashboard/", "/dashboard/reports", "/register/",
-           "/register/prelist", "/settings/", "/settings/org/", "/settings/org/units/new", "/settings/staff/",
+           "/verval/updates", "/verval/reviews", "/verval/batches", "/households/", "/programs/",
+           "/settings/", "/settings/org/", "/settings/org/units/new", "/settings/staff/", "/settings/reviews",
            "/settings/staff/invite", "/settings/procedure", "/settings/sop/", "/settings/terms",
            "/settings/partners/", "/settings/partners/new", "/settings/transfer", "/settings/history", "/password"]
 INTAKE = ["/home", "/intake/", "/cases/"]

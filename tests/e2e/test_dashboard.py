@@ -26,9 +26,11 @@ SLUG = "palembang"
 
 @pytest.fixture(scope="module")
 def month_of_casework(app):
-    """Some thirty cases this month in Palembang, walked a random way, through the real operations."""
+    """Some thirty cases this month in Palembang, walked a random way, through the real operations;
+    and sixty households of its register extract, most of them receiving programs."""
     from app.casework.models import Case
     from app.dashboard.sample import CaseworkSampler, Clock
+    from app.dashboard.sample_households import sample_households
     from app.extensions import db
     from app.tenancy.context import tenant_context
     from app.tenancy.models import Tenant
@@ -47,6 +49,8 @@ def month_of_casework(app):
                 case = sampler.open(clock)
                 if case is not None:
                     sampler.walk(case, clock, until=now - timedelta(minutes=1))
+            # The register's flags only: no catalogue entries or participation records other tests would meet.
+            sample_households(rng, 60, receive_share=0.8, district_limit=4, fill_levels=False, recorded_share=0)
             db.session.commit()
             busiest = db.session.scalar(select(Case.district_code).where(Case.created_at >= start)
                                         .group_by(Case.district_code).order_by(func.count().desc()).limit(1))
@@ -123,8 +127,14 @@ def test_manager_filters_the_dashboard_and_downloads_the_monthly_pdf(live_server
     page.get_by_role("link", name="Dasbor", exact=True).click()
     expect(page.get_by_role("heading", name="Dasbor", level=1)).to_be_visible()
     for part in ("a. Ringkasan usulan penambahan data penerima manfaat", "b. Akses program pusat dan daerah",
-                 "c. Komplementaritas dan irisan program", "d. Informasi dan analisis kesenjangan layanan sosial"):
+                 "c. Komplementaritas dan irisan program", "d. Informasi dan analisis kesenjangan layanan sosial",
+                 "Rujukan ke program"):
         expect(page.get_by_role("heading", name=part, level=2)).to_be_visible()
+    # Parts b and c count what households receive (the register's flags, approved participation).
+    receiving = page.locator(".stat", has_text="Rumah tangga penerima program").locator(".stat-value")
+    assert int(receiving.inner_text().replace(".", "").replace(",", "")) >= 35
+    expect(page.locator("#fig-overlap_matrix table")).to_be_visible()
+    expect(page.locator("#fig-access_levels svg")).to_be_visible()
     received = page.locator(".stat", has_text="Pengaduan diterima").locator(".stat-value")
     expect(received).not_to_have_text("0")
     total = int(received.inner_text().replace(".", ""))

@@ -112,6 +112,8 @@ def test_administrator_onboards_a_region_that_then_takes_a_case(app, live_server
     link = re.search(r"http://\S+/invite/\S+", admin.locator(".flash-info").first.inner_text()).group(0)
     assert link.startswith(live_server.url(SLUG, "/invite/"))
     save_screenshot(admin, "platform-region-onboarding")
+    admin.get_by_label("Saya sudah membaca daftar periksa", exact=False).check()
+    admin.get_by_label("Alasan tetap mengaktifkan", exact=False).fill("Uji")
     admin.get_by_role("button", name="Aktifkan (tayang)").click()
     expect(admin.locator("h1 .status")).to_have_text("Aktif")
 

@@ -88,6 +88,7 @@ def test_manager_makes_the_manajer_the_referral_approver(new_page, live_server, 
     item.get_by_text("Ubah yang mengambil langkah ini").click()
     item.get_by_label(re.compile(r"^\s*Kepala UPT")).uncheck()
     item.get_by_label("Manajer", exact=True).check()
+    item.get_by_label("Dasar hukum ini tetap berlaku untuk yang baru mengambil langkah ini").check()
     expect(item.get_by_label("Terapkan juga pada langkah pengembalian dari tahap yang sama")).to_be_checked()
     item.get_by_role("button", name="Simpan langkah").click()
     expect(manager.locator("#step-approve_referral .saved")).to_have_text("Tersimpan di draf.")
@@ -99,12 +100,13 @@ def test_manager_makes_the_manajer_the_referral_approver(new_page, live_server, 
     changes = manager.locator("#changes")
     expect(changes).to_contain_text("Setujui rujukan")
     approver_change = changes.locator("li", has_text="Setujui rujukan").first
-    expect(approver_change).to_contain_text("Kepala Unit / Ketua / Penanggung Jawab")
+    expect(approver_change).to_contain_text("Kepala UPT")
     expect(approver_change).to_contain_text("Manajer")
     expect(manager.locator(".draft-status")).to_contain_text("Draf lolos pemeriksaan")
     save_screenshot(manager, "settings-sop-draft-approver-changed")
 
     manager.get_by_label(re.compile(r"^\s*Catatan perubahan")).fill("Persetujuan rujukan dialihkan ke Manajer")
+    manager.get_by_label(re.compile(r"Saya sudah memeriksa perubahan")).check()
     manager.get_by_role("button", name=re.compile(r"^Terbitkan versi \d+$")).click()
     manager.wait_for_url(re.compile(r"/settings/sop/$"))
     expect(manager.locator(".flash-success")).to_contain_text("diterbitkan")

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from app.casework.models import Partner
-from app.citizens.models import PrelistProposal
 from app.dashboard.models import ReportJob
 from app.dashboard.periods import Period
 from app.dashboard.reporting import download_token
@@ -17,11 +16,13 @@ from app.extensions import db
 from app.reference.models import District, Village
 from app.tenancy.context import tenant_context
 from app.tenancy.models import Tenant
+from app.verval.models import DataUpdate
 from tests.conftest import DEMO_PASSWORD
 
 #: Fresh regions made from shipped templates, so other tests' cases never mix in.
 SAMPLE_REGIONS = {"uji-rollup": ("batubara", "16.72", "Kota Uji Rollup"),
-                  "uji-laporan": ("bekasi", "16.73", "Kota Uji Laporan")}
+                  "uji-laporan": ("bekasi", "16.73", "Kota Uji Laporan"),
+                  "uji-program": ("palembang", "16.74", "Kota Uji Program")}
 
 
 def sample_region_id(app, slug: str):
@@ -46,12 +47,13 @@ def _partner(level: str) -> Partner:
 
 
 def build_known_data(app) -> dict:
-    """Five cases, three pre-list proposals, four referrals, one citizen with two programs."""
+    """Five cases, three pre-list proposals, four referrals, one citizen referred to two programs;
+    and households receiving programs (`_known_receipts`)."""
     tid = sample_region_id(app, SLUG)
     with app.app_context():
         tenant = db.session.get(Tenant, tid)
         with tenant_context(tenant):
-            if db.session.scalar(select(PrelistProposal).limit(1)) is not None:
+            if db.session.scalar(select(DataUpdate).limit(1)) is not None:
                 return _districts(tenant)
             import random
             s = CaseworkSampler(random.Random(1))
@@ -100,10 +102,49 @@ def build_known_data(app) -> dict:
                                      ("inform", 1, {"inform_channel": "message"})):
                 c.advance(hours)
                 s.take(five, key, c, **data)
-            proposal = db.session.scalar(select(PrelistProposal).where(PrelistProposal.case_id == three.id))
-            proposal.status = "verified"
+            proposal = db.session.scalar(select(DataUpdate).where(DataUpdate.case_id == three.id))
+            proposal.status, proposal.stage = "approved", len(proposal.chain)
+            _known_receipts(facilitator_village, v2)
             db.session.commit()
             return _districts(tenant)
+
+
+def _known_receipts(village1: str, village2: str) -> None:
+    """Households of the register and outside it, and what they receive now.
+
+    In the register: H1 (district 1) flagged PKH and BPNT, its member PBI-JK; H2 (district 1)
+    BPNT, its member PBI-JK; H4 (district 2) nothing; H5 (district 2) nothing, with a pending
+    PKH participation and an ended BPNT one (neither counts). Outside it: H3 (district 2) with
+    an approved participation in a regional program. With the case citizens' households (one of
+    them in the register), nine households are known and three receive programs.
+    """
+    from datetime import date
+
+    from app.dashboard.program_rollups import rebuild_program_rollups
+    from app.programs.models import Participation, Program
+    from app.tenancy.context import current_tenant_id
+    from tests.helpers.households import Member, add_household
+
+    one, two = (db.session.get(Village, code) for code in (village1, village2))
+    add_household([Member("Kepala H1", programs=["pbi_jk"]), Member("Anak H1", "child", programs=["pbi_jk"])],
+                  village=one, programs=["pkh", "bpnt"])
+    add_household([Member("Kepala H2", programs=["pbi_jk"])], village=one, programs=["bpnt"])
+    add_household([Member("Kepala H4")], village=two)
+    h5 = add_household([Member("Kepala H5")], village=two)
+    regional = Program(code="UJI_DAERAH", name="Bantuan Daerah Uji", level="regional", sort_order=100)
+    db.session.add(regional)
+    db.session.flush()
+    by_code = {code: pid for code, pid in db.session.execute(select(Program.code, Program.id))}
+    creator = db.session.scalar(select(DataUpdate.created_by).limit(1))
+    h3_kk = f"{two.district_code.replace('.', '')}98{str(current_tenant_id().int)[:8]}"
+    for kk, code, status, ended in ((h3_kk, "UJI_DAERAH", "approved", None), (h5.kk_number, "PKH", "pending", None),
+                                    (h5.kk_number, "BPNT", "approved", date(2025, 1, 31))):
+        db.session.add(Participation(program_id=by_code[code], source="field_visit", kk_number=kk,
+                                     district_code=two.district_code, village_code=two.code, status=status,
+                                     chain=[{"action": "decide", "roles": ["manager"], "legal_basis": ""}],
+                                     stage=0 if status == "pending" else 1, ended_at=ended, created_by=creator))
+    db.session.flush()
+    rebuild_program_rollups(current_tenant_id())
 
 
 def _districts(tenant) -> dict:

@@ -10,9 +10,10 @@ from app.casework.intake import open_case
 from app.casework.models import Case, CaseEvent, Partner
 from app.casework.sop_store import current_version, publish_version
 from app.casework.steps import StepInput, allowed_steps, take_step
-from app.citizens.models import PrelistProposal, RegisterEntry, RegisterImport
+from app.citizens.models import RegisterEntry, RegisterImport
 from app.extensions import db
 from app.tenancy.context import tenant_context
+from app.verval.models import DataUpdate
 from tests.factories import citizen_data, make_case, member, tenant
 
 
@@ -76,11 +77,13 @@ def test_same_nik_twice_is_found_not_duplicated(in_region):
     assert a.citizen_id == b.citizen_id
 
 
-def test_citizen_not_in_register_becomes_prelist_proposal(in_region):
+def test_citizen_not_in_register_becomes_a_new_household_proposal(in_region):
     in_region("palembang")
     case = make_case("palembang")
     assert case.in_register is False
-    assert db.session.scalar(select(PrelistProposal).where(PrelistProposal.citizen_id == case.citizen_id))
+    update = db.session.scalar(select(DataUpdate).where(DataUpdate.citizen_id == case.citizen_id))
+    assert update.kind == "new_household" and update.case_id == case.id and update.status == "pending"
+    assert update.chain and update.data["members"][0]["nik"] == case.citizen.nik
 
 
 def test_citizen_in_register_by_kk_is_found(in_region):

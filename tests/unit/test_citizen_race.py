@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from app.casework import intake
 from app.casework.intake import open_case
-from app.citizens.models import Citizen, PrelistProposal
+from app.citizens.models import Citizen
 from app.extensions import db
 from app.tenancy.context import tenant_context
+from app.verval.models import DataUpdate
 from tests.factories import citizen_data, member, tenant
 
 SLUG = "payakumbuh"
@@ -59,7 +60,7 @@ def test_citizen_inserted_by_another_session_meanwhile_is_reused(app, monkeypatc
         assert _count(Citizen, nik=data.nik) == 1
         citizen = db.session.scalar(select(Citizen).where(Citizen.nik == data.nik))
         assert case.citizen_id == citizen.id and citizen.name == "Warga Balapan"  # our typed data wins
-        assert _count(PrelistProposal, citizen_id=citizen.id) == 1
+        assert _count(DataUpdate, citizen_id=citizen.id) == 1
 
 
 @pytest.mark.postgres
@@ -102,4 +103,4 @@ def test_two_officers_at_the_same_moment_get_one_citizen(app, monkeypatch):
     assert results[0][1] == results[1][1]  # one citizen
     with app.app_context(), tenant_context(tenant_row):
         assert _count(Citizen, nik=data.nik) == 1
-        assert _count(PrelistProposal, citizen_id=results[0][1]) == 1
+        assert _count(DataUpdate, citizen_id=results[0][1]) == 1

@@ -38,11 +38,20 @@ def test_manager_sees_the_four_parts_and_casework(known, region_client):
     page = manager(region_client).get(FEB).get_data(as_text=True)
     for title in ("a. Ringkasan usulan penambahan data penerima manfaat", "b. Akses program pusat dan daerah",
                   "c. Komplementaritas dan irisan program", "d. Informasi dan analisis kesenjangan layanan sosial",
-                  "Kinerja layanan dan rujukan"):
+                  "Rujukan ke program", "Kinerja layanan dan rujukan"):
         assert title in page
     assert "Februari 2025" in page and "<svg" in page and "Lihat tabel" in page
     stats = headline(page)
     assert stats["Pengaduan diterima"] == "5" and stats["Rujukan diajukan"] == "4"
+    assert stats["Rumah tangga penerima program"] == "3"
+    assert stats["Penerima 3 program atau lebih"] == "1"
+    for figure in ("access_levels", "access_districts", "access_programs", "overlap_counts", "overlap_matrix",
+                   "overlap_pairs", "overlap_combos", "referral_levels", "referral_overlap_levels"):
+        assert f'id="fig-{figure}"' in page, figure
+    access = page.split('id="access"')[1].split('id="overlap"')[0]
+    assert "Bantuan Daerah Uji" in access and "Keadaan saat ini" in access
+    referrals = page.split('id="referrals"')[1].split('id="casework"')[0]
+    assert "bukan program yang diterima rumah tangga" in referrals
     assert 'class="gap"' in page  # the not-served complaint is flagged as a gap
     assert "style=" not in page.split("<main")[1]  # CSP: presentation attributes only
 
@@ -53,6 +62,7 @@ def test_district_filter_and_htmx_fragment(known, region_client):
     full = client.get(f"{FEB}&district={d2_code}").get_data(as_text=True)
     assert f"Kecamatan {d2_name}" in full
     assert headline(full)["Pengaduan diterima"] == "2"
+    assert headline(full)["Rumah tangga penerima program"] == "1"  # the regional program's household
     fragment = client.get(f"{FEB}&district={d2_code}", headers={"HX-Request": "true", "HX-Target": "dashboard-body"})
     body = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and "<html" not in body and 'name="district"' in body

@@ -1,26 +1,24 @@
-"""Parsing and importing the register extract (DTKS): every row checked, then replaced at once."""
+"""Reading register extract files: CSV (comma or semicolon, UTF-8 or Windows-1252, with or without BOM)
+and Excel; every row checked, every problem named by row and reason, and nothing written for a refused file."""
 import io
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select
 
-from app.audit.models import AuditEvent
-from app.citizens.dtks_import import RegisterImportError, import_register, parse_register_csv
-from app.citizens.models import RegisterEntry, RegisterImport
+from app.citizens.dtks_import import RegisterImportError, check_upload, stage_extract
+from app.citizens.models import RegisterEntry, RegisterHousehold, RegisterImport
 from app.extensions import db
 from app.tenancy.context import tenant_context
 from tests.factories import member, tenant
-from tests.helpers.register import FIXTURES, HEADER, register_csv
+from tests.helpers.register import FIXTURES, HEADER, extract_csv, extract_xlsx, member_row, register_csv
 
 CIANJUR = "32.03"
+VILLAGE = "32.03.01.1006"
 
 
 def fixture(name: str) -> io.BytesIO:
     return io.BytesIO((FIXTURES / name).read_bytes())
-
-
-def count_entries() -> int:
-    return db.session.scalar(select(func.count()).select_from(RegisterEntry))
 
 
 @pytest.fixture()
@@ -29,30 +27,70 @@ def cianjur(app_ctx):
         yield region
 
 
-def problems_of(stream) -> list[str]:
+def problems_of(content: bytes | io.BytesIO) -> list[str]:
+    stream = content if isinstance(content, io.BytesIO) else io.BytesIO(content)
     with pytest.raises(RegisterImportError) as err:
-        parse_register_csv(stream, CIANJUR)
+        check_upload(stream, CIANJUR)
     return err.value.problems
 
 
-def test_parses_a_comma_file(cianjur):
-    rows = parse_register_csv(fixture("register_comma.csv"), CIANJUR)
-    assert [r["nik"] for r in rows] == ["3203014101700001", "3203010203700002", "3203025507700003"]
-    assert rows[0] == {"nik": "3203014101700001", "kk_number": "3203019900000101", "name": "Siti Aminah",
-                       "village_code": "32.03.01.1006", "address": "Jl. Melati No. 1, RT 01/02"}
-    assert rows[2]["village_code"] is None and rows[2]["address"] == ""
+def staged(content: bytes) -> dict[str, RegisterEntry]:
+    """Stage `content` under a new pending import (rolled back with the test); its members by NIK."""
+    user, _m = member("data_officer@cianjur.demo")
+    batch = RegisterImport(filename="uji.csv", row_count=0, imported_by=user.id, status="pending")
+    db.session.add(batch)
+    db.session.flush()
+    stage_extract(io.BytesIO(content), batch, CIANJUR, lambda share: None, None)
+    db.session.flush()
+    return {e.nik: e for e in db.session.scalars(select(RegisterEntry).where(RegisterEntry.import_id == batch.id))}
 
 
-def test_parses_a_semicolon_file_with_bom_and_capitalised_header(cianjur):
-    rows = parse_register_csv(fixture("register_semicolon_bom.csv"), CIANJUR)
-    assert len(rows) == 3
-    assert rows[0]["nik"] == "3203014101710011"
-    assert rows[0]["address"] == "Jl. Kenanga, No. 2"  # a comma inside a semicolon file is data
+def test_old_comma_file_is_staged_with_households(cianjur):
+    entries = staged((FIXTURES / "register_comma.csv").read_bytes())
+    assert sorted(entries) == ["3203010203700002", "3203014101700001", "3203025507700003"]
+    siti = entries["3203014101700001"]
+    assert (siti.kk_number, siti.name, siti.village_code, siti.address) == (
+        "3203019900000101", "Siti Aminah", VILLAGE, "Jl. Melati No. 1, RT 01/02")
+    assert entries["3203025507700003"].village_code is None and entries["3203025507700003"].address == ""
+    households = db.session.scalar(select(func.count()).select_from(RegisterHousehold)
+                                   .where(RegisterHousehold.import_id == siti.import_id))
+    assert households == 2
 
 
-def test_parses_text_streams_and_skips_blank_lines(cianjur):
-    text = io.StringIO("\ufeff" + HEADER + "3203014101700001,3203019900000101,Siti,,\n\n,,,,\n")
-    assert [r["name"] for r in parse_register_csv(text, CIANJUR)] == ["Siti"]
+def test_semicolon_file_with_bom_and_capitalised_header(cianjur):
+    entries = staged((FIXTURES / "register_semicolon_bom.csv").read_bytes())
+    assert entries["3203014101710011"].address == "Jl. Kenanga, No. 2"  # a comma inside a semicolon file is data
+
+
+def test_windows_1252_file_is_read(cianjur):
+    rows = [member_row("3203019900000301", "3203014101700301", "Éva Señorita", VILLAGE, alamat="Jl. Café")]
+    content = extract_csv(rows, delimiter=";", encoding="cp1252")
+    assert content.count(b"\xc9") == 1  # É in Windows-1252, not UTF-8
+    entry = staged(content)["3203014101700301"]
+    assert (entry.name, entry.address) == ("Éva Señorita", "Jl. Café")
+
+
+def test_utf8_with_bom_in_the_full_layout(cianjur):
+    rows = [member_row("3203019900000302", "3203014101700302", "Nurul Ҫ", VILLAGE, hubungan="Kepala keluarga",
+                       jenis_kelamin="P", tanggal_lahir="01-01-1970", program_anggota="PBI-JK")]
+    entry = staged(extract_csv(rows, bom=True))["3203014101700302"]
+    assert (entry.name, entry.relation_to_head, entry.programs) == ("Nurul Ҫ", "head", "pbi_jk")
+
+
+def test_excel_file_with_typed_cells(cianjur):
+    rows = [member_row(3203019900000303, 3203014101700303, "Dewi Excel", VILLAGE, desil=2,
+                       tanggal_lahir=datetime(1970, 1, 1), jenis_kelamin="P", program_keluarga="PKH")]
+    content = extract_xlsx(rows)
+    assert check_upload(io.BytesIO(content), CIANJUR) is True
+    entry = staged(content)["3203014101700303"]
+    assert (entry.kk_number, entry.birth_date, entry.sex) == ("3203019900000303", date(1970, 1, 1), "P")
+    household = db.session.scalar(select(RegisterHousehold).where(RegisterHousehold.import_id == entry.import_id))
+    assert (household.decile, household.programs) == (2, "pkh")
+
+
+def test_a_quoted_address_may_span_lines(cianjur):
+    content = (HEADER + '3203014101700304,3203019900000304,Siti,32.03.01.1006,"Jl. Melati\nRT 01"\n').encode()
+    assert staged(content)["3203014101700304"].address == "Jl. Melati\nRT 01"
 
 
 def test_broken_rows_are_each_named_with_row_and_reason(cianjur):
@@ -67,13 +105,6 @@ def test_broken_rows_are_each_named_with_row_and_reason(cianjur):
     assert len(problems) == 5
 
 
-def test_bad_kk_and_unknown_village_of_this_region(cianjur):
-    data = HEADER + "3203014101700001,32030199,Siti,32.03.01.9999,\n"
-    problems = problems_of(io.BytesIO(data.encode()))
-    assert problems[0].startswith("baris 2: no_kk: Nomor KK harus 16 angka (tertulis 8 karakter")
-    assert problems[1].startswith("baris 2: kode_wilayah: 32.03.01.9999 tidak ada dalam daftar")
-
-
 def test_wrong_header_names_the_missing_columns(cianjur):
     problems = problems_of(fixture("register_bad_header.csv"))
     assert len(problems) == 1 and "nik, no_kk" in problems[0] and "nama" not in problems[0].split("Kolom")[0]
@@ -82,60 +113,36 @@ def test_wrong_header_names_the_missing_columns(cianjur):
 @pytest.mark.parametrize("content, expected", [
     (b"", "Berkas kosong"),
     (HEADER.encode(), "tidak berisi satu baris data"),
-    ("nik,no_kk,nama\n3203014101700001,3203019900000101,Éva\n".encode("latin-1"), "bukan teks UTF-8"),
+    ("nik,no_kk,nama\n".encode("utf-16"), "UTF-16"),
+    (b"\xd0\xcf\x11\xe0" + b"\0" * 60, ".xls"),
+    (b"PK\x03\x04 bukan zip", "Berkas Excel tidak dapat dibuka"),
+    (b"nik,no_kk,nama\n3203014101700001,3203019900000101,\x81\x8d\n", "baris 2: teks bukan UTF-8 atau Windows-1252"),
 ])
-def test_empty_or_undecodable_files_are_refused(cianjur, content, expected):
-    assert expected in problems_of(io.BytesIO(content))[0]
+def test_empty_or_unreadable_files_are_refused(cianjur, content, expected):
+    assert expected in problems_of(content)[0]
 
 
 def test_problem_list_is_capped_at_fifty(cianjur):
     data = HEADER + "".join(f"12345,3203019900000101,Warga {i},,\n" for i in range(60))
-    problems = problems_of(io.BytesIO(data.encode()))
-    assert len(problems) == 51
-    assert problems[-1] == "dan 10 masalah lain"
+    problems = problems_of(data.encode())
+    assert len(problems) == 51 and problems[-1] == "dan 10 masalah lain"
 
 
-def test_import_replaces_the_extract_and_is_recorded(cianjur):
-    user, _m = member("data_officer@cianjur.demo")
-    import_register(parse_register_csv(fixture("register_comma.csv"), CIANJUR), "pertama.csv", user)
-    assert count_entries() == 3
-    batch = import_register(parse_register_csv(io.BytesIO(register_csv(10)), CIANJUR), "kedua.csv", user)
-    db.session.flush()
-    assert count_entries() == 10
-    assert db.session.scalar(select(RegisterEntry).where(RegisterEntry.nik == "3203014101700001")) is None
-    assert {e.import_id for e in db.session.scalars(select(RegisterEntry))} == {batch.id}
-    assert (batch.row_count, batch.filename, batch.imported_by) == (10, "kedua.csv", user.id)
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "register.import",
-                                                       AuditEvent.object_id == str(batch.id)))
-    assert event.detail == {"filename": "kedua.csv", "rows": 10, "replaced": 3}
-
-
-def test_a_refused_file_imports_nothing(cianjur):
-    user, _m = member("data_officer@cianjur.demo")
-    import_register(parse_register_csv(fixture("register_comma.csv"), CIANJUR), "pertama.csv", user)
-    before = count_entries()
+def test_the_upload_check_reads_only_the_first_rows(cianjur):
+    content = register_csv(30) + b"123,3203018800000099,Rusak,,\n"
+    assert check_upload(io.BytesIO(content), CIANJUR, limit=10) is False  # looked at 10 rows: fine so far
+    assert "baris 32: nik" in problems_of(content)[0]  # the whole file: refused at its last row
     with pytest.raises(RegisterImportError):
-        import_register(parse_register_csv(fixture("register_broken.csv"), CIANJUR), "rusak.csv", user)
-    assert count_entries() == before == 3
+        staged(content)
 
 
-def test_import_leaves_other_regions_alone(app_ctx):
-    with tenant_context(tenant("palembang")):
-        user, _m = member("manager@palembang.demo")
-        batch = RegisterImport(filename="palembang.csv", row_count=1, imported_by=user.id)
-        db.session.add(batch)
-        db.session.flush()
-        db.session.add(RegisterEntry(nik="1671010101800009", kk_number="1671010000000009", name="Warga Palembang",
-                                     import_id=batch.id))
-        db.session.flush()
-    with tenant_context(tenant("cianjur")):
-        user, _m = member("data_officer@cianjur.demo")
-        import_register(parse_register_csv(io.BytesIO(register_csv(5)), CIANJUR), "cianjur.csv", user)
-        assert count_entries() == 5
-    with tenant_context(tenant("palembang")):
-        assert db.session.scalar(select(RegisterEntry).where(RegisterEntry.nik == "1671010101800009"))
+def test_a_refused_file_writes_no_last_chunk(cianjur):
+    before = db.session.scalar(select(func.count()).select_from(RegisterEntry))
+    with pytest.raises(RegisterImportError):
+        staged((FIXTURES / "register_broken.csv").read_bytes())
+    assert db.session.scalar(select(func.count()).select_from(RegisterEntry)) == before
 
 
-def test_import_needs_a_region(app_ctx):
+def test_staging_needs_a_region(app_ctx):
     with pytest.raises(RuntimeError):
-        import_register([], "x.csv", user=None)
+        stage_extract(io.BytesIO(register_csv(1)), RegisterImport(), CIANJUR, lambda share: None, None)

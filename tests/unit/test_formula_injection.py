@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.casework.models import Partner
-from app.citizens.models import Citizen, PrelistProposal
+from app.citizens.models import Citizen
 from app.dashboard.figures import figures
 from app.dashboard.lists import prelist_rows, referral_rows
 from app.extensions import db
@@ -60,7 +60,9 @@ def _assert_no_formula(wb, payloads):
 
 
 def test_region_report_workbook_neutralises_names(in_known_region, known):
-    citizen = db.session.scalars(select(Citizen).join(PrelistProposal, PrelistProposal.citizen_id == Citizen.id)
+    from app.verval.models import DataUpdate
+
+    citizen = db.session.scalars(select(Citizen).join(DataUpdate, DataUpdate.citizen_id == Citizen.id)
                                  .order_by(Citizen.name)).first()
     citizen.name = HYPERLINK
     db.session.scalar(select(Partner).where(Partner.name == known["partners"]["regency"])).name = CMD

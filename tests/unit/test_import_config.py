@@ -205,3 +205,72 @@ def test_the_other_regions_file_is_refused_over_http(app, staff):
     response = _upload(staff("manager", "cianjur"), bekasi, "bekasi.yaml")
     assert response.status_code == 422 and "berkas ini untuk daerah 32.75" in response.get_data(as_text=True)
     assert read_in_region(app, "cianjur", versions) == before
+
+
+def test_review_chains_and_programs_are_listed_then_applied(region):
+    from app.programs.models import Program
+
+    region_row = region("batubara")
+    data = _exported(region_row)
+    data["reviews"]["member_moved"] = [
+        {"action": "review", "roles": ["supervisor"], "legal_basis": "Pasal 14 huruf c"},
+        {"action": "decide", "roles": ["manager"], "legal_basis": "Pasal 11 ayat (2) huruf c"}]
+    del data["reviews"]["member_born"]
+    pip = next(p for p in data["programs"] if p["code"] == "PIP")
+    pip["active"] = False
+    plan = prepare_import(region_row, to_yaml(data), "rantai.yaml")
+    lines = [str(c) for c in plan.changes]
+    assert any("Anggota pindah" in line and "Pasal 11 ayat (2) huruf c" in line for line in lines)
+    assert any("Anggota lahir" in line and "bawaan:" in line for line in lines)
+    assert any(pip["name"] in line and "aktif: ya → tidak" in line for line in lines)
+    assert not plan.sop_changed
+    apply_import(region_row, plan, member("manager@batubara.demo")[0])
+    assert [s["action"] for s in region_row.review_chains["member_moved"]] == ["review", "decide"]
+    assert "member_born" not in region_row.review_chains
+    assert db.session.scalar(select(Program).where(Program.code == "PIP")).active is False
+    assert prepare_import(region_row, to_yaml(data), "rantai.yaml").empty
+
+
+def test_permissions_are_listed_then_applied_and_round_trip_exactly(region):
+    region_row = region("payakumbuh")
+    data = _exported(region_row)
+    data["permissions"]["reveal_nik"] = {"roles": ["supervisor", "manager"], "legal_basis": "Pasal 7 ayat (4) (uji)"}
+    del data["permissions"]["see_dashboard"]
+    plan = prepare_import(region_row, to_yaml(data), "hak.yaml")
+    lines = [str(c) for c in plan.changes]
+    assert any("Membuka NIK lengkap" in line and "Pasal 7 ayat (4) (uji)" in line and "bawaan:" in line
+               for line in lines)
+    assert any("Melihat dasbor" in line and "Kepala Sub Bagian Tata Usaha" in line for line in lines)
+    assert {c.section for c in plan.changes} == {"permission"} and not plan.sop_changed
+    apply_import(region_row, plan, member("manager@payakumbuh.demo")[0])
+    assert region_row.permissions["reveal_nik"] == {"roles": ["manager", "supervisor"],
+                                                   "legal_basis": "Pasal 7 ayat (4) (uji)"}
+    assert "see_dashboard" not in region_row.permissions
+    first = to_yaml(export_region(region_row))
+    again = prepare_import(region_row, first, "lagi.yaml")
+    assert again.empty and again.changes == []
+    apply_import(region_row, again, member("manager@payakumbuh.demo")[0])
+    assert to_yaml(export_region(region_row)) == first
+
+
+def test_a_file_that_leaves_nobody_to_configure_is_refused(region):
+    region_row = region("cianjur")
+    data = _exported(region_row)
+    # A new post nobody holds yet: the file is valid, but no active member could configure the region.
+    data["positions"].append({"key": "pemantau_uji", "unit": data["positions"][3]["unit"], "title": "Pemantau",
+                              "role": "monitoring_officer", "legal_basis": "Pasal 2"})
+    data["permissions"]["configure"] = {"roles": ["monitoring_officer"], "legal_basis": "Pasal 2 ayat (3)"}
+    plan = prepare_import(region_row, to_yaml(data), "kunci.yaml")
+    assert any("tidak seorang pun dapat lagi mengatur daerah" in b for b in plan.blockers)
+    with pytest.raises(ImportRefused):
+        apply_import(region_row, plan, member("manager@cianjur.demo")[0])
+    assert "configure" not in region_row.permissions
+
+
+def test_a_permissions_section_naming_an_unknown_role_is_refused(region):
+    region_row = region("batubara")
+    data = _exported(region_row)
+    data["permissions"]["search_register"]["roles"].append("chief")
+    with pytest.raises(TemplateError) as info:
+        prepare_import(region_row, to_yaml(data), "peran.yaml")
+    assert "permissions.search_register: peran 'chief' tidak dikenal" in str(info.value)

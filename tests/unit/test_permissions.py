@@ -21,10 +21,10 @@ APP = ROOT / "app"
 #: Who could do each thing before `app.permissions`, as the six scattered lists said.
 BEFORE = {
     "configure": {"manager", "unit_head"},
-    "search_register": {"data_officer", "manager", "unit_head", "intake_officer"},
+    # back-office officers serve citizens' data requests (issue 11; Batu Bara Pasal 13 e, Palembang 15 e)
+    "search_register": {"data_officer", "manager", "unit_head", "intake_officer", "case_officer"},
     "import_register": {"data_officer", "manager", "unit_head"},
     "see_prelist": {"supervisor", "manager", "unit_head", "data_officer"},
-    "decide_prelist": {"supervisor", "manager", "unit_head"},
     "see_dashboard": {"manager", "unit_head", "monitoring_officer", "patron", "coordination_member"},
     "request_reports": {"manager", "unit_head", "monitoring_officer"},
     "reveal_nik": {"intake_officer", "case_officer", "data_officer", "facilitator", "supervisor",
@@ -110,12 +110,13 @@ def test_each_role_gets_200_or_403_as_before(app, staff, role):
 def supervisors_see_the_dashboard_in_cianjur(app):
     with app.app_context():
         tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "cianjur"))
+        saved = dict(tenant.permissions or {})  # the template's own rules (permissions:), put back after
         tenant.permissions = {"see_dashboard": sorted(BEFORE["see_dashboard"] | {"supervisor"})}
         db.session.commit()
     yield
     with app.app_context():
         tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "cianjur"))
-        tenant.permissions = {}
+        tenant.permissions = saved
         db.session.commit()
 
 
@@ -139,6 +140,7 @@ def test_a_region_override_changes_who_may_there_only(app, staff, supervisors_se
 def test_an_override_can_take_a_capability_away(app, staff):
     with app.app_context():
         tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "payakumbuh"))
+        saved = dict(tenant.permissions or {})  # the template's own rules (permissions:), put back after
         tenant.permissions = {"reveal_nik": ["supervisor"], "configure": "not a list"}
         db.session.commit()
     try:
@@ -148,7 +150,7 @@ def test_an_override_can_take_a_capability_away(app, staff):
     finally:
         with app.app_context():
             tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "payakumbuh"))
-            tenant.permissions = {}
+            tenant.permissions = saved
             db.session.commit()
 
 
@@ -233,3 +235,61 @@ def test_permissions_imports_only_the_floor_it_needs():
     allowed = ("app.tenancy", "app.org.vocabulary", "app.extensions", "app.accounts.auth")
     app_imports = [m for _, m in imported_modules(APP / "permissions.py") if m.startswith("app.")]
     assert app_imports and all(any(m == a or m.startswith(a + ".") for a in allowed) for m in app_imports), app_imports
+
+
+# --- a region's own rule carries its legal basis; the older list form is still read ----------------
+
+
+def test_the_older_list_form_is_still_read():
+    from types import SimpleNamespace
+
+    from app.permissions import rule_for
+
+    region = SimpleNamespace(permissions={"see_dashboard": ["supervisor", "manager", "emperor"]})
+    assert roles_for(Capability.SEE_DASHBOARD, region) == {"supervisor", "manager"}
+    rule = rule_for("see_dashboard", region)
+    assert rule.own and rule.roles == ("manager", "supervisor") and rule.legal_basis == ""
+    assert roles_for(Capability.REVEAL_NIK, region) == DEFAULTS[Capability.REVEAL_NIK]
+
+
+def test_the_legal_basis_is_kept_with_the_roles():
+    from types import SimpleNamespace
+
+    from app.permissions import rule_for, rules_of
+
+    region = SimpleNamespace(permissions={
+        "request_reports": {"roles": ["admin_staff", "manager"], "legal_basis": "Pasal 7 ayat (2) huruf d"},
+        "configure": {"roles": "manager", "legal_basis": "Pasal 1"},  # malformed → the default
+    })
+    rule = rule_for(Capability.REQUEST_REPORTS, region)
+    assert rule.own and rule.roles == ("manager", "admin_staff") and rule.legal_basis == "Pasal 7 ayat (2) huruf d"
+    assert roles_for("request_reports", region) == {"admin_staff", "manager"}
+    assert rule_for(Capability.CONFIGURE, region).own is False
+    assert roles_for(Capability.CONFIGURE, region) == DEFAULTS[Capability.CONFIGURE]
+    rules = rules_of(region)
+    assert [r.capability for r in rules] == list(Capability)
+    default = rules[list(Capability).index(Capability.SEE_DASHBOARD)]
+    assert default.own is False and set(default.roles) == DEFAULTS[Capability.SEE_DASHBOARD]
+
+
+def test_every_capability_has_a_plain_indonesian_label_and_description():
+    from app.permissions import DESCRIPTIONS
+
+    assert set(DESCRIPTIONS) == set(Capability)
+    for capability in Capability:
+        assert str(capability.label) != capability.value and str(DESCRIPTIONS[capability]).endswith(".")
+
+
+@pytest.mark.parametrize("role, slug, paths, elsewhere", [
+    ("data_officer", "cianjur", ["/dashboard/", "/dashboard/reports"], 403),  # Kepala Seksi Data dan Pelaporan
+    ("admin_staff", "payakumbuh", ["/dashboard/", "/dashboard/reports"], 403),  # Kasubag TU, Pasal 7 ayat (2) huruf d
+    # Pasal 13 huruf e / Pasal 15 huruf e; back-office officers search the register everywhere by default (issue 11)
+    ("case_officer", "batubara", ["/register/", "/register/search"], 200),
+    ("case_officer", "palembang", ["/register/", "/register/search"], 200),
+])
+def test_the_regulations_permissions_are_in_effect(staff, role, slug, paths, elsewhere):
+    client = staff(role, slug)
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+    other = staff(role, "bekasi" if role != "admin_staff" else "cianjur")  # the default elsewhere
+    assert other.get(paths[0]).status_code == elsewhere

@@ -122,3 +122,11 @@ def test_navigation_matches_the_role(as_platform):
     for label in ("Perbandingan", "Jejak audit"):
         assert label in admin and label in auditor
     assert 'href="/console/users"' in admin and 'href="/console/users"' not in auditor
+
+
+# The console's rescue routes (issue 12): a region's chart, SOP and staff read-only, its
+# managers' invitations, its former subdomains. Same rules: region staff 404, auditors 403 on writes.
+from tests.helpers.platform_rescue import RESCUE_ROUTES  # noqa: E402
+
+CROSS_TENANT.update(RESCUE_ROUTES)
+PLATFORM_ROUTES |= set(RESCUE_ROUTES)

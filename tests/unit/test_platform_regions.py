@@ -124,12 +124,13 @@ def test_suspend_keeps_the_data_and_reactivation_restores_the_region(app, admin,
 def test_activating_an_onboarding_region_lists_it(app, admin, region_client):
     tid, slug = make_region(app, status="onboarding")
     assert slug not in region_client(None).get("/").get_data(as_text=True)
-    response = admin.post(f"/console/regions/{tid}/activate")
+    response = admin.post(f"/console/regions/{tid}/activate", data={"confirm": "y", "reason": "uji"})
     assert response.status_code == 302
     page = admin.get(response.headers["Location"]).get_data(as_text=True)
     assert "sudah tayang" in page
     assert slug in region_client(None).get("/").get_data(as_text=True)
-    again = admin.post(f"/console/regions/{tid}/activate", follow_redirects=True)
+    again = admin.post(f"/console/regions/{tid}/activate", data={"confirm": "y", "reason": "uji"},
+                       follow_redirects=True)
     assert "sudah aktif" in again.get_data(as_text=True)
 
 

@@ -19,6 +19,8 @@ NOT_REFUSALS = {
     "app.tenancy.scoping.PlatformBindMissing": "a deployment error (no platform database role configured)",
     "app.accounts.mailer.PermanentFailure": "a mail delivery outcome inside the RQ job, recorded on the outbox row",
     "app.accounts.mailer.RetryLater": "a mail delivery outcome inside the RQ job: RQ retries it",
+    "app.citizens.extract_read.FileProblem": "inside the extract reader: `dtks_import` turns it into "
+                                             "RegisterImportError (Invalid) with the row",
 }
 
 #: The status each domain refusal is answered with.

@@ -303,3 +303,102 @@ def test_refuses_sop_step_no_post_can_take(babel_ctx, known_regions, bekasi_data
     bekasi_data["positions"] = [p for p in bekasi_data["positions"] if p["role"] != "manager"]
     err = _refused(bekasi_data, known_regions)
     assert "(approve_referral)" in str(err) and "manager" in str(err)
+
+
+# --- review chains (`reviews:`) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", sorted(EXPECTED))
+def test_reviews_name_every_kind_and_cite_an_article(load, slug):
+    from app.reviews.vocabulary import ReviewedKind
+
+    template = load(slug)
+    assert sorted(template.review_chains) == sorted(k.value for k in ReviewedKind)
+    held = {p.role for p in template.positions}
+    for chain in template.review_chains.values():
+        assert chain[-1]["action"] == "decide"
+        assert all(s["legal_basis"] and set(s["roles"]) <= held for s in chain)
+
+
+@pytest.mark.parametrize("slug", sorted(EXPECTED))
+def test_reviews_inferred_chains_are_said_to_be_inferred(slug):
+    text = (TEMPLATES / f"{slug}.yaml").read_text(encoding="utf-8")
+    comments = text.split("\nreviews:")[0].rsplit("\n\n", 1)[-1]
+    assert "INFERRED" in comments
+
+
+def test_reviews_payakumbuh_manager_decides_additions(load):
+    chains = load("payakumbuh").review_chains
+    assert [(s["action"], s["roles"]) for s in chains["new_household"]] == [("decide", ["manager"])]
+    assert [s["action"] for s in chains["need"]] == ["review", "recommend", "decide"]
+
+
+def test_refuses_review_role_no_post_holds(babel_ctx, known_regions, bekasi_data):
+    bekasi_data["reviews"]["need"][0]["roles"] = ["welfare_center_coordinator"]
+    err = _refused(bekasi_data, known_regions)
+    assert "reviews.need[1]" in str(err) and "welfare_center_coordinator" in str(err)
+
+
+def test_refuses_review_chain_that_does_not_end_deciding(babel_ctx, known_regions, bekasi_data):
+    bekasi_data["reviews"]["new_household"] = bekasi_data["reviews"]["new_household"][:1]
+    err = _refused(bekasi_data, known_regions)
+    assert "reviews.new_household[1]" in str(err) and "decide" in str(err)
+
+
+def test_refuses_program_with_unknown_level_naming_the_entry(babel_ctx, known_regions, bekasi_data):
+    bekasi_data["programs"] = [{"code": "BEASISWA_UJI", "name": "Beasiswa", "level": "cosmic",
+                                "legal_basis": "Pasal 1"}]
+    err = _refused(bekasi_data, known_regions)
+    assert "programs[1] (BEASISWA_UJI)" in str(err) and "cosmic" in str(err)
+
+
+# --- permissions outside the SOP (`permissions:`) ----------------------------------------------
+
+
+def test_permissions_fix_what_the_regulations_say(load):
+    cianjur = load("cianjur").permissions
+    kasi_data = next(p for p in load("cianjur").positions if p.key == "kasi_data_pelaporan")
+    assert kasi_data.role == "data_officer" and kasi_data.title == "Kepala Seksi Data dan Pelaporan"
+    for capability in ("see_dashboard", "request_reports"):
+        assert "data_officer" in cianjur[capability]["roles"]
+        assert cianjur[capability]["legal_basis"].startswith("Pasal 2 ayat (1) huruf d (Paragraf 2)")
+        assert "disimpulkan" in cianjur[capability]["legal_basis"]  # the regulation lists no tasks for the post
+    payakumbuh = load("payakumbuh").permissions
+    assert all("admin_staff" in payakumbuh[c]["roles"] for c in ("see_dashboard", "request_reports"))
+    assert payakumbuh["request_reports"]["legal_basis"] == "Pasal 7 ayat (2) huruf d"
+    assert "Pasal 7 ayat (2) huruf b dan huruf d" in payakumbuh["see_dashboard"]["legal_basis"]
+    for slug, article in (("batubara", "Pasal 13 huruf e"), ("palembang", "Pasal 15 huruf e")):
+        rule = load(slug).permissions["search_register"]
+        assert "case_officer" in rule["roles"] and rule["legal_basis"].startswith(article)
+    assert load("bekasi").permissions == {}
+
+
+@pytest.mark.parametrize("slug", sorted(EXPECTED))
+def test_permissions_only_add_to_the_defaults(load, slug):
+    from app.permissions import DEFAULTS, Capability
+
+    for capability, rule in load(slug).permissions.items():
+        assert set(rule["roles"]) >= DEFAULTS[Capability(capability)], capability
+        assert rule["legal_basis"].startswith("Pasal"), capability
+
+
+def test_refuses_unknown_capability_or_role_naming_the_entry(babel_ctx, known_regions, bekasi_data):
+    bekasi_data["permissions"] = {
+        "fly": {"roles": ["manager"], "legal_basis": "Pasal 1"},
+        "see_dashboard": {"roles": ["manager", "emperor"], "legal_basis": "Pasal 2"},
+        "reveal_nik": {"roles": ["manager"]},
+        "configure": {"roles": ["welfare_center_coordinator"], "legal_basis": "Pasal 3"},
+    }
+    err = _refused(bekasi_data, known_regions)
+    assert "permissions.fly: hak akses 'fly' tidak dikenal" in str(err)
+    assert "permissions.see_dashboard: peran 'emperor' tidak dikenal" in str(err)
+    assert "permissions.reveal_nik: dasar hukum (legal_basis) wajib diisi" in str(err)
+    assert "permissions.configure: tidak ada jabatan dengan peran yang disebut" in str(err)
+
+
+def test_a_valid_permissions_section_keeps_roles_in_canonical_order(load, babel_ctx, known_regions, bekasi_data):
+    bekasi_data["permissions"] = {"reveal_nik": {"roles": ["supervisor", "manager", "manager"],
+                                                 "legal_basis": "Pasal 4  ayat (1)"}}
+    parsed = parse_template(yaml.safe_dump(bekasi_data, allow_unicode=True), source="ok.yaml",
+                            known_regions=known_regions)
+    assert parsed.permissions == {"reveal_nik": {"roles": ["manager", "supervisor"], "legal_basis": "Pasal 4 ayat (1)"}}

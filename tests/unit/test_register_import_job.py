@@ -1,17 +1,20 @@
-"""The register import as a background job: the upload is checked and saved, a job imports it with
-progress, a run that dies is rolled back and run again without doubling rows, and a finished job is
-never imported twice. Without REDIS_URL the job runs inline; with it a burst worker runs it here.
+"""The register import as a background job: the upload is checked and saved, a job stages it under a
+pending import with progress that moves, a refused file removes what it wrote, a run that dies is
+rolled back and run again without doubling rows, and a finished job is never staged twice. Without
+REDIS_URL the job runs inline; with it a burst worker runs it here.
 """
 from __future__ import annotations
+
+import uuid
 
 import pytest
 from sqlalchemy import func, select
 
 from app.citizens.import_jobs import RegisterImportJob
-from app.citizens.models import RegisterEntry, RegisterImport
+from app.citizens.models import RegisterEntry, RegisterHousehold, RegisterImport
 from app.extensions import db
 from tests.helpers.regions import in_region
-from tests.helpers.register import FIXTURES, batubara_csv, jobs, upload
+from tests.helpers.register import FIXTURES, batubara_csv, jobs, pending_id, upload
 from tests.helpers.register import IMPORT_SLUG as SLUG
 from tests.helpers.reports import drain
 
@@ -31,63 +34,110 @@ def _import_job_in_owner_region():
 CROSS_TENANT = {"register.import_status": ("GET", _import_job_in_owner_region)}
 
 
-def counts(app) -> tuple[int, int]:
-    return in_region(app, SLUG, lambda: (db.session.scalar(select(func.count()).select_from(RegisterEntry)),
-                                         db.session.scalar(select(func.count()).select_from(RegisterImport))))
+def counts(app) -> dict:
+    """Rows per import status in the region (members), and how many imports there are."""
+    def load():
+        rows = db.session.execute(select(RegisterImport.status, func.count(RegisterEntry.id))
+                                  .outerjoin(RegisterEntry, RegisterEntry.import_id == RegisterImport.id)
+                                  .group_by(RegisterImport.status)).all()
+        return {status: n for status, n in rows if n} | {
+            "imports": db.session.scalar(select(func.count()).select_from(RegisterImport))}
+    return in_region(app, SLUG, load)
 
 
-def test_upload_is_saved_then_imported_by_a_job_with_progress(app, staff, import_settings, monkeypatch):
-    from app.citizens import dtks_import
+def pending_rows(app) -> int:
+    return in_region(app, SLUG, lambda: db.session.scalar(
+        select(func.count()).select_from(RegisterEntry)
+        .join(RegisterImport, RegisterImport.id == RegisterEntry.import_id).where(RegisterImport.status == "pending")))
+
+
+def test_upload_is_staged_by_a_job_whose_progress_moves(app, staff, import_settings, monkeypatch):
+    from app.citizens import extract_stage
 
     seen = []
-    original = dtks_import.import_register
+    original = extract_stage.Stager._flush
 
-    def watching(*args, **kwargs):
-        seen.append(jobs(app)[0])  # read in another session: only committed progress shows
-        assert list((import_settings / SLUG).glob("*.csv"))  # the saved upload is what is imported
-        return original(*args, **kwargs)
+    def watching(self, sheet):
+        original(self, sheet)
+        if self.import_id is None:
+            return  # the upload's own check writes nothing
+        seen.append(jobs(app)[0].progress)  # read in another session: only committed progress shows
+        assert list((import_settings / SLUG).glob("*.upload"))  # the saved upload is what is read
 
-    monkeypatch.setattr("app.jobs.register_import.import_register", watching)
+    monkeypatch.setattr(extract_stage, "CHUNK", 25)
+    monkeypatch.setattr(extract_stage.Stager, "_flush", watching)
     client = staff("manager", SLUG)
     response = upload(client, batubara_csv(app, 120, "61"), "ekstrak.csv", run=False)
     assert response.status_code == 302
     drain(app)
-    assert [(j.status, j.progress) for j in seen] == [("running", 40)]
+    assert len(seen) >= 4 and seen == sorted(seen) and seen[0] < seen[-1] < 100
     job = jobs(app)[0]
     assert (job.status, job.progress, job.row_count, job.attempts) == ("done", 100, 120, 1)
-    assert counts(app)[0] == 120
-    assert not any((import_settings / SLUG).iterdir())  # the upload is removed once imported
+    assert pending_rows(app) == 120
+    assert not any((import_settings / SLUG).iterdir())  # the upload is removed once staged
     page = client.get("/register/").get_data(as_text=True)
-    assert "120 baris diimpor" in page and "ekstrak.csv" in page
+    assert "120 baris diperiksa" in page and "ekstrak.csv" in page and "Pratinjau siap" in page
+    households = in_region(app, SLUG, lambda: db.session.scalar(
+        select(func.count()).select_from(RegisterHousehold).where(RegisterHousehold.import_id == job.import_id)))
+    assert households == 30
+
+
+def test_a_bad_row_past_the_upload_check_fails_the_job_and_removes_what_it_wrote(app, staff, monkeypatch):
+    from app.citizens import dtks_import, extract_stage
+
+    monkeypatch.setattr(dtks_import, "PREFLIGHT_ROWS", 5)
+    monkeypatch.setattr(extract_stage, "CHUNK", 10)
+    client = staff("manager", SLUG)
+    before = counts(app)
+    content = batubara_csv(app, 40, "66") + b"123,1219018800000099,Rusak,,\n"
+    assert upload(client, content, "rusak-di-akhir.csv").status_code == 302
+    job = jobs(app)[0]
+    assert job.status == "failed" and job.problems == ["baris 42: nik: NIK harus 16 angka (tertulis 3 karakter: "
+                                                       "\u201c123\u201d)"]
+    after = counts(app)  # the register in use is as it was; an earlier preview was set aside by the upload
+    assert (after.get("current"), after["imports"], pending_rows(app)) == (before.get("current"), before["imports"], 0)
+    page = client.get("/register/").get_data(as_text=True)
+    assert "baris 42: nik" in page and "Berkas ini tidak diimpor" in page
 
 
 def test_a_run_that_dies_is_rolled_back_and_rerun_without_doubling(app, staff, monkeypatch):
-    from app.citizens import dtks_import
+    from app.citizens import extract_stage
 
     client = staff("manager", SLUG)
-    assert upload(client, batubara_csv(app, 30, "62")).status_code == 302
-    drain(app)
-    entries_before, batches_before = counts(app)
+    monkeypatch.setattr(extract_stage, "CHUNK", 10)
     calls = {"n": 0}
-    original_record = dtks_import.record
+    original = extract_stage.Stager._flush
 
-    def dying_record(*args, **kwargs):  # after every row was inserted, before the commit
+    def dying(self, sheet):  # the third chunk dies the first time: two are committed already
         calls["n"] += 1
-        if calls["n"] == 1:
+        if calls["n"] == 3:
             raise RuntimeError("pekerja mati (uji)")
-        return original_record(*args, **kwargs)
+        return original(self, sheet)
 
-    monkeypatch.setattr(dtks_import, "record", dying_record)
+    monkeypatch.setattr(extract_stage.Stager, "_flush", dying)
     assert upload(client, batubara_csv(app, 50, "63"), "kedua.csv").status_code == 302
     drain(app)
     job = jobs(app)[0]
-    assert (job.filename, job.status, job.attempts, calls["n"]) == ("kedua.csv", "done", 2, 2)
-    assert counts(app) == (50, batches_before + 1) and entries_before == 30
+    assert (job.filename, job.status, job.attempts) == ("kedua.csv", "done", 2)
+    assert pending_rows(app) == 50
+    staged = counts(app)
     from app.jobs.register_import import run_register_import
 
     with app.app_context():
         run_register_import(str(job.id), str(job.tenant_id))  # a duplicate delivery after the crash
-    assert counts(app) == (50, batches_before + 1)
+    assert counts(app) == staged and pending_rows(app) == 50
+
+
+def test_a_new_upload_replaces_an_unconfirmed_preview(app, staff):
+    client = staff("manager", SLUG)
+    assert upload(client, batubara_csv(app, 8, "67"), "pertama.csv").status_code == 302
+    first = pending_id(client)
+    assert upload(client, batubara_csv(app, 6, "68"), "kedua.csv").status_code == 302
+    second = pending_id(client)
+    assert first and second and first != second and pending_rows(app) == 6
+    status = in_region(app, SLUG, lambda: db.session.scalar(
+        select(RegisterImport.status).where(RegisterImport.id == uuid.UUID(first))))
+    assert status == "discarded"
 
 
 def test_broken_file_is_refused_at_the_field_and_nothing_is_saved(app, staff, import_settings):
@@ -112,7 +162,7 @@ def test_a_second_upload_waits_for_the_running_import(app, staff):
         response = upload(client, batubara_csv(app, 3, "64"))
         page = response.get_data(as_text=True)
         assert response.status_code == 422 and "Impor lain sedang berjalan" in page
-        assert "every 2s" in page and "Sedang diimpor… 40%" in page
+        assert "every 2s" in page and "Sedang diperiksa… 40%" in page
     finally:
         in_region(app, SLUG, lambda: db.session.execute(
             RegisterImportJob.__table__.delete().where(RegisterImportJob.filename == "lain.csv")))
@@ -124,7 +174,6 @@ def test_an_import_whose_worker_died_is_queued_again_and_finishes_once(app, staf
 
     client = staff("manager", SLUG)
     assert upload(client, batubara_csv(app, 40, "65"), "ketiga.csv", run=False).status_code == 302
-    _entries, batches_before = counts(app)
     abandon_queued_job(app, retries_left=2)
 
     def mark_running():  # the dead worker had started (its transaction died with it)
@@ -137,5 +186,5 @@ def test_an_import_whose_worker_died_is_queued_again_and_finishes_once(app, staf
     drain(app)  # the restarted worker
     job = jobs(app)[0]
     assert (job.filename, job.status, job.attempts) == ("ketiga.csv", "done", 2)
-    assert counts(app) == (40, batches_before + 1)
+    assert pending_rows(app) == 40
     assert not any((import_settings / SLUG).iterdir())

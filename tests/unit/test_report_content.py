@@ -27,17 +27,18 @@ def test_figures_match_the_known_data(in_known_region, known):
     assert (t["received"], t["closed"], t["referrals"], t["informed"], t["prelist"]) == (5, 3, 4, 3, 3)
     assert t["referrals_by_level"] == {"regency": 1, "province": 2, "central": 1, "non_government": 0}
     assert t["outcomes"] == {"served": 1, "not_served": 1, "redirected": 0}
-    assert t["prelist_by_status"] == {"proposed": 2, "verified": 1, "rejected": 0}
+    assert t["prelist_by_stage"] == {"pending": 2, "approved": 1, "rejected": 0, "ministry_accepted": 0,
+                                     "ministry_rejected": 0}
     assert t["multi_program_citizens"] == 1 and t["multi_served_citizens"] == 0
     assert t["open"] >= 2  # snapshot: the referral awaiting an answer and the approved field record
     channels = {row[0]: row[1] for row in figs.table("by_channel").rows}
     assert sorted(channels.values()) == [1, 4]
-    levels = {row[0]: row[1:] for row in figs.table("programs").rows}
+    levels = {row[0]: row[1:] for row in figs.table("referral_levels").rows}
     assert levels["Provinsi"] == [2, 0, 2, 1, 0, 1, 0] and levels["Pusat"] == [1, 1, 0, 0, 0, 0, 0]
-    matrix = {row[0]: row[1:] for row in figs.table("overlap_levels").rows}
+    matrix = {row[0]: row[1:] for row in figs.table("referral_overlap_levels").rows}
     assert matrix["Kabupaten/Kota"][1] == 1 and matrix["Provinsi"][0] == 1
     prelist = {row[0]: row[1:] for row in figs.table("prelist").rows}
-    assert prelist[known["d1"].name] == [2, 0, 0, 2] and prelist[known["d2"].name] == [0, 1, 0, 1]
+    assert prelist[known["d1"].name] == [2, 0, 0, 0, 0, 2] and prelist[known["d2"].name] == [0, 1, 0, 0, 0, 1]
     gaps = {(row[0], row[1]): row[2:6] for row in figs.table("gaps").rows}
     assert gaps[("Pendidikan", known["d2"].name)] == [1, 1, 0, 0]
     assert gaps[("Sosial", known["d1"].name)] == [1, 0, 1, 1]
@@ -45,6 +46,34 @@ def test_figures_match_the_known_data(in_known_region, known):
     assert figures(in_known_region, Period.month(2025, 3)).totals["received"] == 0
     only_d2 = figures(in_known_region, FEBRUARY, known["d2"].code).totals
     assert (only_d2["received"], only_d2["prelist"], only_d2["referrals"]) == (2, 1, 2)
+    assert (only_d2["households"], only_d2["households_receiving"]) == (5, 1)
+
+
+def test_program_access_and_overlap_come_from_what_households_receive(in_known_region, known):
+    """Parts b and c: the register's flags and approved participation, not the referrals (`_known_receipts`)."""
+    figs = figures(in_known_region, FEBRUARY)
+    t = figs.totals
+    assert (t["households"], t["households_registered"]) == (9, 5)
+    assert (t["households_receiving"], t["receiving_3plus"]) == (3, 1)
+    assert t["receiving_by_level"] == {"national": 2, "provincial": 0, "regional": 1, "village": 0,
+                                       "non_government": 0}
+    assert t["recipients_by_program"] == {"PKH": 1, "BPNT": 2, "PBI_JK": 2, "UJI_DAERAH": 1}
+    assert t["program_pairs"] == {("PKH", "BPNT"): 1, ("PKH", "PBI_JK"): 1, ("BPNT", "PBI_JK"): 2}
+    by_level = {row[0]: row[1:] for row in figs.table("access_levels").rows}
+    assert by_level["Pusat"] == [2, 2 / 9] and by_level["Program apa pun (minimal satu)"] == [3, 3 / 9]
+    districts = {row[0]: row[1:5] for row in figs.table("access_districts").rows}
+    assert districts[known["d1"].name] == [2, 2, 4, 0.5] and districts[known["d2"].name] == [1, 4, 5, 0.2]
+    matrix = figs.table("overlap_matrix")
+    names = matrix.columns[1:]
+    cells = {(row[0], names[i]): n for row in matrix.rows for i, n in enumerate(row[1:])}
+    assert cells[("BPNT", "PBI-JK")] == cells[("PBI-JK", "BPNT")] == 2 and cells[("BPNT", "BPNT")] == 2
+    assert names == ["PKH", "BPNT", "PBI-JK", "UJI-DAERAH"]
+    assert "BPNT = Program Sembako (BPNT)" in next(s for s in figs.sections if s.key == "overlap").intro
+    assert figs.table("overlap_pairs").rows[0] == ["BPNT", "PBI-JK", 2]
+    assert [row[1:] for row in figs.table("overlap_counts").rows] == [[6, 6 / 9], [1, 1 / 9], [1, 1 / 9], [1, 1 / 9]]
+    assert figs.table("overlap_combos").rows == [["PKH + BPNT + PBI-JK", 3, 1], ["BPNT + PBI-JK", 2, 1]]
+    sections = [s.key for s in figs.sections]
+    assert sections[:6] == ["prelist", "access", "overlap", "gaps", "referrals", "casework"]
 
 
 def _pdf_text(data: bytes) -> str:
@@ -66,6 +95,9 @@ def test_pdf_carries_region_regulation_figures_and_lists(in_known_region, known)
         assert f"{label} {value} " in flat + " ", label
     assert "a. Ringkasan usulan penambahan data penerima manfaat" in flat
     assert "d. Informasi dan analisis kesenjangan layanan sosial" in flat
+    assert "b. Akses program pusat dan daerah" in flat and "Rujukan ke program" in flat
+    assert "Rumah tangga penerima program menurut tingkat program" in flat and "Bantuan Daerah Uji" in flat
+    assert "Rumah tangga penerima program 3 " in flat
     assert known["partners"]["province"] in flat
     assert "Lampiran 1. Daftar usulan penambahan data penerima manfaat" in flat
     assert "Jumlah: 3 baris." in flat and "Jumlah: 4 baris." in flat  # three proposals, four referrals
@@ -81,9 +113,13 @@ def test_excel_cells_match_the_known_data(in_known_region, known):
     summary = {row[0]: row[1] for row in wb["Ringkasan"].iter_rows(values_only=True) if row and row[0]}
     assert summary["Daerah"].startswith(in_known_region.name) and summary["Periode"] == "Februari 2025"
     assert summary["Pengaduan diterima"] == 5 and summary["Selesai"] == 3 and summary["Rujukan diajukan"] == 4
-    programs = {row[0]: row[1:] for row in wb["Akses program"].iter_rows(min_row=4, values_only=True)
+    programs = {row[0]: row[1:] for row in wb["Rujukan per tingkat"].iter_rows(min_row=4, values_only=True)
                 if len(row) > 1}
     assert programs["Provinsi"] == (2, 0, 2, 1, 0, 1, 0)
+    access = {row[0]: row[1:] for row in wb["Akses per tingkat"].iter_rows(min_row=4, values_only=True)
+              if len(row) > 1}
+    assert access["Pusat"] == (2, 22) and access["Kabupaten/Kota"] == (1, 11)  # households, whole percent
+    assert summary["Rumah tangga penerima program"] == 3
     referrals = list(wb["Daftar rujukan"].iter_rows(min_row=3, values_only=True))
     assert len(referrals) == 4 and {r[4] for r in referrals} == set(known["partners"].values())
     proposals = list(wb["Daftar usulan"].iter_rows(min_row=3, values_only=True))

@@ -117,7 +117,7 @@ def test_draft_edit_validate_diff_publish(app, staff, restore_region):
 
     before = read_in_region(app, "batubara", lambda: current_version().number)
     published = client.post("/settings/sop/draft/publish", data={"regulation": "Perbup Batu Bara (uji)",
-                                                                 "note": "Uji penerbitan"})
+                                                                 "note": "Uji penerbitan", "confirm": "y"})
     assert published.status_code == 302
     version = read_in_region(app, "batubara", current_version)
     assert version.number == before + 1 and version.regulation == "Perbup Batu Bara (uji)"

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from app.casework.inbox import InboxFilters, overdue_count, visible_cases
 from app.casework.models import Case, Partner, Referral, SopVersion
 from app.citizens.import_jobs import RegisterImportJob
-from app.citizens.models import PrelistProposal
+from app.citizens.models import RegisterEntry
 from app.dashboard.models import PlatformReportJob, ReportJob
 from app.dashboard.national import national_summary
 from app.dashboard.periods import Period
@@ -45,11 +45,19 @@ def vocabulary_checks() -> list[tuple[str, str, type[Vocabulary], tuple]]:
 def test_the_coded_columns_are_all_checked(app_ctx):
     assert {(t, c) for t, c, _, _ in vocabulary_checks()} == {
         ("tenants", "status"), ("sop_versions", "status"), ("partners", "level"), ("partners", "kind"),
-        ("referrals", "status"), ("referrals", "outcome"), ("prelist_proposals", "status"),
+        ("referrals", "status"), ("referrals", "outcome"),
         ("positions", "area_level"), ("report_jobs", "status"), ("platform_report_jobs", "status"),
         ("register_import_jobs", "status"), ("attachments", "kind"), ("cases", "priority"), ("cases", "closure"),
         ("cases", "group_kind"), ("referrals", "answer_result"), ("outbound_emails", "status"),
-        ("api_tokens", "scope"), ("notices", "kind"), ("notice_preferences", "kind")}
+        ("api_tokens", "scope"), ("notices", "kind"), ("notice_preferences", "kind"),
+        # households, programs and verval (issue 11)
+        ("register_imports", "status"), ("register_households", "housing"), ("register_entries", "relation_to_head"),
+        ("register_entries", "education"), ("register_entries", "disability"), ("programs", "level"),
+        ("program_participations", "source"), ("program_participations", "status"), ("program_needs", "status"),
+        ("program_rankings", "status"), ("program_rankings", "job_status"), ("data_updates", "kind"),
+        ("data_updates", "status"),
+        ("data_updates", "result"), ("export_batches", "status"), ("review_steps", "record_kind"),
+        ("review_steps", "action"), ("review_steps", "decision")}
 
 
 def _rows() -> dict[str, uuid.UUID]:
@@ -65,12 +73,40 @@ def _rows() -> dict[str, uuid.UUID]:
     db.session.flush()
     first = lambda model: db.session.scalars(select(model.id)).first()  # noqa: E731
     return {"tenants": tenant("bekasi").id, "sop_versions": first(SopVersion), "partners": partner.id,
-            "cases": case.id, "referrals": referral.id, "prelist_proposals": first(PrelistProposal),
-            "positions": first(Position),
+            "cases": case.id, "referrals": referral.id, "positions": first(Position),
             "report_jobs": jobs[0].id, "platform_report_jobs": jobs[1].id, "register_import_jobs": jobs[2].id,
             "attachments": attach_to_case(case.id, "manager@bekasi.demo")["id"],
             "outbound_emails": _outbox_row(), "api_tokens": _api_token_row(user.id),
-            **_notice_rows(user.id)}
+            **_notice_rows(user.id), **_household_rows(user.id)}
+
+
+def _household_rows(user_id) -> dict:
+    """A row of each table of households, programs and verval (issue 11)."""
+    from app.programs.models import Need, Participation, Program, Ranking
+    from app.reviews.models import ReviewStep
+    from app.verval.models import DataUpdate, ExportBatch
+    from tests.helpers.households import Member, add_household
+
+    household = add_household([Member("Uji Kosakata")])
+    entry = db.session.scalars(select(RegisterEntry).where(RegisterEntry.kk_number == household.kk_number)).one()
+    program = Program(code=f"uji_{uuid.uuid4().hex[:8]}", name="Uji", level="regional")
+    db.session.add(program)
+    db.session.flush()
+    where = {"kk_number": household.kk_number, "district_code": household.village_code.rsplit(".", 1)[0],
+             "village_code": household.village_code, "created_by": user_id}
+    rows = {"participations": Participation(program_id=program.id, source="citizen", **where),
+            "needs": Need(reason="uji", **where), "rankings": Ranking(program_id=program.id, created_by=user_id),
+            "updates": DataUpdate(kind="member_changed", **where),
+            "batches": ExportBatch(number=f"UJI-{uuid.uuid4().hex[:8]}", created_by=user_id),
+            "steps": ReviewStep(record_kind="need", record_id=uuid.uuid4(), stage=0, action="decide", role="manager",
+                                decision="approve", decided_by=user_id)}
+    db.session.add_all(rows.values())
+    db.session.flush()
+    return {"register_imports": household.import_id, "register_households": household.id,
+            "register_entries": entry.id, "programs": program.id, "program_participations": rows["participations"].id,
+            "program_needs": rows["needs"].id, "program_rankings": rows["rankings"].id,
+            "data_updates": rows["updates"].id, "export_batches": rows["batches"].id,
+            "review_steps": rows["steps"].id}
 
 
 def _notice_rows(user_id) -> dict:

@@ -95,4 +95,4 @@ def test_a_page_past_the_end_shows_the_last_page(staff):
     assert last is None or last.group(1) == last.group(2)
     assert client.get("/cases/?view=all&page=0").status_code == 200
     assert client.get("/settings/history?page=9999").status_code == 200
-    assert staff("data_officer", "bekasi").get("/register/prelist?page=9999").status_code == 200
+    assert staff("data_officer", "bekasi").get("/verval/updates?page=9999").status_code == 200

@@ -1,6 +1,10 @@
 """The OpenAPI 3.1 description of /api/v1/, written by hand (a test checks it names every route)."""
 from __future__ import annotations
 
+from app.programs.vocabulary import ProgramLevel
+
+LEVEL = {"enum": [level.value for level in ProgramLevel]}
+
 STAMP = {"type": ["string", "null"], "format": "date-time"}
 TICKET = {"name": "ticket", "in": "path", "required": True,
           "schema": {"type": "string", "pattern": "^[A-Za-z0-9-]{1,40}$"}}
@@ -31,6 +35,16 @@ FIGURES = {"type": "object", "required": ["from", "to", "totals", "tables"],
                               "type": "object", "required": ["key", "columns", "rows"],
                               "properties": {"key": {"type": "string"}, "title": {"type": "string"},
                                              "columns": {"type": "array"}, "rows": {"type": "array"}}}}}}
+CONDITION = {"type": "object", "required": ["attribute", "op", "value", "legal_basis", "text"],
+             "properties": {"attribute": {"type": "string"}, "op": {"type": "string"}, "value": {},
+                            "legal_basis": {"type": "string"}, "text": {"type": "string"}}}
+PROGRAM = {"type": "object", "required": ["code", "name", "level", "description", "legal_basis", "member_level",
+                                          "criteria"],
+           "properties": {"code": {"type": "string"}, "name": {"type": "string"},
+                          "level": LEVEL,
+                          "partner": {"type": ["string", "null"]}, "description": {"type": "string"},
+                          "legal_basis": {"type": "string"}, "register_flag": {"type": ["string", "null"]},
+                          "member_level": {"type": "boolean"}, "criteria": {"type": "array", "items": CONDITION}}}
 WEBHOOK = {"type": "object", "required": ["id", "url", "events", "created_at"],
            "properties": {"id": {"type": "string", "format": "uuid"}, "url": {"type": "string"},
                           "events": {"type": "array", "items": {"type": "string"}},
@@ -95,6 +109,11 @@ def document() -> dict:
                                "schema": {"type": "string", "format": "date"}},
                               {"name": "to", "in": "query", "required": False,
                                "schema": {"type": "string", "format": "date"}}), 422),
+            "/programs": _get("The program catalogue in use, criteria as data and in words (no personal data)",
+                              {"type": "object", "required": ["items"],
+                               "properties": {"items": {"type": "array", "items": PROGRAM}}},
+                              ({"name": "level", "in": "query", "required": False,
+                                "schema": LEVEL},), 422),
             "/webhooks": webhooks_path,
             "/webhooks/{hook_id}": {"delete": {
                 "summary": "Stop a webhook (read-write token)",

@@ -36,6 +36,11 @@ def referrals():
     return jsonify(queries.referrals_page(queries.page_number(request.args.get("page"))))
 
 
+@bp.get("/programs")
+def programs():
+    return jsonify(queries.programs_list(request.args.get("level")))
+
+
 @bp.get("/figures")
 def figures():
     return jsonify(queries.figures_between(request.args.get("from"), request.args.get("to")))

@@ -22,7 +22,7 @@ from app.casework.sop_store import current_version
 from app.citizens.identity import check_identity
 from app.errors import Invalid
 from app.extensions import db, htmx
-from app.org.vocabulary import ROLES
+from app.org.vocabulary import ROLES, SERVICE_AREAS
 from app.tenancy.context import tenant_in_context
 
 
@@ -77,6 +77,10 @@ def new():
         nik = request.args.get("nik", "").strip()
         check = look_up_person(current_membership, nik, "", purpose="intake_prefill")
         form = _form(channels, obj=check.known) if check.known else _form(channels, nik=nik or None)
+        # A gap turned into a referral (`programs.refer_gap`) brings the complaint and its service area.
+        form.complaint.data = request.args.get("complaint", "")[:4000] or form.complaint.data
+        if request.args.get("service_area") in SERVICE_AREAS:
+            form.service_area.data = request.args["service_area"]
         form.intake_token.data = uuid.uuid4().hex
         return _render(form, sop, check=check)
     form = _form(channels)

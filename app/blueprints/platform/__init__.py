@@ -14,7 +14,8 @@ bp = Blueprint("platform", __name__, url_prefix="/console")
 #: What a region's lifecycle events are called on its page.
 LIFECYCLE_LABELS = {"region.onboard": _l("Didaftarkan (persiapan)"), "region.activate": _l("Diaktifkan (tayang)"),
                     "region.suspend": _l("Ditangguhkan"), "region.reactivate": _l("Diaktifkan kembali"),
-                    "region.rename": _l("Subdomain diganti")}
+                    "region.rename": _l("Subdomain diganti"),
+                    "region.alias_remove": _l("Alamat lama tidak dialihkan lagi")}
 
 #: Endpoints whose GET is a download rather than a page view (for the auditor log).
 DOWNLOADS = {"platform.audit_csv"}
@@ -51,4 +52,4 @@ def platform_navigation():
             "starting_point": starting_point}
 
 
-from app.blueprints.platform import compare, onboarding, regions, trail, users  # noqa: E402,F401
+from app.blueprints.platform import compare, onboarding, region_read, regions, rescue, trail, users  # noqa: E402,F401

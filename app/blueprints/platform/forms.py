@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 ROLE_LABELS = {"national_admin": _l("Administrator nasional"), "auditor": _l("Auditor")}
@@ -39,7 +39,21 @@ class SuspendForm(FlaskForm):
 
 
 class ActivateForm(FlaskForm):
-    pass
+    """Going live: the checklist was read (and, while it has problems, why go live anyway)."""
+    confirm = BooleanField(_l("Saya sudah membaca daftar periksa dan daerah ini siap tayang"))
+    reason = TextAreaField(_l("Alasan tetap mengaktifkan (dicatat di jejak audit)"),
+                           validators=[Optional(), Length(max=1000)])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes one thing (resend, revoke, remove): only the CSRF token."""
+
+
+class ManagerInviteForm(FlaskForm):
+    name = StringField(_l("Nama lengkap"), validators=[Length(max=200)])
+    email = EmailField(_l("Email"), validators=[Length(max=254)])
+    position_id = SelectField(_l("Jabatan"), validate_choice=False, choices=[])
+    existing_ok = HiddenField()
 
 
 class RenameForm(FlaskForm):

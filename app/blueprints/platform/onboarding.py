@@ -17,6 +17,7 @@ from app.blueprints.platform import bp
 from app.blueprints.platform.forms import OnboardForm
 from app.extensions import db, htmx
 from app.platform.regions import regions_by_name
+from app.platform.upload_review import review_upload
 from app.platform.wizard import (
     FIELD_STEP,
     MAX_UPLOAD,
@@ -56,7 +57,8 @@ def _render(data: WizardData, step: int, errors: dict | None = None, status: int
         q = bare_name(facts[0]).title()
     context = dict(form=form, data=data, step=step, q=q, results=search_regencies(q), chosen=facts,
                    source=source_region(data), titles=STEP_TITLES, field_step=FIELD_STEP,
-                   summary=_summary(data) if step == 4 else None, notice=notice)
+                   summary=_summary(data) if step == 4 else None, notice=notice,
+                   review=review_upload(data) if step >= 3 else None)
     if htmx and htmx.target == "region-results":
         return render_block("platform/onboard.html", "region_results", **context), status
     if htmx and htmx.target == "wizard":

@@ -1,16 +1,19 @@
 """Regions: the lifecycle list, one region's page, and activate / suspend / rename."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.auth import platform_required
 from app.blueprints.platform import bp
-from app.blueprints.platform.forms import ActivateForm, RenameForm, SuspendForm
+from app.blueprints.platform.forms import ActionForm, ActivateForm, ManagerInviteForm, RenameForm, SuspendForm
 from app.extensions import db
 from app.platform import operations as ops
+from app.platform.manager_invites import manager_invitations, manager_positions
 from app.platform.operations import PlatformError
+from app.platform.readiness import region_readiness
 from app.platform.regions import region_history
 from app.platform.stats import region_rows
 from app.tenancy.models import Tenant, TenantStatus
@@ -41,11 +44,20 @@ def _load(tenant_id) -> Tenant:
 def _render_region(tenant: Tenant, status: int = 200, **forms):
     (row,) = region_rows(only=tenant.id)
     history = region_history(tenant)
+    admin = current_user.platform_role == "national_admin"
     forms.setdefault("rename_form", RenameForm(formdata=None))
     forms.setdefault("suspend_form", SuspendForm(formdata=None))
     forms.setdefault("activate_form", ActivateForm(formdata=None))
+    forms.setdefault("action_form", ActionForm(formdata=None))
+    invite_form = forms.setdefault("invite_form", ManagerInviteForm(formdata=None))
+    posts = manager_positions(tenant)
+    invite_form.position_id.choices = [(str(p.id), p.title) for p in posts]
+    readiness = region_readiness(tenant) if tenant.status == TenantStatus.ONBOARDING.value else None
+    forms.setdefault("replace_form", ManagerInviteForm(prefix="replace", formdata=None))
+    forms.setdefault("replacing", None)
     return render_template("platform/region.html", region=tenant, row=row, aliases=history.aliases,
-                           invitations=history.invitations, events=history.events, **forms), status
+                           invitations=history.invitations, events=history.events, readiness=readiness,
+                           manager_invites=manager_invitations(tenant, with_links=admin), **forms), status
 
 
 @bp.get("/regions/<uuid:tenant_id>")
@@ -62,10 +74,13 @@ def activate_region(tenant_id):
     tenant = _load(tenant_id)
     form = ActivateForm()
     if not form.validate_on_submit():
-        abort(400)
+        return _render_region(tenant, 422, activate_form=form)
     try:
-        action = ops.activate_region(tenant)
+        action = ops.activate_region(tenant, confirmed=bool(form.confirm.data), reason=form.reason.data or "")
     except PlatformError as exc:
+        if exc.field in ("confirm", "reason"):
+            form[exc.field].errors = [exc.message]
+            return _render_region(tenant, 422, activate_form=form)
         flash(exc.message, "warning")
         return redirect(url_for("platform.region", tenant_id=tenant.id))
     message = (_("%(name)s aktif kembali. Petugasnya dapat bekerja seperti sebelumnya.", name=tenant.name)

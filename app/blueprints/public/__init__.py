@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from app.blueprints.public import routes, verify  # noqa: E402,F401
+from app.blueprints.public import programs, routes, verify  # noqa: E402,F401

@@ -2,7 +2,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import RadioField, TextAreaField
+from wtforms import RadioField, SearchField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 DECISIONS = {"verified": _l("Verifikasi: layak diusulkan masuk data terpadu"),
@@ -10,11 +10,34 @@ DECISIONS = {"verified": _l("Verifikasi: layak diusulkan masuk data terpadu"),
 
 
 class ImportForm(FlaskForm):
-    """Upload of a new register extract (CSV)."""
+    """Upload of a new register extract (CSV or Excel)."""
 
-    file = FileField(_l("Berkas CSV"), validators=[
-        FileRequired(_l("Pilih berkas CSV.")),
-        FileAllowed(["csv", "txt"], _l("Berkas harus berformat CSV (.csv)."))])
+    file = FileField(_l("Berkas CSV atau Excel"), validators=[
+        FileRequired(_l("Pilih berkas CSV atau Excel.")),
+        FileAllowed(["csv", "txt", "xlsx"], _l("Berkas harus berformat CSV (.csv) atau Excel (.xlsx)."))])
+
+
+class ImportDecisionForm(FlaskForm):
+    """Confirming or discarding a staged import (a button; the form carries the CSRF token)."""
+
+
+class NameSearchForm(FlaskForm):
+    """Searching the register by name within a district or village of the region (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    name = SearchField(_l("Nama"), validators=[
+        DataRequired(_l("Tulis sedikitnya 3 huruf nama.")),
+        Length(min=3, max=100, message=_l("Tulis 3 sampai 100 huruf nama."))])
+    area = SelectField(_l("Kecamatan atau kelurahan/desa"), validate_choice=False,
+                       validators=[DataRequired(_l("Pilih kecamatan atau kelurahan/desa."))])
+
+    def validate_area(self, field) -> None:
+        from app.citizens.register import region_area
+
+        if region_area(field.data or "") is None:
+            raise ValidationError(_("Pilih kecamatan atau kelurahan/desa dari daftar."))
 
 
 class ReviewForm(FlaskForm):

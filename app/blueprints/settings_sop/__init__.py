@@ -29,7 +29,11 @@ def settings_trail():
 
 from app.blueprints.settings_sop import (  # noqa: E402,F401
     routes_config,
+    routes_draft,
+    routes_format,
     routes_letterhead,
     routes_partners,
+    routes_permissions,
+    routes_reviews,
     routes_sop,
 )

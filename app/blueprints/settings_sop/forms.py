@@ -33,8 +33,22 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class HoursField(IntegerField):
+    """A whole number of hours; anything else is refused in words (WTForms' own message is English)."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Isi jumlah jam dengan angka bulat.")) from None
+
+
+def _len(limit: int) -> Length:
+    return Length(max=limit, message=_l("Paling banyak %(max)d karakter."))
+
+
 def _sla_field():
-    return IntegerField(_l("Batas waktu (jam)"), validators=[
+    return HoursField(_l("Batas waktu (jam)"), validators=[
         Optional(), NumberRange(min=1, max=MAX_SLA_HOURS, message=_l("Isi jumlah jam antara 1 dan 8760."))],
         render_kw={"inputmode": "numeric", "min": 1}, description=_l("Kosongkan bila tahap ini tanpa batas waktu."))
 
@@ -44,26 +58,98 @@ class StepForm(FlaskForm):
 
     roles = CheckboxesField(_l("Yang boleh mengambil langkah ini"), choices=list(ROLES.items()), validate_choice=False)
     legal_basis = StringField(_l("Dasar hukum"), validators=[
-        DataRequired(_l("Dasar hukum wajib diisi.")), Length(max=500)], description=LEGAL_BASIS_HINT)
+        DataRequired(_l("Dasar hukum wajib diisi.")), _len(500)], description=LEGAL_BASIS_HINT)
     with_pair = BooleanField(_l("Terapkan juga pada langkah pengembalian dari tahap yang sama"), default=True)
+    confirm_basis = BooleanField(_l("Dasar hukum ini tetap berlaku untuk yang baru mengambil langkah ini"),
+                                 description=_l("Bila yang mengambil langkah berubah, ubah dasar hukumnya atau "
+                                                "centang ini."))
+
+
+NOTE_CHOICES = [("", _l("Sesuai jenis langkah")), ("required", _l("Wajib diisi")),
+                ("optional", _l("Boleh diisi")), ("none", _l("Tanpa catatan"))]
+
+
+def _kind_field():
+    return SelectField(_l("Jenis langkah"), choices=[], validate_choice=False)
+
+
+def _note_field():
+    return SelectField(_l("Catatan saat mengambil langkah"), choices=NOTE_CHOICES, validate_choice=False,
+                       description=_l("Beberapa jenis langkah selalu mewajibkan catatan."))
+
+
+class StepDetailsForm(FlaskForm):
+    """A step's name, kind, the stage it leads to, and its note rule."""
+
+    label = StringField(_l("Nama langkah"), validators=[DataRequired(_l("Nama langkah wajib diisi.")),
+                                                        _len(200)])
+    kind = _kind_field()
+    target = SelectField(_l("Lalu ke tahap"), choices=[], validate_choice=False)
+    note = _note_field()
+
+
+class NewStepForm(FlaskForm):
+    """A new step of any kind from a stage: what it is, where it leads, who takes it, its legal basis."""
+
+    label = StringField(_l("Nama langkah"), validators=[DataRequired(_l("Nama langkah wajib diisi.")),
+                                                        _len(200)],
+                        description=_l("Tampil di tombol pada halaman kasus, misalnya \u201cTelaah data\u201d."))
+    kind = _kind_field()
+    target = SelectField(_l("Lalu ke tahap"), choices=[], validate_choice=False)
+    new_stage = StringField(_l("Nama tahap baru"), validators=[Optional(), _len(200)],
+                            description=_l("Hanya bila \u201cLalu ke tahap\u201d adalah tahap baru."))
+    roles = CheckboxesField(_l("Yang boleh mengambil langkah ini"), choices=list(ROLES.items()), validate_choice=False)
+    note = _note_field()
+    legal_basis = StringField(_l("Dasar hukum"), validators=[
+        DataRequired(_l("Dasar hukum wajib diisi untuk langkah baru.")), _len(500)], description=LEGAL_BASIS_HINT)
+    before = SelectField(_l("Letak di antara langkah tahap ini"), choices=[], validate_choice=False)
+
+
+class NewStageForm(FlaskForm):
+    """A new stage somewhere in the flow."""
+
+    label = StringField(_l("Nama tahap"), validators=[DataRequired(_l("Nama tahap wajib diisi.")), _len(200)],
+                        description=_l("Apa yang sedang ditunggu kasus, misalnya \u201cMenunggu telaah data\u201d."))
+    after = SelectField(_l("Letak"), choices=[], validate_choice=False)
+    sla_hours = _sla_field()
+    legal_basis = StringField(_l("Dasar hukum"), validators=[Optional(), _len(500)])
+    final = BooleanField(_l("Tahap akhir (kasus selesai di tahap ini)"))
+
+
+class ApprovalForm(FlaskForm):
+    """An approval by anyone the region has, before a stage or after a step."""
+
+    roles = CheckboxesField(_l("Disetujui oleh"), choices=list(ROLES.items()), validate_choice=False)
+    label = StringField(_l("Nama tahap persetujuan"), validators=[Optional(), _len(200)],
+                        description=_l("Kosongkan untuk \u201cMenunggu persetujuan\u201d diikuti jabatan penyetuju."))
+    sla_hours = _sla_field()
+    legal_basis = StringField(_l("Dasar hukum"), validators=[
+        DataRequired(_l("Dasar hukum wajib diisi untuk langkah baru.")), _len(500)], description=LEGAL_BASIS_HINT)
+    return_to = SelectField(_l("Bila dikembalikan, kasus kembali ke"), choices=[], validate_choice=False)
+
+
+class RemoveStageForm(FlaskForm):
+    """Take a stage out; the steps that led into it need another stage."""
+
+    redirect_to = SelectField(_l("Langkah yang menuju tahap ini diarahkan ke"), choices=[], validate_choice=False)
 
 
 class StageForm(FlaskForm):
     """A stage's name, SLA and legal basis."""
 
-    label = StringField(_l("Nama tahap"), validators=[DataRequired(_l("Nama tahap wajib diisi.")), Length(max=200)])
+    label = StringField(_l("Nama tahap"), validators=[DataRequired(_l("Nama tahap wajib diisi.")), _len(200)])
     sla_hours = _sla_field()
-    legal_basis = StringField(_l("Dasar hukum"), validators=[Optional(), Length(max=500)])
+    legal_basis = StringField(_l("Dasar hukum"), validators=[Optional(), _len(500)])
 
 
 class ReviewForm(FlaskForm):
     """Insert a supervisor approval after a step."""
 
     label = StringField(_l("Nama tahap persetujuan"), default=_l("Menunggu persetujuan Supervisor"),
-                        validators=[DataRequired(_l("Nama tahap wajib diisi.")), Length(max=200)])
+                        validators=[DataRequired(_l("Nama tahap wajib diisi.")), _len(200)])
     sla_hours = _sla_field()
     legal_basis = StringField(_l("Dasar hukum"), validators=[
-        DataRequired(_l("Dasar hukum wajib diisi untuk langkah baru.")), Length(max=500)],
+        DataRequired(_l("Dasar hukum wajib diisi untuk langkah baru.")), _len(500)],
         description=LEGAL_BASIS_HINT)
 
 
@@ -85,20 +171,23 @@ class ChannelForm(FlaskForm):
     """An intake channel: open or closed, its name, first stage, who records, legal basis."""
 
     enabled = BooleanField(_l("Jalur ini dibuka"))
-    label = StringField(_l("Nama jalur"), validators=[Optional(), Length(max=200)])
+    label = StringField(_l("Nama jalur"), validators=[Optional(), _len(200)])
     entry = SelectField(_l("Tahap awal"), choices=[], validate_choice=False)
     roles = CheckboxesField(_l("Yang mencatat pengaduan"), choices=list(ROLES.items()), validate_choice=False)
-    legal_basis = StringField(_l("Dasar hukum"), validators=[Optional(), Length(max=500)])
+    legal_basis = StringField(_l("Dasar hukum"), validators=[Optional(), _len(500)])
 
 
 class MetaForm(FlaskForm):
     """The regulation the version implements, and a note on why it changed."""
 
     regulation = StringField(_l("Peraturan yang dilaksanakan"), validators=[
-        DataRequired(_l("Peraturan yang dilaksanakan wajib diisi.")), Length(max=300)],
+        DataRequired(_l("Peraturan yang dilaksanakan wajib diisi.")), _len(300)],
         description=_l("Misalnya \u201cPerwal Payakumbuh 22/2017\u201d."))
-    note = TextAreaField(_l("Catatan perubahan"), validators=[Optional(), Length(max=2000)],
-                         render_kw={"rows": 2})
+    note = TextAreaField(_l("Catatan perubahan"), validators=[
+        DataRequired(_l("Catatan perubahan wajib diisi: apa yang berubah dan mengapa.")), _len(2000)],
+        render_kw={"rows": 2}, description=_l("Tampil di daftar versi dan riwayat konfigurasi."))
+    confirm = BooleanField(_l("Saya sudah memeriksa perubahan di atas; kasus baru mengikuti versi ini."),
+                           validators=[DataRequired(_l("Centang konfirmasi untuk menerbitkan."))])
 
 
 class PartnerForm(FlaskForm):

@@ -8,7 +8,7 @@ from jinja2_fragments.flask import render_block
 from sqlalchemy import func, select
 
 from app.blueprints.settings_sop import bp
-from app.blueprints.settings_sop.draft_page import draft_context
+from app.blueprints.settings_sop.draft_page import draft_context, place_form
 from app.blueprints.settings_sop.forms import ChannelForm, MetaForm, ReviewForm, RoutingForm, StageForm, StepForm
 from app.casework import sop_edits as edits
 from app.casework import sop_procedure as view
@@ -31,6 +31,11 @@ from app.org.vocabulary import SERVICE_AREAS
 from app.permissions import Capability, requires
 
 configure = requires(Capability.CONFIGURE)
+
+# Whose approval a referral waits for, and who a case waits for, in the region's titles (the case
+# page, templates/cases/case.html): read from the SOP like the procedure page, so they live with it.
+bp.add_app_template_global(view.referral_state_label, "referral_state_label")
+bp.add_app_template_global(view.role_titles, "role_titles")
 
 
 @bp.get("/procedure")
@@ -91,7 +96,38 @@ def draft():
     found = _draft_or_redirect()
     if found is None:
         return redirect(url_for(".sop"))
-    return render_template("settings_sop/draft.html", **draft_context(found))
+    place = (request.args.get("open") or "").strip() or None  # a section opened without scripts
+    return render_template("settings_sop/draft.html", **draft_context(found, open_place=place))
+
+
+@bp.get("/sop/draft/form")
+@configure
+def draft_form():
+    """The form of one section of the editor, loaded (htmx) when the section is opened."""
+    place = (request.args.get("place") or "").strip()
+    found = current_draft()
+    if not htmx:
+        return redirect(url_for(".draft", open=place or None, _anchor=element(place) if place else None))
+    form = place_form(found, place) if found is not None else None
+    if form is None:
+        abort(404)
+    return render_template("settings_sop/_draft_form.html", form=form)
+
+
+#: Which element of the editor a form's place belongs to (its notice and the scroll target).
+_ELEMENT = {"step": "step", "details": "step", "after": "step", "review": "step", "stage": "stage",
+            "before": "stage", "newstep": "stage", "remove": "stage", "channel": "channel"}
+
+
+#: The part of the SOP an edit is audited under (the history page names these parts).
+_AUDIT_PART = {"details": "step", "newstep": "step", "after": "stage", "before": "stage", "remove": "stage",
+               "newstage": "stage"}
+
+
+def element(place: str) -> str:
+    """The id of the editor element for a form's place: "details:x" → "step-x", "newstep:y" → "stage-y"."""
+    kind, _sep, key = place.partition(":")
+    return f"{_ELEMENT.get(kind, kind)}-{key}" if key else kind
 
 
 def _saved(draft, focus: str, notice: str):
@@ -103,57 +139,65 @@ def _saved(draft, focus: str, notice: str):
 
 def _refused(draft, place: str, form=None, errors: dict | None = None):
     """The editor again, status 422, with the messages at the submitted form's fields."""
-    loose = []
+    loose: list[str] = []
     for name, messages in (errors or {}).items():
         if form is not None and name in form:
             form[name].errors = list(messages)
         else:
-            loose.extend(messages)
-    context = draft_context(draft, focus=place.replace(":", "-"), forms={place: form} if form else {},
+            loose.extend(str(m) for m in messages)
+    context = draft_context(draft, focus=element(place), forms={place: form} if form else {},
                             notice=" ".join(loose) or None, notice_kind="error")
     if htmx:
         return render_block("settings_sop/draft.html", "editor", **context), 422
     return render_template("settings_sop/draft.html", **context), 422
 
 
-def _edit(place: str, form, change):
-    """Validate `form`, apply `change(definition) -> definition`, save; or 422 at the field."""
+def edit_draft(place: str, form, change, done: str | None = None):
+    """Validate `form` (None: a button without fields), apply `change(definition)`, save; or 422 at the field.
+
+    `change` returns the new definition, or (definition, id of the element to show it at).
+    """
     found = _draft_or_redirect(for_update=True)
     if found is None:
         return redirect(url_for(".sop"))
-    if not form.validate_on_submit():
+    if form is not None and not form.validate_on_submit():
         return _refused(found, place, form)
     try:
-        definition = change(found.definition)
+        result = change(found.definition)
     except EditError as exc:
         return _refused(found, place, form, exc.errors)
-    what, key = place.split(":", 1) if ":" in place else (place, "")
-    changes = save_draft(found, definition, what=what, key=key)
-    notice = _("Tersimpan di draf.") if changes else _("Tidak ada yang berubah.")
-    return _saved(found, place.replace(":", "-"), notice)
+    definition, focus = result if isinstance(result, tuple) else (result, element(place))
+    what, _sep, key = place.partition(":")
+    changes = save_draft(found, definition, what=_AUDIT_PART.get(what, what), key=key)
+    notice = (done or _("Tersimpan di draf.")) if changes else _("Tidak ada yang berubah.")
+    return _saved(found, focus, notice)
 
 
-def _key(field: str = "key") -> str:
+
+def form_key(field: str = "key") -> str:
+    """A key posted with an editor form (the stage or step it acts on)."""
     return (request.form.get(field) or "").strip()
+
 
 
 @bp.post("/sop/draft/steps")
 @configure
 def draft_step():
     """Who may take a step (change an approver) and its legal basis."""
-    key = _key()
+    key = form_key()
     form = StepForm(prefix=f"step-{key}")
-    return _edit(f"step:{key}", form, lambda d: edits.set_step(
-        d, key, roles=form.roles.data or [], legal_basis=form.legal_basis.data or "", with_pair=form.with_pair.data))
+    return edit_draft(f"step:{key}", form, lambda d: edits.set_step(
+        d, key, roles=form.roles.data or [], legal_basis=form.legal_basis.data or "", with_pair=form.with_pair.data,
+        basis_confirmed=form.confirm_basis.data))
 
 
 @bp.post("/sop/draft/stages")
 @configure
 def draft_stage():
     """A stage's name, SLA and legal basis."""
-    key = _key()
+    key = form_key()
     form = StageForm(prefix=f"stage-{key}")
-    return _edit(f"stage:{key}", form, lambda d: edits.set_stage(
+    return edit_draft(f"stage:{key}", form, lambda d: edits.set_stage(
         d, key, label=form.label.data or "", sla_hours=form.sla_hours.data, legal_basis=form.legal_basis.data or ""))
 
 
@@ -161,9 +205,12 @@ def draft_stage():
 @configure
 def draft_add_review():
     """Insert a supervisor approval after a step."""
-    key = _key()
+    key = form_key()
     form = ReviewForm(prefix=f"review-{key}")
-    return _edit(f"review:{key}", form, lambda d: edits.add_review(
+    if not form.validate_on_submit():  # the editor shows the general approval form, not this one: say it on top
+        found = _draft_or_redirect(for_update=True)
+        return _refused(found, f"review:{key}", None, form.errors) if found else redirect(url_for(".sop"))
+    return edit_draft(f"review:{key}", None, lambda d: edits.add_review(
         d, key, label=form.label.data or "", sla_hours=form.sla_hours.data,
         legal_basis=form.legal_basis.data or "")[0])
 
@@ -172,7 +219,7 @@ def draft_add_review():
 @configure
 def draft_remove_review():
     """Take out an approval stage; the steps into it lead where its approval led."""
-    key = _key()
+    key = form_key()
     found = _draft_or_redirect(for_update=True)
     if found is None:
         return redirect(url_for(".sop"))
@@ -188,11 +235,11 @@ def draft_remove_review():
 @configure
 def draft_channel():
     """Open, change or close an intake channel."""
-    key = _key()
+    key = form_key()
     if key not in CHANNELS:
         abort(404)
     form = ChannelForm(prefix=f"channel-{key}")
-    return _edit(f"channel:{key}", form, lambda d: edits.set_channel(
+    return edit_draft(f"channel:{key}", form, lambda d: edits.set_channel(
         d, key, enabled=form.enabled.data, label=form.label.data or "", entry=form.entry.data or "",
         roles=form.roles.data or [], legal_basis=form.legal_basis.data or ""))
 
@@ -204,7 +251,7 @@ def draft_routing():
     units = back_office_units()
     form = RoutingForm(prefix="routing")
     form.set_units(units)
-    return _edit("routing", form, lambda d: edits.set_routing(
+    return edit_draft("routing", form, lambda d: edits.set_routing(
         d, {area: form[area].data for area in SERVICE_AREAS}, [u.key for u in units]))
 
 

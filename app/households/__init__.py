@@ -1,0 +1,1 @@
+"""The household (Kartu Keluarga) as the secretariat knows it: finding one, and its page."""
