@@ -167,4 +167,7 @@ def seed_demo_extract(households: int = 300) -> RegisterImport | None:
     batch.summary = summary_of(batch, counts.figures(), None)
     batch.status, batch.confirmed_by, batch.confirmed_at = ImportStatus.CURRENT, user_id, now
     db.session.flush()
+    from app.dashboard.program_rollups import rebuild_program_rollups
+
+    rebuild_program_rollups(region.id)  # the dashboard's program access and overlap figures
     return batch

@@ -42,13 +42,18 @@ def run_register_import(job_id: str, tenant_id: str) -> None:
 
 
 def run_register_purge(tenant_id: str) -> None:
-    """Delete the rows of imports no longer kept, in chunks (idempotent)."""
+    """Delete the rows of imports no longer kept, in chunks (idempotent), then bring the dashboard's
+    program receipt rollups up to the extract now current (its flags changed wholesale)."""
+    from app.dashboard.program_rollups import rebuild_program_rollups
+
     with job_app():
         tenant = db.session.get(Tenant, uuid.UUID(tenant_id))
         if tenant is None:
             return
         with tenant_context(tenant), job_run("register_purge", tenant_id, tenant.slug):
             purge_snapshots(db.session.commit)
+            db.session.commit()
+            rebuild_program_rollups(tenant.id)
             db.session.commit()
 
 

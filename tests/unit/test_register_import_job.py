@@ -188,3 +188,23 @@ def test_an_import_whose_worker_died_is_queued_again_and_finishes_once(app, staf
     assert (job.filename, job.status, job.attempts) == ("ketiga.csv", "done", 2)
     assert pending_rows(app) == 40
     assert not any((import_settings / SLUG).iterdir())
+
+
+def test_a_confirmed_extract_is_counted_on_the_dashboard(app, staff):
+    """Confirming replaces the program flags wholesale: the program receipt rollups follow it."""
+    from app.citizens.register import current_import_id
+    from app.dashboard.program_rollups import read_rollups
+    from app.tenancy.context import current_tenant_id
+    from tests.helpers.register import upload_and_confirm
+
+    upload_and_confirm(staff("manager", SLUG), batubara_csv(app, 12, "71"))
+
+    def registered_households():
+        current = current_import_id()
+        total = db.session.scalar(select(func.count()).select_from(RegisterHousehold)
+                                  .where(RegisterHousehold.import_id == current))
+        counted = sum(n for household, n in read_rollups(db.session, current_tenant_id()).items()
+                      if household.in_register)
+        return total, counted
+    total, counted = in_region(app, SLUG, registered_households)
+    assert total == 3 and counted == total  # four people per household in the file
