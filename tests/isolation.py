@@ -270,8 +270,8 @@ class World:
 
     def check_own_visible(self, region: Region, seen: dict[str, str]) -> None:
         """The views are not blank: each shows the region's own latest marks (so a leak could show)."""
-        expect = {"inbox search (own)": region.names[-1], "data updates": region.names[-1], "register": region.files[-1],
-                  "staff": region.invitees[-1], "history": region.invitees[-1],
+        expect = {"inbox search (own)": region.names[-1], "data updates": region.names[-1],
+                  "register": region.files[-1], "staff": region.invitees[-1], "history": region.invitees[-1],
                   "config export": next(reversed(region.partners)), "partners": next(reversed(region.partners))}
         for view, mark in expect.items():
             assert mark.lower() in seen[view].lower(), f"{region.slug}: {view} does not show its own {mark}"
