@@ -209,3 +209,37 @@ def login(page, live_server: LiveServer, slug: str | None, email: str,
     # hx-boost turns the POST into a fetch + history push; wait for the URL to move on.
     page.wait_for_url(lambda url: urlparse(url).path != "/login")
     page.wait_for_load_state()
+
+
+@pytest.fixture()
+def restored_region(app, request):
+    """Run code in the test module's region `SLUG` (committed); its configuration is put back afterwards
+    by importing its own export (any SOP draft left is discarded)."""
+    from app.extensions import db
+    from app.tenancy.context import tenant_context
+    from app.tenants.export import export_region, to_yaml
+    from tests.factories import tenant
+
+    slug = request.module.SLUG
+
+    def run(fn):
+        with app.app_context(), tenant_context(tenant(slug)):
+            result = fn()
+            db.session.commit()
+            return result
+
+    saved = run(lambda: to_yaml(export_region(tenant(slug))))
+    yield run
+
+    def restore():
+        from app.casework.sop_drafts import current_draft, discard_draft
+        from app.tenants.importer import apply_import, prepare_import
+        from tests.factories import member
+
+        draft = current_draft()
+        if draft is not None:
+            discard_draft(draft)
+        region = tenant(slug)
+        apply_import(region, prepare_import(region, saved, "restore.yaml"), member(f"manager@{slug}.demo")[0])
+
+    run(restore)

@@ -21,34 +21,9 @@ WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "he
 
 
 @pytest.fixture()
-def payakumbuh(app):
+def payakumbuh(restored_region):
     """Run code in Payakumbuh (committed); the region's configuration is restored afterwards."""
-    from app.extensions import db
-    from app.tenancy.context import tenant_context
-    from app.tenants.export import export_region, to_yaml
-    from tests.factories import tenant
-
-    def run(fn):
-        with app.app_context(), tenant_context(tenant(SLUG)):
-            result = fn()
-            db.session.commit()
-            return result
-
-    saved = run(lambda: to_yaml(export_region(tenant(SLUG))))
-    yield run
-
-    def restore():
-        from app.casework.sop_drafts import current_draft, discard_draft
-        from app.tenants.importer import apply_import, prepare_import
-        from tests.factories import member
-
-        draft = current_draft()
-        if draft is not None:
-            discard_draft(draft)
-        region = tenant(SLUG)
-        apply_import(region, prepare_import(region, saved, "restore.yaml"), member(f"manager@{SLUG}.demo")[0])
-
-    run(restore)
+    return restored_region
 
 
 def case_waiting_for_referral_approval():
