@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -104,17 +105,18 @@ def account_places(user: User) -> list[str]:
 
 def create_invitation(email: str, name: str, *, invited_by=None, tenant: Tenant | None = None,
                       position=None, areas=(), platform_role: str | None = None,
-                      partner=None) -> tuple[Invitation, str]:
+                      partner=None, token_from_id: Callable[[uuid.UUID], str] | None = None
+                      ) -> tuple[Invitation, str]:
     """Create an invitation and queue its email; returns (invitation, link). Flushes only.
 
     The link exists only in the message handed to the outbox and in the return value
-    (shown once to the inviter); nothing stored can rebuild it."""
-    from app.accounts.mail_templates import recipient_locale, render_mail
-    from app.accounts.outbox import send_mail
-
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation(token_hash=_hash(token), email=email.strip().lower(), name=name.strip(),
-                            tenant_id=tenant.id if tenant else None,
+    (shown once to the inviter); nothing stored can rebuild it. `token_from_id` replaces the
+    random token with one derived from the invitation's id by a secret the database does not
+    hold (the console's manager invitations, `app.platform.manager_invites`)."""
+    invitation_id = uuid.uuid4()
+    token = token_from_id(invitation_id) if token_from_id else secrets.token_urlsafe(32)
+    invitation = Invitation(id=invitation_id, token_hash=_hash(token), email=email.strip().lower(),
+                            name=name.strip(), tenant_id=tenant.id if tenant else None,
                             position_id=position.id if position is not None else None,
                             areas=[list(a) for a in areas], platform_role=platform_role,
                             partner_id=partner.id if partner is not None else None,
@@ -122,13 +124,21 @@ def create_invitation(email: str, name: str, *, invited_by=None, tenant: Tenant 
     db.session.add(invitation)
     db.session.flush()
     link = invitation_url(tenant, token)
+    send_invitation_mail(invitation, tenant, link)
+    return invitation, link
+
+
+def send_invitation_mail(invitation: Invitation, tenant: Tenant | None, link: str) -> None:
+    """Queue the invitation's email with `link` (in the recipient's language; the link is never stored)."""
+    from app.accounts.mail_templates import recipient_locale, render_mail
+    from app.accounts.outbox import send_mail
+
     where = tenant.service_name + " " + tenant.name if tenant else "SLRT Cloud"
     locale = recipient_locale(invitation.email)
     text, html = render_mail("invitation", locale, name=invitation.name, where=where, link=link)
     with force_locale(locale):
         subject = _("Undangan bergabung dengan %(where)s", where=where)
     send_mail(invitation.email, subject, text, html, tenant_id=invitation.tenant_id, locale=locale, secret=link)
-    return invitation, link
 
 
 def find_open_invitation(token: str) -> Invitation | None:

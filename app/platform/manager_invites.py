@@ -20,7 +20,6 @@ import uuid
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -29,8 +28,10 @@ from app.accounts.invitations import (
     Invitation,
     _hash,
     account_places,
+    create_invitation,
     existing_account,
     invitation_url,
+    send_invitation_mail,
 )
 from app.accounts.models import Membership
 from app.extensions import db
@@ -75,31 +76,11 @@ def _position(tenant: Tenant, position_id) -> Position:
     return found
 
 
-def _send(invitation: Invitation, tenant: Tenant, link: str) -> None:
-    from app.accounts.mail_templates import recipient_locale, render_mail
-    from app.accounts.outbox import send_mail
-
-    where = tenant.service_name + " " + tenant.name
-    locale = recipient_locale(invitation.email)
-    text, html = render_mail("invitation", locale, name=invitation.name, where=where, link=link)
-    with force_locale(locale):
-        subject = _("Undangan bergabung dengan %(where)s", where=where)
-    send_mail(invitation.email, subject, text, html, tenant_id=tenant.id, locale=locale, secret=link)
-
-
 def create_manager_invitation(tenant: Tenant, position: Position, email: str, name: str, *,
                               invited_by=None) -> tuple[Invitation, str]:
     """An invitation into `position` whose link the console can show while it is open; mailed. Flushes."""
-    invitation = Invitation(id=uuid.uuid4(), email=email.strip().lower(), name=name.strip(), tenant_id=tenant.id,
-                            position_id=position.id, areas=[], invited_by=getattr(invited_by, "id", invited_by),
-                            expires_at=utcnow() + VALID_FOR)
-    token = _token(invitation.id)
-    invitation.token_hash = _hash(token)
-    db.session.add(invitation)
-    db.session.flush()
-    link = invitation_url(tenant, token)
-    _send(invitation, tenant, link)
-    return invitation, link
+    return create_invitation(email, name, invited_by=invited_by, tenant=tenant, position=position,
+                             token_from_id=_token)
 
 
 @dataclass
@@ -188,7 +169,7 @@ def resend_manager_invitation(tenant: Tenant, invitation: Invitation, *, invited
     link = link_of(invitation, tenant)
     if link is not None:
         invitation.expires_at = utcnow() + VALID_FOR
-        _send(invitation, tenant, link)
+        send_invitation_mail(invitation, tenant, link)
         record_platform("region_manager.resend", tenant=tenant, object_type="invitation",
                         object_id=invitation.id, email=invitation.email)
         return invitation, link
