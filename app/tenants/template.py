@@ -14,6 +14,7 @@ import yaml
 from flask_babel import gettext as _
 
 from app.errors import Invalid
+from app.reference.citations import normalise as normalise_citations
 from app.tenants.safe_yaml import TooComplex, load_bounded
 from app.tenants.template_org import KEY_RE, OrgSections, PositionSpec, UnitSpec
 from app.tenants.template_region import REGION_KINDS, RESERVED_SLUGS, SLUG_RE, RegionSections
@@ -120,6 +121,7 @@ class _Validator(RegionSections, OrgSections):
 
     def run(self) -> RegionTemplate:
         data = self.data
+        self.problems.extend(normalise_citations(data))
         fmt = data.get("format", FORMAT_VERSION)
         if fmt != FORMAT_VERSION:
             self.fail("format", _("versi format %(v)s tidak dikenal (harus %(f)s)", v=fmt, f=FORMAT_VERSION))
