@@ -1,5 +1,6 @@
-"""Activity reports as PDF: the region's monthly report to the national SLRT secretariat,
-its year-end evaluation, and the national summary for auditors.
+"""Activity reports as PDF: figures tables and charts, long lists laid out while they are read,
+the national summary for auditors and a case's summary. The region's monthly and year-end
+report as offices file it is put together from these in `app.reports.office`.
 
 Built from the same `Figures` as the dashboard, on the shared building blocks of
 `app.reports.pdf` (region header on every page, key/value tables, headings). Long lists
@@ -9,12 +10,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, TableStyle
 from reportlab.platypus import Table as PdfTable
 
@@ -34,6 +37,7 @@ def _cell_style():
 
 CELL = _cell_style()
 HEAD = CELL.clone("head", fontName="Helvetica-Bold", fontSize=7.5, leading=9)
+TOTAL = CELL.clone("total", fontName="Helvetica-Bold")
 LIST_CELL = CELL.clone("list_cell", fontSize=7, leading=8.5)
 FONT = "Helvetica"
 
@@ -53,7 +57,7 @@ def _grid(data: list[list], widths: list[float], highlight: Iterable[bool] = (),
 
 
 def figures_table(table: Table) -> PdfTable:
-    """A figures table with wrapping cells; flagged rows shaded."""
+    """A figures table with wrapping cells; flagged rows shaded, a totals row ("Jumlah") in bold."""
     text_cols = sum(1 for i in range(len(table.columns)) if table.format_of(i) == "text")
     number_cols = len(table.columns) - text_cols
     room = WIDTH - 38 * pdf.mm * text_cols
@@ -61,8 +65,10 @@ def figures_table(table: Table) -> PdfTable:
     text_width = (WIDTH - number_width * number_cols) / max(1, text_cols)
     widths = [text_width if table.format_of(i) == "text" else number_width for i in range(len(table.columns))]
     data = [[Paragraph(pdf.text(c), HEAD) for c in table.columns]]
+    total = _("Jumlah")
     for row in table.rows:
-        data.append([Paragraph(pdf.text(formatted(v, table.format_of(i))), CELL) for i, v in enumerate(row)])
+        style = TOTAL if row and row[0] == total else CELL  # a totals row in bold
+        data.append([Paragraph(pdf.text(formatted(v, table.format_of(i))), style) for i, v in enumerate(row)])
     return _grid(data, widths, table.highlight)
 
 
@@ -127,6 +133,27 @@ def heading(title: str):
     return flowable
 
 
+def table_block(table: Table) -> list:
+    """One table as the report prints it: its title kept with its chart (or its first rows), the table, its note."""
+    title_style = pdf.STYLES["body"].clone("sub", fontName="Helvetica-Bold")
+    parts: list[Flowable] = [Paragraph(pdf.text(table.title), title_style)]
+    drawing = chart(table)
+    if drawing is not None:
+        parts += [pdf.spacer(1), drawing]
+        if table.chart_is_cut(chart_limit(table)):
+            parts.append(pdf.paragraph(_("Grafik: %(n)s baris terbesar; semuanya ada di tabel.",
+                                         n=chart_limit(table)), "small"))
+    if table.rows:
+        parts += [pdf.spacer(1), figures_table(table)]
+    else:
+        parts.append(pdf.paragraph(_("Belum ada data untuk periode ini."), "small"))
+    if table.note:
+        parts.append(pdf.paragraph(table.note, "small"))
+    if drawing is None:  # a title never ends a page alone: it goes with the table (split past a page)
+        return [pdf.keep_together(*parts), pdf.spacer(3)]
+    return [pdf.keep_together(*parts[:3]), *parts[3:], pdf.spacer(3)]
+
+
 def figures_story(figures: Figures) -> list:
     """Headline figures, then each section's charts and tables."""
     story = [heading(_("Ringkasan")),
@@ -137,21 +164,7 @@ def figures_story(figures: Figures) -> list:
         if section.intro:
             story.append(pdf.paragraph(section.intro))
         for table in section.tables:
-            title_style = pdf.STYLES["body"].clone("sub", fontName="Helvetica-Bold")
-            parts: list[Flowable] = [Paragraph(pdf.text(table.title), title_style)]
-            drawing = chart(table)
-            if drawing is not None:
-                parts += [pdf.spacer(1), drawing]
-                if table.chart_is_cut(chart_limit(table)):
-                    parts.append(pdf.paragraph(_("Grafik: %(n)s baris terbesar; semuanya ada di tabel.",
-                                                 n=chart_limit(table)), "small"))
-            if table.rows:
-                parts += [pdf.spacer(1), figures_table(table)]
-            else:
-                parts.append(pdf.paragraph(_("Belum ada data untuk periode ini."), "small"))
-            if table.note:
-                parts.append(pdf.paragraph(table.note, "small"))
-            story += [pdf.keep_together(*parts[:3]), *parts[3:], pdf.spacer(3)]
+            story += table_block(table)
     return story
 
 
@@ -162,7 +175,7 @@ class LazyStory(list):
     at most AHEAD flowables (each a chunk of rows) are materialised at a time.
     """
 
-    AHEAD = 4
+    AHEAD = 8  # more than the longest run of flowables kept with the next (heading, intro, sub-heading, intro, table)
 
     def __init__(self, items: Iterable[Flowable]):
         super().__init__()
@@ -189,22 +202,39 @@ class LazyStory(list):
         self._fill()
 
 
-def list_story(title: str, columns: list[str], chunks: Iterable[list[list[str]]], widths_mm: list[float],
+def _cell(value) -> str:
+    """A list cell as text: dates as `03-02-2025`."""
+    if isinstance(value, date):
+        return format_date(value, "dd-MM-yyyy")
+    return "" if value is None else str(value)
+
+
+def list_story(title: str, columns: list[str], chunks: Iterable[list[list]], widths_mm: list[float],
                wrap: tuple[bool, ...], progress: Progress = lambda p: None, start: int = 0,
                end: int = 0) -> Iterator:
     """A long list as consecutive tables of LIST_CHUNK rows, produced as the PDF is laid out.
 
-    Only the columns marked in `wrap` become wrapping paragraphs; the others stay plain text.
+    Only the columns marked in `wrap` may become wrapping paragraphs, and only where the text is wider
+    than its column; the others, and every text that fits on one line, stay plain text (a paragraph
+    costs reportlab a line-breaking pass each time the table is measured, split and drawn: most of a
+    long list's layout time).
     """
     yield heading(title)
     header = [Paragraph(pdf.text(c), HEAD) for c in columns]
     scale = WIDTH / (sum(widths_mm) * pdf.mm)
     widths = [w * pdf.mm * scale for w in widths_mm]
+    room = [w - 6 for w in widths]  # the cell's left and right padding (_grid)
     count = 0
+
+    def cell(n: int, value) -> object:
+        text = _cell(value)
+        if not wrap[n] or stringWidth(text, LIST_CELL.fontName, LIST_CELL.fontSize) <= room[n]:
+            return text
+        return Paragraph(pdf.text(text), LIST_CELL)
+
     for step, rows in enumerate(chunks, 1):
         for i in range(0, len(rows), LIST_CHUNK):
-            part = [[Paragraph(pdf.text(c), LIST_CELL) if wrap[n] else c for n, c in enumerate(row)]
-                    for row in rows[i:i + LIST_CHUNK]]
+            part = [[cell(n, c) for n, c in enumerate(row)] for row in rows[i:i + LIST_CHUNK]]
             count += len(part)
             yield _grid([header, *part], widths, font_size=LIST_CELL.fontSize)
         if end > start:
@@ -222,45 +252,10 @@ def report_pdf(header: pdf.RegionHeader, document_title: str, facts: list[tuple[
     return pdf.build_pdf(header, document_title, LazyStory(itertools.chain(opening, story)))
 
 
-TITLES = {"monthly": _l("Laporan Kegiatan SLRT %(period)s"),
-          "yearly": _l("Laporan Evaluasi Penyelenggaraan SLRT %(period)s")}
-AUDIENCE = {"monthly": _l("Sekretariat Nasional SLRT dan pihak terkait di daerah"),
-            "yearly": _l("Evaluasi penyelenggaraan SLRT pada akhir tahun anggaran")}
-
-
-def region_facts(tenant, kind: str, figures: Figures, requested_by: str, made_at: str) -> list[tuple[str, str]]:
-    regulation = (_("%(title)s tentang %(about)s", title=tenant.regulation_title, about=tenant.regulation_about)
-                  if tenant.regulation_about else tenant.regulation_title)
-    facts = [(_("Daerah"), f"{tenant.name} ({tenant.region_code})"),
-             (_("Layanan"), tenant.service_full_name or tenant.service_name),
-             (_("Dasar hukum"), regulation), (_("Periode"), figures.period.label())]
-    if figures.district:
-        facts.append((_("Kecamatan"), figures.district_name))
-    return [*facts, (_("Disampaikan kepada"), str(AUDIENCE[kind])), (_("Disusun"), made_at),
-            (_("Diminta oleh"), requested_by)]
-
-
-def region_report_pdf(tenant, kind: str, figures: Figures, prelist_chunks, referral_chunks, requested_by: str,
-                      made_at: str, progress: Progress = lambda p: None) -> bytes:
-    """The monthly or yearly report of one region: figures, charts, and the lists behind them."""
-    from app.dashboard.lists import prelist_columns, referral_columns
-
-    title = TITLES[kind] % {"period": figures.period.label()}
-    progress(30)
-    story = itertools.chain(
-        figures_story(figures),
-        list_story(_("Lampiran 1. Daftar usulan penambahan data penerima manfaat"), prelist_columns(),
-                   prelist_chunks, [20, 42, 30, 34, 30, 22], (False, True, False, True, True, False), progress, 30, 55),
-        list_story(_("Lampiran 2. Daftar rujukan"), referral_columns(), referral_chunks,
-                   [16, 24, 21, 22, 37, 21, 20, 22], (False, False, True, True, True, True, True, True),
-                   progress, 55, 85))
-    return report_pdf(pdf.RegionHeader.of(tenant), title, region_facts(tenant, kind, figures, requested_by, made_at),
-                      story)
-
-
 def national_report_pdf(period_label: str, columns: list[str], rows: list, total, requested_by: str,
-                        made_at: str) -> bytes:
-    """The national summary: one row per region and a national row."""
+                        made_at: str, extra: Iterable[Table] = ()) -> bytes:
+    """The national summary: one row per region and a national row; then the `extra` tables
+    (received by built-in service area and channel, `app.dashboard.national_areas`)."""
     header = pdf.RegionHeader("SLRT Cloud", _("Ringkasan nasional seluruh daerah"),
                               _("Permensos Nomor 15 Tahun 2018 tentang SLRT"))
     formats = ("text", "text", "int", "int", "int", "int", "int", "hours")
@@ -271,38 +266,5 @@ def national_report_pdf(period_label: str, columns: list[str], rows: list, total
              (_("Diminta oleh"), requested_by)]
     note = _("Terlambat: kasus terbuka yang melewati batas waktu tahapnya pada saat laporan disusun. Median: "
              "perkiraan dari kelompok durasi.")
-    return report_pdf(header, title, facts, [figures_table(table), pdf.spacer(2), pdf.paragraph(note, "small")])
-
-
-def case_summary_pdf(case, tenant) -> bytes:
-    """One case on paper (for the file or a meeting): facts, its timeline and its referrals.
-
-    The NIK is masked; notes are printed as written. Expects the case's citizen, events,
-    referrals (with partners) and SOP version loaded.
-    """
-    from app.casework.vocabulary import Outcome, ReferralStatus
-    from app.citizens.identity import mask_nik
-    from app.org.vocabulary import SERVICE_AREAS
-    from app.templating import localtime
-
-    sop = case.sop_version.sop
-    channel = sop.channels.get(case.channel)
-    state = sop.states.get(case.state)
-    facts = [(_("Nomor tiket"), case.ticket), (_("Diterima"), localtime(case.created_at)),
-             (_("Nama warga"), case.party_name),
-             (_("NIK"), mask_nik(case.citizen.nik) if case.citizen is not None else "—"),
-             (_("Bidang layanan"), str(SERVICE_AREAS.get(case.service_area, case.service_area))),
-             (_("Jalur"), channel.label if channel else case.channel),
-             (_("Tahap sekarang"), state.label if state else case.state),
-             (_("Selesai"), localtime(case.closed_at) if case.closed_at else _("Belum"))]
-    timeline = [f"{localtime(e.at)} — {e.label or e.action} ({e.actor_name}, {e.actor_title})"
-                + (f": {e.note}" if e.note else "") for e in case.events]
-    story = [pdf.title(_("Ringkasan Kasus %(ticket)s", ticket=case.ticket)), pdf.key_value_table(facts),
-             pdf.heading(_("Keluhan")), pdf.paragraph(case.complaint),
-             pdf.heading(_("Riwayat penanganan")), pdf.numbered_list(timeline)]
-    if case.referrals:
-        story += [pdf.heading(_("Rujukan")), pdf.numbered_list(
-            [f"{r.partner.name} — {ReferralStatus.label_of(r.status)}"
-             + (f", {Outcome.label_of(r.outcome)}" if r.outcome else "")
-             + (f" ({localtime(r.requested_at)})" if r.requested_at else "") for r in case.referrals])]
-    return pdf.build_pdf(pdf.RegionHeader.of(tenant), _("Ringkasan kasus %(ticket)s", ticket=case.ticket), story)
+    more = [flowable for t in extra for flowable in (pdf.spacer(4), pdf.paragraph(t.title, "small"), figures_table(t))]
+    return report_pdf(header, title, facts, [figures_table(table), pdf.spacer(2), pdf.paragraph(note, "small"), *more])

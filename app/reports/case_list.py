@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from app.audit.log import record
 from app.casework.inbox import InboxFilters, ordered_cases
 from app.extensions import db
-from app.org.vocabulary import SERVICE_AREAS
+from app.org.service_areas import area_label
 from app.reports.cells import append_safe
 from app.templating import localtime
 
@@ -36,7 +36,7 @@ def _columns() -> list[str]:
 
 def _row(case) -> list:
     sop = case.sop_version.sop
-    return [case.ticket, case.party_name, str(SERVICE_AREAS.get(case.service_area, case.service_area)),
+    return [case.ticket, case.party_name, area_label(case.service_area),
             sop.state(case.state).label if case.state in sop.states else case.state,
             case.assignee.name if case.assignee else _("tanpa petugas"),
             localtime(case.created_at), localtime(case.due_at), localtime(case.closed_at)]

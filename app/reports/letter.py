@@ -17,19 +17,17 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from app.citizens.identity import mask_nik
 from app.reports import pdf
 from app.tenants.letterhead import LetterheadFacts
 
 QR_SIZE = 30 * mm
-LOGO_HEIGHT = 24 * mm
 
 
 @dataclass(frozen=True)
@@ -82,34 +80,6 @@ def _style(name: str, **kw) -> ParagraphStyle:
     return ParagraphStyle(name, parent=pdf.STYLES["body"], **kw)
 
 
-def _letterhead(head: LetterheadFacts, facts: LetterFacts, width: float) -> Table:
-    centred = _style("kop", alignment=TA_CENTER, fontSize=10, leading=12.5)
-    lines = [Paragraph(pdf.text(_("PEMERINTAH %(region)s", region=facts.region_name.upper())), centred),
-             Paragraph(f"<b>{pdf.text(head.office_name.upper())}</b>",
-                       _style("kop_office", alignment=TA_CENTER, fontSize=13, leading=16))]
-    if head.address:
-        lines.append(Paragraph(pdf.text(head.address), _style("kop_line", alignment=TA_CENTER, fontSize=9, leading=11)))
-    contact = " · ".join(p for p in (_("Telp. %(p)s", p=head.phone) if head.phone else "",
-                                     _("Surel: %(e)s", e=head.email) if head.email else "") if p)
-    if contact:
-        lines.append(Paragraph(pdf.text(contact), _style("kop_contact", alignment=TA_CENTER, fontSize=9, leading=11)))
-    logo_width = LOGO_HEIGHT
-    if head.logo_png:
-        logo = Image(BytesIO(head.logo_png))
-        logo_width = LOGO_HEIGHT * logo.imageWidth / logo.imageHeight
-        logo.drawHeight, logo.drawWidth = LOGO_HEIGHT, logo_width
-        cells = [[logo, lines, ""]]
-    else:
-        cells = [["", lines, ""]]
-    table = Table(cells, colWidths=[logo_width, width - 2 * logo_width, logo_width])
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LINEBELOW", (0, 0), (-1, 0), 1.6, colors.black),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-    ]))
-    return table
-
-
 def _qr(url: str) -> Drawing:
     widget = QrCodeWidget(url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
@@ -138,7 +108,7 @@ def letter_pdf(facts: LetterFacts, head: LetterheadFacts) -> bytes:
     width = A4[0] - 2 * pdf.MARGIN
     day = format_date(facts.issued_on, "d MMMM yyyy")
     story = [
-        _letterhead(head, facts, width),
+        pdf.letterhead_block(head, facts.region_name, width),
         pdf.spacer(5),
         Paragraph(f"<u><b>{pdf.text(_('SURAT RUJUKAN'))}</b></u>", _style("letter_title", alignment=TA_CENTER,
                                                                             fontSize=12.5, leading=16)),

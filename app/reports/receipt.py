@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from app.casework.sop import Sop
 from app.citizens.identity import mask_nik
-from app.org.vocabulary import SERVICE_AREAS
+from app.org.service_areas import area_label
 from app.reports import pdf
 from app.templating import localtime, region_url
 
@@ -62,7 +62,7 @@ def receipt_of(case, tenant) -> Receipt:
         ticket=case.ticket, received_at=localtime(case.created_at), service_name=tenant.service_name,
         region_name=tenant.name, citizen_name=case.party_name,
         masked_nik="" if case.is_group else mask_nik(case.citizen.nik),
-        service_area=str(SERVICE_AREAS.get(case.service_area, case.service_area)),
+        service_area=area_label(case.service_area),
         channel=channel.label if channel else case.channel,
         officer=f"{first.actor_name}, {first.actor_title}" if first else "",
         officer_name=first.actor_name if first else "", complaint=pdf.summary(case.complaint, SUMMARY_LIMIT),

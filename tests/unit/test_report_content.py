@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+from datetime import date
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -16,7 +17,8 @@ from app.dashboard.figures import figures
 from app.dashboard.lists import prelist_rows, referral_rows
 from app.dashboard.periods import Period
 from app.extensions import db
-from app.reports.activity import region_facts, region_report_pdf
+from app.reports.contents import report_contents
+from app.reports.office import region_facts, region_report_pdf
 from app.reports.workbook import region_workbook
 from tests.helpers.reports import FEBRUARY
 
@@ -25,7 +27,8 @@ def test_figures_match_the_known_data(in_known_region, known):
     figs = figures(in_known_region, FEBRUARY)
     t = figs.totals
     assert (t["received"], t["closed"], t["referrals"], t["informed"], t["prelist"]) == (5, 3, 4, 3, 3)
-    assert t["referrals_by_level"] == {"regency": 1, "province": 2, "central": 1, "non_government": 0}
+    assert t["referrals_by_level"] == {"village": 0, "district": 0, "regency": 1, "province": 2, "central": 1,
+                                       "non_government": 0}
     assert t["outcomes"] == {"served": 1, "not_served": 1, "redirected": 0}
     assert t["prelist_by_stage"] == {"pending": 2, "approved": 1, "rejected": 0, "ministry_accepted": 0,
                                      "ministry_rejected": 0}
@@ -36,7 +39,8 @@ def test_figures_match_the_known_data(in_known_region, known):
     levels = {row[0]: row[1:] for row in figs.table("referral_levels").rows}
     assert levels["Provinsi"] == [2, 0, 2, 1, 0, 1, 0] and levels["Pusat"] == [1, 1, 0, 0, 0, 0, 0]
     matrix = {row[0]: row[1:] for row in figs.table("referral_overlap_levels").rows}
-    assert matrix["Kabupaten/Kota"][1] == 1 and matrix["Provinsi"][0] == 1
+    # columns: desa/kelurahan, kecamatan, kabupaten/kota, provinsi, pusat, non-pemerintah
+    assert matrix["Kabupaten/Kota"][3] == 1 and matrix["Provinsi"][2] == 1
     prelist = {row[0]: row[1:] for row in figs.table("prelist").rows}
     assert prelist[known["d1"].name] == [2, 0, 0, 0, 0, 2] and prelist[known["d2"].name] == [0, 1, 0, 0, 0, 1]
     gaps = {(row[0], row[1]): row[2:6] for row in figs.table("gaps").rows}
@@ -82,9 +86,9 @@ def _pdf_text(data: bytes) -> str:
 
 
 def test_pdf_carries_region_regulation_figures_and_lists(in_known_region, known):
-    figs = figures(in_known_region, FEBRUARY)
-    data = region_report_pdf(in_known_region, "monthly", figs, prelist_rows(FEBRUARY), referral_rows(FEBRUARY),
-                             "Manajer Uji", "01-03-2025 09:00 WIB")
+    contents = report_contents(in_known_region, FEBRUARY)
+    data = region_report_pdf(in_known_region, "monthly", contents, prelist_rows(FEBRUARY), referral_rows(FEBRUARY),
+                             "Manajer Uji", "01-03-2025 09:00 WIB", date(2025, 3, 1))
     text = _pdf_text(data)
     flat = " ".join(text.split())
     assert "Laporan Kegiatan SLRT Februari 2025" in flat
@@ -93,7 +97,8 @@ def test_pdf_carries_region_regulation_figures_and_lists(in_known_region, known)
     for label, value in (("Pengaduan diterima", "5"), ("Selesai", "3"), ("Rujukan diajukan", "4"),
                          ("Warga diberi tahu hasilnya", "3"), ("Usulan daftar awal", "3")):
         assert f"{label} {value} " in flat + " ", label
-    assert "a. Ringkasan usulan penambahan data penerima manfaat" in flat
+    assert "VI. Pemutakhiran data (verifikasi dan validasi)" in flat
+    assert "Usulan penambahan data penerima manfaat per kecamatan" in flat
     assert "d. Informasi dan analisis kesenjangan layanan sosial" in flat
     assert "b. Akses program pusat dan daerah" in flat and "Rujukan ke program" in flat
     assert "Rumah tangga penerima program menurut tingkat program" in flat and "Bantuan Daerah Uji" in flat
@@ -105,10 +110,10 @@ def test_pdf_carries_region_regulation_figures_and_lists(in_known_region, known)
 
 
 def test_excel_cells_match_the_known_data(in_known_region, known):
-    figs = figures(in_known_region, FEBRUARY)
-    facts = region_facts(in_known_region, "monthly", figs, "Manajer Uji", "01-03-2025 09:00 WIB")
+    contents = report_contents(in_known_region, FEBRUARY)
+    facts = region_facts(in_known_region, "monthly", contents, "Manajer Uji", "01-03-2025 09:00 WIB")
     out = io.BytesIO()
-    region_workbook(out, facts, figs, prelist_rows(FEBRUARY), referral_rows(FEBRUARY))
+    region_workbook(out, facts, contents, prelist_rows(FEBRUARY), referral_rows(FEBRUARY))
     wb = load_workbook(io.BytesIO(out.getvalue()), read_only=True)
     summary = {row[0]: row[1] for row in wb["Ringkasan"].iter_rows(values_only=True) if row and row[0]}
     assert summary["Daerah"].startswith(in_known_region.name) and summary["Periode"] == "Februari 2025"
@@ -141,7 +146,7 @@ def test_case_summary_uses_the_same_building_blocks(in_known_region, known):
     from sqlalchemy.orm import selectinload
 
     from app.casework.models import Case, Referral
-    from app.reports.activity import case_summary_pdf
+    from app.reports.case_summary import case_summary_pdf
 
     case = db.session.scalar(select(Case).where(Case.service_area == "sosial").options(
         selectinload(Case.citizen), selectinload(Case.events), selectinload(Case.sop_version),

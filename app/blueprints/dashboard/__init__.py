@@ -4,4 +4,4 @@ from flask import Blueprint
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 
-from app.blueprints.dashboard import reports, routes  # noqa: E402,F401
+from app.blueprints.dashboard import report_settings, reports, routes  # noqa: E402,F401

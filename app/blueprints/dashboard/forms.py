@@ -1,23 +1,29 @@
 """Asking for a report: which one, for which month or year, in which format."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
-from app.dashboard.periods import MIN_YEAR, MONTH_RE, YEAR_RE, Period, out_of_range_message, today
+from app.dashboard.periods import (
+    MIN_YEAR,
+    MONTH_RE,
+    YEAR_RE,
+    Period,
+    default_period,
+    out_of_range_message,
+    today,
+)
 
 KIND_LABELS = {"monthly": _l("Laporan kegiatan bulanan (untuk Sekretariat Nasional SLRT)"),
                "yearly": _l("Laporan evaluasi akhir tahun")}
 FORMAT_LABELS = {"pdf": _l("PDF"), "xlsx": _l("Excel")}
 
 
-def last_month() -> str:
-    """`2026-10` when today is in November: the report usually due."""
-    return (today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+def default_month() -> str:
+    """The month the dashboard opens on too (`default_period`), as `2026-10`."""
+    return default_period().start.strftime("%Y-%m")
 
 
 class ReportForm(FlaskForm):
@@ -25,8 +31,8 @@ class ReportForm(FlaskForm):
 
     kind = RadioField(_l("Jenis laporan"), choices=list(KIND_LABELS.items()), default="monthly",
                       validators=[DataRequired(_l("Pilih jenis laporan."))])
-    month = StringField(_l("Bulan"), default=last_month)
-    year = StringField(_l("Tahun"), default=lambda: str(today().year))
+    month = StringField(_l("Bulan"), default=default_month)
+    year = StringField(_l("Tahun"), default=lambda: str(default_period().start.year))
     format = RadioField(_l("Format"), choices=list(FORMAT_LABELS.items()), default="pdf",
                         validators=[DataRequired(_l("Pilih format."))])
 

@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.audit.log import record
 from app.blueprints.dashboard import bp
@@ -22,23 +22,33 @@ from app.dashboard.reporting import (
     my_region_jobs,
     ready_file,
     request_region_report,
+    requester_names,
     retry_region_report,
 )
 from app.extensions import db, htmx
 from app.jobs.vocabulary import JobStatus
 from app.permissions import Capability, requires
+from app.reports.settings import SCHEDULABLE, scheduled_reports
 from app.tenancy.context import tenant_in_context
 
 
 def _own_job(job_id) -> ReportJob:
-    """The job, if it is this region's (scoping) and this user's; else 404."""
-    job = db.one_or_404(select(ReportJob).where(ReportJob.id == job_id, ReportJob.requested_by == current_user.id))
+    """The job, if it is this region's (scoping) and this user's or scheduled for the region; else 404."""
+    job = db.one_or_404(select(ReportJob).where(ReportJob.id == job_id, or_(ReportJob.requested_by == current_user.id,
+                                                                            ReportJob.requested_by.is_(None))))
     return job
 
 
-def job_view(job: ReportJob) -> dict:
+def _requested_label(job: ReportJob, names: dict) -> str:
+    if job.requested_by is None:
+        return _("Dijadwalkan")
+    return _("Diminta oleh %(name)s", name=names.get(job.requested_by) or current_user.name)
+
+
+def job_view(job: ReportJob, names: dict | None = None) -> dict:
     """What one row of the job list needs (URLs include a fresh download link when ready)."""
     return dict(job=job, period=Period.parse(job.period), stalled=is_stalled(job),
+                requested_label=_requested_label(job, names or {}), scheduled=job.requested_by is None,
                 kind_label=KIND_LABELS.get(job.kind, job.kind), format_label=FORMAT_LABELS.get(job.format),
                 status_url=url_for("dashboard.report_status", job_id=job.id),
                 download_url=url_for("dashboard.report_download", job_id=job.id,
@@ -49,7 +59,10 @@ def job_view(job: ReportJob) -> dict:
 
 
 def _render(form: ReportForm, status: int = 200):
-    context = dict(form=form, jobs=[job_view(j) for j in my_region_jobs(current_user.id)])
+    jobs = my_region_jobs(current_user.id)
+    names = requester_names(jobs)
+    context = dict(form=form, jobs=[job_view(j, names) for j in jobs], schedule=sorted(scheduled_reports()),
+                   schedule_labels=SCHEDULABLE)
     if htmx and htmx.target == "report-area":
         return render_block("dashboard/reports.html", "report_area", **context), status
     return render_template("dashboard/reports.html", **context), status

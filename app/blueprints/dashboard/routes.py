@@ -10,7 +10,7 @@ from jinja2_fragments.flask import render_block
 from app.blueprints.dashboard import bp
 from app.dashboard.charts import bar_chart
 from app.dashboard.figures import figures
-from app.dashboard.periods import Period, current_month, formatted, today
+from app.dashboard.periods import Period, current_month, default_period, formatted, today
 from app.dashboard.queries import Labels
 from app.extensions import htmx
 from app.permissions import Capability, requires
@@ -28,8 +28,8 @@ def quick_periods() -> list[tuple[str, Period]]:
 @bp.get("/")
 @requires(Capability.SEE_DASHBOARD)
 def index():
-    """The region's board for a period (default: this month) and optionally one district."""
-    period, errors = Period.from_args(request.args.get("from", ""), request.args.get("to", ""), current_month())
+    """The region's board for a period (default: `default_period`, as the report form) and optionally one district."""
+    period, errors = Period.from_args(request.args.get("from", ""), request.args.get("to", ""), default_period())
     labels = Labels(current_tenant)
     district = request.args.get("district", "")
     if district and district not in labels.districts:
