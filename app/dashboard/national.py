@@ -1,10 +1,14 @@
-"""The national summary for auditors: one row per region, read from every region's rollups.
+"""Figures per region, read from every region's rollups: the comparison across regions, the
+national summary report, and one region's figures on the console.
 
 Platform code: each statement uses the `all_tenants` execution option and groups by
-region, so the cost does not grow with one query per region.
+region, so the cost does not grow with one query per region. Every figure comes from the
+same rollups as the region's own dashboard and report, and every median from the one
+`median_hours` (`app.dashboard.metrics`), so the console and the region agree.
 """
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -12,15 +16,19 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.casework.models import Case
+from app.casework.vocabulary import PartnerLevel
 from app.dashboard.metrics import median_hours
 from app.dashboard.models import CaseRollup
 from app.dashboard.periods import Period
+from app.dashboard.sla import MET, MISSED, sla_share
 from app.extensions import db
 from app.tenancy.context import ALL_TENANTS
 from app.tenancy.models import Tenant, utcnow
 
 _ALL = {ALL_TENANTS: True}
-COUNTED = ("received", "closed", "referral_requested", "prelist")
+#: Counters read per region (summed over their dimensions but the level / outcome / SLA verdict).
+COUNTED = ("received", "closed", "referral_requested", "referral_outcome", "prelist", "state_hours")
+HISTOGRAMS = ("close_hours", "response_hours")
 
 
 @dataclass
@@ -33,11 +41,43 @@ class NationalRow:
     referrals: int = 0
     prelist: int = 0
     close_median_hours: float | None = None
-    histogram: dict = field(default_factory=dict)
+    histogram: dict = field(default_factory=dict)  # close_hours bucket → count
+    tenant_id: uuid.UUID | None = None
+    slug: str = ""
+    status: str = ""
+    by_level: dict = field(default_factory=dict)  # partner level → referrals requested
+    by_outcome: dict = field(default_factory=dict)  # outcome → referrals concluded
+    sla_met: int = 0
+    sla_missed: int = 0
+    response: dict = field(default_factory=dict)  # partner level → response_hours histogram
 
     def values(self) -> list:
+        """The national summary report's columns (`national_columns`)."""
         return [self.region, self.code, self.received, self.closed, self.overdue, self.referrals, self.prelist,
                 self.close_median_hours]
+
+    @property
+    def sla_share(self) -> float | None:
+        """Share (0–1) of steps finished within their state's deadline; None without any."""
+        return sla_share(self.sla_met, self.sla_missed)
+
+    @property
+    def sla_steps(self) -> int:
+        return self.sla_met + self.sla_missed
+
+    def response_median(self, level: str | None = None) -> float | None:
+        """Median hours from sending a referral to its answer (one partner level, or all)."""
+        if level is not None:
+            return median_hours(self.response.get(level, {}))
+        return median_hours(merge(self.response.values()))
+
+
+def merge(histograms) -> dict:
+    out: dict = defaultdict(int)
+    for histogram in histograms:
+        for bucket, count in histogram.items():
+            out[bucket] += count
+    return dict(out)
 
 
 def national_columns() -> list[str]:
@@ -45,40 +85,88 @@ def national_columns() -> list[str]:
             _("Usulan daftar awal"), _("Median jam sampai selesai")]
 
 
-def national_summary(period: Period) -> list[NationalRow]:
-    """Every region (by name) with its figures for `period`; overdue is as of now."""
-    tenants = db.session.scalars(select(Tenant).order_by(Tenant.name)).all()
-    in_period = (CaseRollup.day >= period.start, CaseRollup.day <= period.end)
-    counts: dict = defaultdict(dict)
-    for tid, metric, total in db.session.execute(
-            select(CaseRollup.tenant_id, CaseRollup.metric, func.sum(CaseRollup.value))
-            .where(CaseRollup.metric.in_(COUNTED), *in_period)
-            .group_by(CaseRollup.tenant_id, CaseRollup.metric).execution_options(**_ALL)):
-        counts[tid][metric] = int(total or 0)
-    histograms: dict = defaultdict(dict)
-    for tid, bucket, total in db.session.execute(
-            select(CaseRollup.tenant_id, CaseRollup.bucket, func.sum(CaseRollup.value))
-            .where(CaseRollup.metric == "close_hours", *in_period)
-            .group_by(CaseRollup.tenant_id, CaseRollup.bucket).execution_options(**_ALL)):
-        histograms[tid][bucket] = int(total or 0)
-    overdue = dict(db.session.execute(
-        select(Case.tenant_id, func.count()).where(Case.is_overdue(utcnow()))
-        .group_by(Case.tenant_id).execution_options(**_ALL)).all())
-    rows = []
-    for tenant in tenants:
-        c = counts.get(tenant.id, {})
-        rows.append(NationalRow(tenant.name, tenant.region_code, c.get("received", 0), c.get("closed", 0),
-                                overdue.get(tenant.id, 0), c.get("referral_requested", 0), c.get("prelist", 0),
-                                median_hours(histograms.get(tenant.id, {})), histograms.get(tenant.id, {})))
-    return rows
+def _in_period(period: Period) -> tuple:
+    return CaseRollup.day >= period.start, CaseRollup.day <= period.end
+
+
+def _add_count(row: NationalRow, metric: str, level: str, detail: str, total: int) -> None:
+    if metric == "received":
+        row.received += total
+    elif metric == "closed":
+        row.closed += total
+    elif metric == "prelist":
+        row.prelist += total
+    elif metric == "referral_requested":
+        row.referrals += total
+        row.by_level[level] = row.by_level.get(level, 0) + total
+    elif metric == "referral_outcome":
+        row.by_outcome[detail] = row.by_outcome.get(detail, 0) + total
+    elif metric == "state_hours" and detail == MET:
+        row.sla_met += total
+    elif metric == "state_hours" and detail == MISSED:
+        row.sla_missed += total
+
+
+def national_summary(period: Period, only: uuid.UUID | None = None, query: str = "") -> list[NationalRow]:
+    """Every region (by name; or only the one with id `only`; or those whose name, code or
+    subdomain contains `query`) with its figures for `period`; overdue is as of now."""
+    stmt = select(Tenant).order_by(Tenant.name)
+    if only is not None:
+        stmt = stmt.where(Tenant.id == only)
+    if query:
+        text = query.lower()
+        stmt = stmt.where(func.lower(Tenant.name).contains(text, autoescape=True)
+                          | Tenant.region_code.contains(text, autoescape=True)
+                          | Tenant.slug.contains(text, autoescape=True))
+    rows = {t.id: NationalRow(t.name, t.region_code, tenant_id=t.id, slug=t.slug, status=t.status)
+            for t in db.session.scalars(stmt)}
+    if not rows:
+        return []
+    narrow = (CaseRollup.tenant_id == only,) if only is not None else ()
+    counts = (select(CaseRollup.tenant_id, CaseRollup.metric, CaseRollup.partner_level, CaseRollup.detail,
+                     func.sum(CaseRollup.value))
+              .where(CaseRollup.metric.in_(COUNTED), *_in_period(period), *narrow)
+              .group_by(CaseRollup.tenant_id, CaseRollup.metric, CaseRollup.partner_level, CaseRollup.detail))
+    for tid, metric, level, detail, total in db.session.execute(counts.execution_options(**_ALL)):
+        if tid in rows and total:
+            _add_count(rows[tid], metric, level, detail, int(total))
+    histograms = (select(CaseRollup.tenant_id, CaseRollup.metric, CaseRollup.partner_level, CaseRollup.bucket,
+                         func.sum(CaseRollup.value))
+                  .where(CaseRollup.metric.in_(HISTOGRAMS), *_in_period(period), *narrow)
+                  .group_by(CaseRollup.tenant_id, CaseRollup.metric, CaseRollup.partner_level, CaseRollup.bucket))
+    for tid, metric, level, bucket, total in db.session.execute(histograms.execution_options(**_ALL)):
+        if tid not in rows or not total:
+            continue
+        target = rows[tid].histogram if metric == "close_hours" else rows[tid].response.setdefault(level, {})
+        target[bucket] = target.get(bucket, 0) + int(total)
+    overdue = select(Case.tenant_id, func.count()).where(Case.is_overdue(utcnow()))
+    if only is not None:
+        overdue = overdue.where(Case.tenant_id == only)
+    for tid, n in db.session.execute(overdue.group_by(Case.tenant_id).execution_options(**_ALL)):
+        if tid in rows:
+            rows[tid].overdue = int(n)
+    for row in rows.values():
+        row.close_median_hours = median_hours(row.histogram)
+    return list(rows.values())
 
 
 def national_total(rows: list[NationalRow]) -> NationalRow:
-    """The sums over all regions; the median is taken over every region's closings together."""
-    merged: dict = defaultdict(int)
+    """The sums over `rows`; the medians are taken over every region's durations together."""
+    total = NationalRow(_("Nasional"), "")
     for row in rows:
-        for bucket, count in row.histogram.items():
-            merged[bucket] += count
-    return NationalRow(_("Nasional"), "", sum(r.received for r in rows), sum(r.closed for r in rows),
-                       sum(r.overdue for r in rows), sum(r.referrals for r in rows), sum(r.prelist for r in rows),
-                       median_hours(merged), dict(merged))
+        total.received += row.received
+        total.closed += row.closed
+        total.overdue += row.overdue
+        total.referrals += row.referrals
+        total.prelist += row.prelist
+        total.sla_met += row.sla_met
+        total.sla_missed += row.sla_missed
+        for level, n in row.by_level.items():
+            total.by_level[level] = total.by_level.get(level, 0) + n
+        for outcome, n in row.by_outcome.items():
+            total.by_outcome[outcome] = total.by_outcome.get(outcome, 0) + n
+    total.histogram = merge(r.histogram for r in rows)
+    total.response = {level: merge(r.response.get(level, {}) for r in rows) for level in PartnerLevel}
+    total.close_median_hours = median_hours(total.histogram)
+    return total
+

@@ -22,7 +22,7 @@ def test_blank_structure_is_a_valid_template_with_every_placeholder_filled(app_c
     assert (template.code, template.slug, template.service_name) == (data.region_code, data.slug, "SLRT Uji")
     assert "${" not in to_yaml(template.raw)
     roles = {p.role for p in template.positions}
-    assert roles == {"manager", "intake_officer", "case_officer", "supervisor", "facilitator",
+    assert roles == {"unit_head", "manager", "intake_officer", "case_officer", "supervisor", "facilitator",
                      "welfare_center_coordinator"}
     areas = {p.role: p.area for p in template.positions}
     assert areas["supervisor"] == "district" and areas["facilitator"] == "village"
@@ -32,11 +32,21 @@ def test_blank_structure_is_a_valid_template_with_every_placeholder_filled(app_c
 
 
 def test_blank_structure_cites_permensos_everywhere(app_ctx):
+    """The new region has a regulation of its own: the blank structure's citations read as Permensos
+    15/2018's, never as the new region's articles (only local policy names no regulation)."""
+    from app.reference.citations import Citation
+
     template = build_template(blank_data())
     citations = [u.legal_basis for u in template.units] + [p.legal_basis for p in template.positions]
     citations += [s["legal_basis"] for s in template.sop["states"] if not s.get("final")]
     citations += [t["legal_basis"] for t in template.sop["transitions"]]
-    assert citations and all(c.startswith("Permensos 15/2018") for c in citations)
+    citations += [c["legal_basis"] for c in template.sop["channels"]]
+    citations += [stage["legal_basis"] for chain in template.review_chains.values() for stage in chain]
+    parsed = [Citation.parse(c) for c in citations]
+    assert parsed and all(c.text for c in parsed)
+    assert all(c.regulation == "Permensos 15/2018" for c in parsed if c.kind != "local")
+    assert {c.kind for c in parsed} == {"stated", "inferred", "local"}
+    assert not any(c.regulation == template.regulation_short for c in parsed)
 
 
 def test_puskesos_is_optional(app_ctx):

@@ -4,18 +4,19 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from jinja2_fragments.flask import render_block
+from sqlalchemy import func, select
 
 from app.accounts.auth import platform_required
 from app.blueprints.platform import bp
 from app.blueprints.platform.forms import ActionForm, ActivateForm, ManagerInviteForm, RenameForm, SuspendForm
-from app.extensions import db
+from app.extensions import db, htmx
 from app.platform import operations as ops
 from app.platform.manager_invites import manager_invitations, manager_positions
 from app.platform.operations import PlatformError
 from app.platform.readiness import region_readiness
 from app.platform.regions import region_history
-from app.platform.stats import region_rows
+from app.platform.stats import region_page, region_rows
 from app.tenancy.models import Tenant, TenantStatus
 
 READERS = ("national_admin", "auditor")
@@ -25,15 +26,21 @@ STATUSES = tuple(s.value for s in TenantStatus)
 @bp.get("/")
 @platform_required(*READERS)
 def console():
-    """Every region with its status, active staff, open and overdue cases, last activity."""
+    """The regions (50 a page, searchable by name, code or subdomain) with their status, active
+    staff, open and overdue cases, last activity."""
     status = request.args.get("status", "")
     if status not in STATUSES:
         status = ""
-    rows = region_rows(status)
+    query = request.args.get("q", "").strip()[:100]
+    pager, rows = region_page(status, query, request.args.get("page", 1, type=int) or 1)
     counts = {s: 0 for s in STATUSES}
-    for t in db.session.scalars(select(Tenant.status)):
-        counts[t] = counts.get(t, 0) + 1
-    return render_template("platform/console.html", rows=rows, status=status, counts=counts)
+    for value, n in db.session.execute(select(Tenant.status, func.count()).group_by(Tenant.status)):
+        counts[value] = counts.get(value, 0) + n
+    context = dict(rows=rows, pager=pager, status=status, counts=counts, query=query,
+                   list_args={k: v for k, v in (("status", status), ("q", query)) if v})
+    if htmx and htmx.target == "region-list":
+        return render_block("platform/console.html", "region_list", **context)
+    return render_template("platform/console.html", **context)
 
 
 def _load(tenant_id) -> Tenant:
