@@ -156,10 +156,11 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(dev_mailbox_bp)
     from app.blueprints.households import bp as households_bp
+    from app.blueprints.monitoring import bp as monitoring_bp
     from app.blueprints.programs import bp as programs_bp
     from app.blueprints.verval import bp as verval_bp
 
-    for bp in (households_bp, programs_bp, verval_bp):
+    for bp in (households_bp, programs_bp, verval_bp, monitoring_bp):
         app.register_blueprint(bp)
 
 
@@ -186,6 +187,9 @@ def register_cli(app: Flask) -> None:
     from app.notices.cli import sla_cli
 
     app.cli.add_command(sla_cli)
+    from app.reports.cli import reports_cli
+
+    app.cli.add_command(reports_cli)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -53,6 +53,9 @@ class Capability(Vocabulary):
     MANAGE_PROGRAMS = "manage_programs", _l("Mengelola katalog program")
     EXCHANGE_SIKS = "exchange_siks", _l("Bertukar data dengan SIKS-NG")
     RANK_CANDIDATES = "rank_candidates", _l("Memeringkat calon penerima")
+    PLAN_ACTIVITIES = "plan_activities", _l("Menyusun rencana kegiatan dan anggaran")
+    MONITOR_WELFARE_CENTERS = "monitor_welfare_centers", _l("Memantau Puskesos")
+    EVALUATE = "evaluate", _l("Mencatat evaluasi")
 
 
 #: What each capability lets a member do, in plain Indonesian (the settings page, the format spec).
@@ -80,6 +83,12 @@ DESCRIPTIONS: dict[Capability, Any] = {
     Capability.EXCHANGE_SIKS: _l("Mengumpulkan usulan yang disetujui menjadi kiriman SIKS-NG dan mengimpor "
                                  "hasilnya dari kementerian."),
     Capability.RANK_CANDIDATES: _l("Memeringkat calon penerima program daerah dan mencatat siapa yang diusulkan."),
+    Capability.PLAN_ACTIVITIES: _l("Menyusun rencana kegiatan dan anggaran tahunan sekretariat, Puskesos dan "
+                                   "kecamatan, serta mencatat realisasinya sepanjang tahun."),
+    Capability.MONITOR_WELFARE_CENTERS: _l("Melihat angka setiap Puskesos (pengaduan dicatat, selesai, dirujuk, "
+                                           "terlambat); supervisor hanya untuk kecamatannya."),
+    Capability.EVALUATE: _l("Mencatat catatan evaluasi akhir tahun penyelenggaraan SLRT atas nama kantor "
+                            "pengevaluasi."),
 }
 
 
@@ -107,6 +116,9 @@ DEFAULTS: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_PROGRAMS: frozenset({"manager", "unit_head"}),
     Capability.EXCHANGE_SIKS: frozenset({"data_officer", "manager", "unit_head"}),
     Capability.RANK_CANDIDATES: frozenset({"manager", "unit_head"}),
+    Capability.PLAN_ACTIVITIES: frozenset({"manager", "unit_head", "admin_staff"}),
+    Capability.MONITOR_WELFARE_CENTERS: frozenset({"manager", "unit_head", "monitoring_officer", "supervisor"}),
+    Capability.EVALUATE: frozenset({"unit_head", "monitoring_officer"}),
 }
 
 

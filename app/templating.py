@@ -4,8 +4,10 @@ from __future__ import annotations
 from datetime import UTC
 
 from flask import Flask, current_app, url_for
+from werkzeug.local import LocalProxy
 
-from app.org.vocabulary import ROLES, SERVICE_AREAS, UNIT_KINDS
+from app.org.service_areas import area_labels
+from app.org.vocabulary import ROLES, UNIT_KINDS
 from app.tenancy.context import current_tenant
 
 
@@ -62,13 +64,21 @@ def register(app: Flask) -> None:
         platform_url=platform_url,
         current_tenant=current_tenant,
         ROLES=ROLES,
-        SERVICE_AREAS=SERVICE_AREAS,
+        # The current region's service areas (built-in and its own, in its words); the built-in ones elsewhere.
+        SERVICE_AREAS=LocalProxy(area_labels),
         UNIT_KINDS=UNIT_KINDS,
     )
     from app import permissions
 
     permissions.register(app)  # can('reveal_nik'): who may do what outside the SOP
     app.jinja_env.filters["area_label"] = area_label
+    from app.reference.citations import citation_html, citation_plain
+
+    app.jinja_env.filters["citation"] = citation_html  # {{ x.legal_basis | citation }}: text, regulation, kind
+    app.jinja_env.filters["citation_plain"] = citation_plain
+    from app.tenants.ticket_prefix import example_ticket
+
+    app.jinja_env.globals["example_ticket"] = example_ticket  # `BEKASI-2026-000123`: the region's ticket format
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["number"] = format_number
     from app.citizens.identity import mask_nik

@@ -158,10 +158,10 @@ def bench_region(app, slug: str) -> None:
 
 def report_timings(slug: str) -> None:
     """A rebuild from raw data, and the monthly and yearly reports in both formats."""
-    from app.dashboard.figures import figures
     from app.dashboard.lists import prelist_rows, referral_rows
     from app.dashboard.periods import Period
-    from app.reports.activity import region_facts, region_report_pdf
+    from app.reports.contents import report_contents
+    from app.reports.office import region_facts, region_report_pdf
     from app.reports.workbook import region_workbook
 
     today = datetime.now(UTC).date()
@@ -176,12 +176,12 @@ def report_timings(slug: str) -> None:
         for kind, period in (("bulanan", last_month), ("tahunan", Period(today - timedelta(days=364), today))):
             for fmt in ("pdf", "xlsx"):
                 def build(period=period, fmt=fmt, kind=kind):
-                    figs = figures(tenant, period)
+                    contents = report_contents(tenant, period)
                     if fmt == "pdf":
-                        return region_report_pdf(tenant, "monthly" if kind == "bulanan" else "yearly", figs,
-                                                 prelist_rows(period), referral_rows(period), "Bench", "-")
+                        return region_report_pdf(tenant, "monthly" if kind == "bulanan" else "yearly", contents,
+                                                 prelist_rows(period), referral_rows(period), "Bench", "-", today)
                     out = BytesIO()
-                    region_workbook(out, region_facts(tenant, "monthly", figs, "Bench", "-"), figs,
+                    region_workbook(out, region_facts(tenant, "monthly", contents, "Bench", "-"), contents,
                                     prelist_rows(period), referral_rows(period))
                     return out.getvalue()
 

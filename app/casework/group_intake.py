@@ -16,6 +16,7 @@ from app.casework.models import Case, CaseEvent
 from app.casework.sop_store import current_version
 from app.extensions import db
 from app.org.models import OrgUnit
+from app.org.service_areas import unit_for_area
 from app.tenancy.models import utcnow
 
 
@@ -39,7 +40,7 @@ def open_group_case(*, group: GroupData, complaint: str, service_area: str, chan
     sop = version.sop
     entry_state = sop.channels[channel].entry
     now = utcnow()
-    unit_key = sop.routing.get(service_area)
+    unit_key = unit_for_area(sop.routing, service_area)  # a region's own area goes where its built-in one does
     unit = db.session.scalar(select(OrgUnit).where(OrgUnit.key == unit_key)) if unit_key else None
     case = Case(
         ticket=next_ticket(now), intake_token=intake_token, citizen_id=None, group_name=group.name,

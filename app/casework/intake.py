@@ -15,6 +15,8 @@ from app.casework.sop_store import current_version
 from app.citizens.models import Citizen, RegisterEntry
 from app.extensions import db
 from app.org.models import OrgUnit
+from app.org.service_areas import unit_for_area
+from app.tenancy.context import tenant_in_context
 from app.tenancy.models import utcnow
 
 
@@ -76,10 +78,14 @@ def upsert_citizen(data: CitizenData) -> Citizen:
 
 
 def next_ticket(now: datetime) -> str:
-    """`PLG-2026-000123`: per region and year, gap-free under concurrency."""
+    """`BEKASI-2026-000123`: the region's prefix, then a number per region and year, gap-free under concurrency.
+
+    The counter does not depend on the prefix: after the region changes its prefix the numbers go on, so
+    a ticket never repeats one issued before (the table's unique (region, ticket) stays the last guard).
+    """
     year = now.year
     value = bump_year_counter(TicketCounter, year)
-    return f"PLG-{year}-{value:06d}"
+    return f"{tenant_in_context().ticket_prefix}-{year}-{value:06d}"
 
 
 def due_at(sop, state: str, start: datetime) -> datetime | None:
@@ -154,7 +160,7 @@ def open_case(*, citizen_data: CitizenData, complaint: str, service_area: str, c
     citizen = upsert_citizen(citizen_data)
     match = register_match(citizen.nik, citizen.kk_number)
     now = utcnow()
-    unit_key = sop.routing.get(service_area)
+    unit_key = unit_for_area(sop.routing, service_area)  # a region's own area goes where its built-in one does
     unit = db.session.scalar(select(OrgUnit).where(OrgUnit.key == unit_key)) if unit_key else None
     case = Case(
         ticket=next_ticket(now), intake_token=intake_token, citizen_id=citizen.id,

@@ -25,24 +25,34 @@ def intake_roles(sop: Sop) -> set[str]:
     return {role for channel in sop.channels.values() for role in channel.roles}
 
 
+def is_welfare_center_post(role: str, unit_kind: str) -> bool:
+    """A Puskesos post: in a unit of kind welfare_center, or the Puskesos coordinator."""
+    return unit_kind == WELFARE_CENTER or role == "welfare_center_coordinator"
+
+
 def works_at_welfare_center(membership) -> bool:
-    """A Puskesos post: a unit of kind welfare_center, or the Puskesos coordinator."""
+    """Whether the member's post is a Puskesos post (`is_welfare_center_post`)."""
     position = membership.position
-    return position.unit.kind == WELFARE_CENTER or position.role == "welfare_center_coordinator"
+    return is_welfare_center_post(position.role, position.unit.kind)
 
 
 def offered_channels(sop: Sop, membership) -> list[Channel]:
-    """The channels this member may record through, in the SOP's order.
+    """The channels this member may record through, in the SOP's order (`post_channels` of their post)."""
+    return post_channels(sop, membership.position.role, works_at_welfare_center(membership))
 
-    A channel must name the member's role. The Puskesos channel is for Puskesos posts only;
-    a Puskesos post records through it instead of the secretariat's walk-in channel.
+
+def post_channels(sop: Sop, role: str, at_welfare_center: bool) -> list[Channel]:
+    """The channels a post with `role` may record through, in the SOP's order.
+
+    A channel must name the post's role. The Puskesos channel is for Puskesos posts only;
+    a Puskesos post records through it instead of the secretariat's walk-in channel. A region's own
+    channel behaves as the built-in one it maps to (`Channel.national`).
     """
-    role = membership.position.role
     mine = [c for c in sop.channels.values() if role in c.roles]
-    if not works_at_welfare_center(membership):
-        return [c for c in mine if c.key != WELFARE_CENTER]
-    if any(c.key == WELFARE_CENTER for c in mine):
-        return [c for c in mine if c.key != "walk_in"]
+    if not at_welfare_center:
+        return [c for c in mine if c.national != WELFARE_CENTER]
+    if any(c.national == WELFARE_CENTER for c in mine):
+        return [c for c in mine if c.national != "walk_in"]
     return mine
 
 
@@ -52,7 +62,7 @@ def field_villages(membership, channels: list[Channel]) -> set[str] | None:
     A facilitator records where they visit: their assigned villages, or every village of
     an assigned district.
     """
-    if not channels or any(c.key != "home_visit" for c in channels) or not membership.areas:
+    if not channels or any(c.national != "home_visit" for c in channels) or not membership.areas:
         return None
     codes = {a.village_code for a in membership.areas if a.village_code}
     districts = [a.district_code for a in membership.areas if not a.village_code]

@@ -64,10 +64,10 @@ class SopVersion(TenantOwned, Model):
     @property
     def sop(self):
         """The state machine of this version (parsed once per instance)."""
-        from app.casework.sop import parse_sop
+        from app.casework.sop import parse_stored
 
         if self._parsed is None:
-            self._parsed = parse_sop(self.definition)
+            self._parsed = parse_stored(self.definition)
         return self._parsed
 
 
@@ -92,7 +92,7 @@ def bump_year_counter(counter, year: int) -> int:
 
 
 class TicketCounter(TenantOwned, Model):
-    """Per-region, per-year sequence for ticket numbers (`PLG-2026-000123`)."""
+    """Per-region, per-year sequence for ticket numbers (`BEKASI-2026-000123`; the prefix is the region's)."""
 
     __tablename__ = "ticket_counters"
     __table_args__ = (UniqueConstraint("tenant_id", "year"),)

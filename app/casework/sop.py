@@ -14,11 +14,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from app.casework.channels import CHANNELS, own_channel_problems
 from app.casework.step_kinds import REGISTRY, StepKind
 from app.errors import Invalid
+from app.org.service_areas import OWN_KEY
 from app.org.vocabulary import ROLES, SERVICE_AREAS
-
-CHANNELS = ("walk_in", "welfare_center", "home_visit")
 
 NOTE_RULES = ("required", "optional", "none")
 
@@ -80,6 +80,13 @@ class Channel:
     entry: str
     roles: tuple[str, ...]
     legal_basis: str = ""
+    #: The built-in channel a region's own channel counts under nationally and behaves as ("" = built-in).
+    maps_to: str = ""
+
+    @property
+    def national(self) -> str:
+        """The built-in channel this one is (itself, or the one a region's own channel maps to)."""
+        return self.maps_to or self.key
 
 
 @dataclass
@@ -111,21 +118,33 @@ class Sop:
         return [k for k, s in self.states.items() if not s.final]
 
 
-def parse_sop(data: Any, unit_keys: Iterable[str] | None = None, entry: str = "sop") -> Sop:
-    """Validate an SOP mapping and build the state machine, or raise SopError."""
+def parse_sop(data: Any, unit_keys: Iterable[str] | None = None, entry: str = "sop",
+              own_areas: Iterable[str] = ()) -> Sop:
+    """Validate an SOP mapping and build the state machine, or raise SopError.
+
+    `own_areas`: the region's own service-area keys, which `routing` may route besides the
+    built-in ones (`app.org.service_areas`)."""
     problems: list[str] = []
     if not isinstance(data, dict):
         raise SopError([f"{entry}: " + _("SOP harus berupa pemetaan")])
     states = _states(data.get("states"), problems, entry)
     transitions = _transitions(data.get("transitions"), states, problems, entry)
     channels = _channels(data.get("channels"), states, problems, entry)
-    routing = _routing(data.get("routing"), unit_keys, problems, entry)
+    routing = _routing(data.get("routing"), unit_keys, problems, entry, set(own_areas))
     sop = Sop(states=states, transitions=transitions, channels=channels, routing=routing, raw=data)
     if not problems:
         problems.extend(check_reachability(sop, entry))
     if problems:
         raise SopError(problems)
     return sop
+
+
+def parse_stored(data: Any) -> Sop:
+    """A stored version's state machine: checked when it was saved, so the own service areas its
+    routing names are taken as they are (the region may have retired one since)."""
+    routing = data.get("routing") if isinstance(data, dict) else None
+    own = [str(k) for k in routing if isinstance(k, str) and OWN_KEY.match(k)] if isinstance(routing, dict) else []
+    return parse_sop(data, own_areas=own)
 
 
 def _text(item: dict, key: str) -> str:
@@ -218,10 +237,15 @@ def _channels(items, states, problems, entry) -> dict[str, Channel]:
     for i, item in enumerate(items):
         key = _text(item, "key") if isinstance(item, dict) else ""
         where = f"{entry}.channels[{i + 1}] ({key})"
-        if key not in CHANNELS:
-            problems.append(f"{where}: " + _("jalur '%(k)s' tidak dikenal (pilihan: %(o)s)",
-                                             k=key, o=", ".join(CHANNELS)))
-            continue
+        maps_to = _text(item, "maps_to") if isinstance(item, dict) else ""
+        if key in CHANNELS and maps_to:
+            problems.append(f"{where}: " + _("jalur bawaan tidak memakai 'maps_to'"))
+        elif key not in CHANNELS:
+            own = own_channel_problems(key, maps_to, _text(item, "label") if isinstance(item, dict) else "",
+                                       _text(item, "legal_basis") if isinstance(item, dict) else "")
+            problems.extend(f"{where}: {p}" for p in own)
+            if own:
+                continue
         if key in channels:
             problems.append(f"{where}: " + _("jalur '%(k)s' muncul lebih dari sekali", k=key))
         if _text(item, "entry") not in states:
@@ -230,11 +254,12 @@ def _channels(items, states, problems, entry) -> dict[str, Channel]:
             problems.append(f"{where}: " + _("tahap awal tidak boleh tahap akhir"))
         channels[key] = Channel(key=key, label=_text(item, "label") or key, entry=_text(item, "entry"),
                                 roles=_roles(item.get("role"), where, problems),
-                                legal_basis=_text(item, "legal_basis"))
+                                legal_basis=_text(item, "legal_basis"),
+                                maps_to=maps_to if key not in CHANNELS else "")
     return channels
 
 
-def _routing(mapping, unit_keys, problems, entry) -> dict[str, str]:
+def _routing(mapping, unit_keys, problems, entry, own_areas: set[str]) -> dict[str, str]:
     if not isinstance(mapping, dict):
         problems.append(f"{entry}.routing: " + _("pemetaan bidang layanan ke unit back office wajib ada"))
         return {}
@@ -243,7 +268,7 @@ def _routing(mapping, unit_keys, problems, entry) -> dict[str, str]:
         if area not in mapping:
             problems.append(f"{entry}.routing: " + _("bidang '%(a)s' belum ditangani unit mana pun", a=area))
     for area, unit in mapping.items():
-        if area not in SERVICE_AREAS:
+        if area not in SERVICE_AREAS and area not in own_areas:
             problems.append(f"{entry}.routing: " + _("bidang layanan '%(a)s' tidak dikenal", a=area))
         if not isinstance(unit, str) or (units is not None and unit not in units):
             problems.append(f"{entry}.routing.{area}: " + _("unit back office '%(u)s' tidak ada", u=unit))
@@ -277,14 +302,18 @@ def check_reachability(sop: Sop, entry: str = "sop") -> list[str]:
     return problems
 
 
-def check_roles_held(sop: Sop, held_roles: set[str], entry: str = "sop") -> list[str]:
-    """Every step (and every approval) has a role that some position in the region holds."""
+def check_roles_held(sop: Sop, held_roles: set[str], entry: str = "sop", channels: bool = True) -> list[str]:
+    """Every step (and every approval) has a role that some position in the region holds.
+
+    `channels=False` leaves the channels to `sop_checks.channel_problems`, which also asks
+    whether a post holding the role may use the channel (a Puskesos post for the Puskesos one).
+    """
     problems = []
     for t in sop.transitions:
         if not set(t.roles) & held_roles:
             problems.append(f"{entry}.transitions ({t.key}): "
                             + _("tidak ada jabatan dengan peran %(r)s", r=", ".join(t.roles)))
-    for c in sop.channels.values():
+    for c in sop.channels.values() if channels else ():
         if not set(c.roles) & held_roles:
             problems.append(f"{entry}.channels ({c.key}): "
                             + _("tidak ada jabatan dengan peran %(r)s", r=", ".join(c.roles)))

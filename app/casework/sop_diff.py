@@ -12,12 +12,12 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.casework.channels import CHANNEL_LABELS  # the built-in channels' names (others import them here)
 from app.casework.sop_edits import roles_of
 from app.casework.step_kinds import KIND_LABELS
+from app.org.service_areas import area_label
 from app.org.vocabulary import ROLES, SERVICE_AREAS
-
-CHANNEL_LABELS = {"walk_in": _l("Datang langsung"), "welfare_center": _l("Puskesos"),
-                  "home_visit": _l("Kunjungan rumah")}
+from app.reference.citations import citation_plain
 
 
 @dataclass
@@ -109,7 +109,7 @@ def diff_sop(old: dict, new: dict, unit_names: dict[str, str] | None = None,
                       lambda s: _("tahap \u201c%(l)s\u201d", l=s.get("label") or s.get("key")), [
                           (_l("nama"), lambda s: str(s.get("label") or "")),
                           (_l("batas waktu"), lambda s: hours(s.get("sla_hours"))),
-                          (_l("dasar hukum"), lambda s: str(s.get("legal_basis") or "")),
+                          (_l("dasar hukum"), lambda s: citation_plain(s.get("legal_basis"))),
                           (_l("tahap akhir"), lambda s: _("ya") if s.get("final") else ""),
                       ])
     changes += _keyed(_by_key(old.get("transitions")), _by_key(new.get("transitions")), "step",
@@ -120,14 +120,16 @@ def diff_sop(old: dict, new: dict, unit_names: dict[str, str] | None = None,
                           (_l("yang mengambil"), who),
                           (_l("jenis"), lambda t: str(KIND_LABELS.get(t.get("kind") or "forward", t.get("kind")))),
                           (_l("catatan"), lambda t: str(t.get("note") or "")),
-                          (_l("dasar hukum"), lambda t: str(t.get("legal_basis") or "")),
+                          (_l("dasar hukum"), lambda t: citation_plain(t.get("legal_basis"))),
                       ])
     changes += _keyed(_by_key(old.get("channels")), _by_key(new.get("channels")), "channel",
-                      lambda c: _("jalur masuk \u201c%(l)s\u201d", l=CHANNEL_LABELS.get(c.get("key"), c.get("key"))), [
+                      lambda c: _("jalur masuk \u201c%(l)s\u201d",
+                                  l=CHANNEL_LABELS.get(c.get("key")) or c.get("label") or c.get("key")), [
                           (_l("nama"), lambda c: str(c.get("label") or "")),
+                          (_l("dihitung sebagai"), lambda c: str(CHANNEL_LABELS.get(c.get("maps_to"), ""))),
                           (_l("tahap awal"), lambda c: stage.get(str(c.get("entry")), str(c.get("entry")))),
                           (_l("yang mencatat"), who),
-                          (_l("dasar hukum"), lambda c: str(c.get("legal_basis") or "")),
+                          (_l("dasar hukum"), lambda c: citation_plain(c.get("legal_basis"))),
                       ])
     changes += _order_changes(old, new, stage)
     old_routing, new_routing = old.get("routing") or {}, new.get("routing") or {}
@@ -135,7 +137,7 @@ def diff_sop(old: dict, new: dict, unit_names: dict[str, str] | None = None,
         before, after = str(old_routing.get(area) or ""), str(new_routing.get(area) or "")
         if before != after:
             changes.append(Change("changed", "routing", _("pembagian bidang \u201c%(a)s\u201d",
-                                                          a=SERVICE_AREAS.get(area, area)),
+                                                          a=area_label(area)),
                                   [(_("unit back office"), units.get(before, before), units.get(after, after))]))
     return changes
 

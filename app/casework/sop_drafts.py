@@ -16,6 +16,8 @@ from sqlalchemy import func, select
 from app.audit.log import record
 from app.casework.models import SopVersion
 from app.casework.sop import SopError, check_roles_held, parse_sop
+from app.casework.sop_checks import channel_problems, posts_in_service
+from app.casework.sop_checks import publish_warnings as sop_publish_warnings
 from app.casework.sop_diff import Change, diff_sop
 from app.casework.sop_procedure import titles_by_role
 from app.casework.sop_store import current_version
@@ -24,6 +26,7 @@ from app.casework.vocabulary import SopStatus
 from app.errors import Invalid
 from app.extensions import db
 from app.org.models import OrgUnit, Position
+from app.org.service_areas import own_area_keys
 from app.tenancy.models import utcnow
 
 
@@ -49,10 +52,20 @@ def held_roles() -> set[str]:
 def check_definition(definition: dict) -> list[str]:
     """Everything wrong with `definition` as this region's SOP (empty when it can be published)."""
     try:
-        sop = parse_sop(definition, unit_keys=[u.key for u in back_office_units()])
+        sop = parse_sop(definition, unit_keys=[u.key for u in back_office_units()], own_areas=own_area_keys())
     except SopError as exc:
         return list(exc.problems)
-    return check_roles_held(sop, held_roles()) + check_kept_approvals(definition)
+    return (check_roles_held(sop, held_roles(), channels=False) + channel_problems(sop, posts_in_service())
+            + check_kept_approvals(definition))
+
+
+def publish_warnings(definition: dict) -> list[str]:
+    """What publishing `definition` would go ahead with but warn about (empty while it has problems)."""
+    try:
+        sop = parse_sop(definition, unit_keys=[u.key for u in back_office_units()], own_areas=own_area_keys())
+    except SopError:
+        return []
+    return sop_publish_warnings(sop)
 
 
 def check_kept_approvals(definition: dict) -> list[str]:

@@ -204,15 +204,17 @@ def remove_review(definition: dict, stage_key: str) -> dict:
     return out
 
 
-def set_routing(definition: dict, routing: dict[str, str], unit_keys: Iterable[str]) -> dict:
-    """Which back-office unit handles each service area."""
-    units = set(unit_keys)
-    errors = {area: [_("Pilih unit back office dari daftar.")] for area in SERVICE_AREAS
-              if routing.get(area) not in units}
+def set_routing(definition: dict, routing: dict[str, str], unit_keys: Iterable[str],
+                own_areas: Iterable[str] = ()) -> dict:
+    """Which back-office unit handles each service area. The region's own areas (`own_areas`) may be left
+    empty: their cases go where their built-in area's do."""
+    units, own = set(unit_keys), list(own_areas)
+    errors = {area: [_("Pilih unit back office dari daftar.")] for area in [*SERVICE_AREAS, *own]
+              if (area in SERVICE_AREAS or routing.get(area)) and routing.get(area) not in units}
     if errors:
         raise EditError(errors)
     out = copy.deepcopy(definition)
-    out["routing"] = {area: routing[area] for area in SERVICE_AREAS}
+    out["routing"] = {area: routing[area] for area in [*SERVICE_AREAS, *own] if routing.get(area)}
     return out
 
 

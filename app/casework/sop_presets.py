@@ -43,6 +43,11 @@ def return_before(definition: dict, stage_key: str) -> str:
     return ""
 
 
+def _sends_back(step: dict) -> bool:
+    kind = kind_of(step.get("kind") or "forward")
+    return kind is not None and kind.sends_back
+
+
 def add_approval(definition: dict, *, roles: Iterable[str], legal_basis: str, label: str = "",
                  sla_hours: int | None = None, return_to: str = "", after_step: str = "",
                  before_stage: str = "", who: str = "") -> tuple[dict, str]:
@@ -50,9 +55,10 @@ def add_approval(definition: dict, *, roles: Iterable[str], legal_basis: str, la
 
     After a step: the step now leads to a new approval stage; from there the approval goes on
     where the step led. Before a stage: every step and channel that led into it leads to the new
-    stage, whose approval goes on to it. Either way a return (with a reason) goes from the new
-    stage to `return_to`, unless that is empty. `who` names the approver in the default labels.
-    Returns (definition, the new stage's key).
+    stage, whose approval goes on to it; steps that send a case back into it (a return) still
+    lead to it directly: what was already passed is not approved again. Either way a return (with
+    a reason) goes from the new stage to `return_to`, unless that is empty. `who` names the
+    approver in the default labels. Returns (definition, the new stage's key).
     """
     out = copy.deepcopy(definition)
     keys = _stage_keys(out)
@@ -89,17 +95,24 @@ def add_approval(definition: dict, *, roles: Iterable[str], legal_basis: str, la
         onward = before_stage
         subject = next(str(s.get("label") or before_stage) for s in states if s.get("key") == before_stage)
         for other in incoming(out, before_stage):
-            other["to"] = key
+            if not _sends_back(other):
+                other["to"] = key
         for channel in out.get("channels") or []:
             if channel.get("entry") == before_stage:
                 channel["entry"] = key
         states.insert(keys.index(before_stage), stage)
         at = len(transitions)
-    added = [{"key": f"{APPROVE}_{key}", "label": _("Setujui (%(who)s): %(s)s", who=who, s=subject),
-              "from": key, "to": onward, "role": _role_value(chosen), "kind": APPROVE,
-              "legal_basis": legal_basis.strip()}]
+    if step is not None:  # the approver approves what the step proposed, or sends it back
+        approve_label = _("Setujui (%(who)s): %(s)s", who=who, s=subject)
+        return_label = _("Kembalikan (%(who)s): %(s)s", who=who, s=subject)
+    else:  # the approver lets the case on to the stage, or sends it back where it came from
+        approve_label = _("Setujui (%(who)s), lanjut ke \u201c%(s)s\u201d", who=who, s=subject)
+        back = next((str(s.get("label") or return_to) for s in states if s.get("key") == return_to), return_to)
+        return_label = _("Kembalikan (%(who)s) ke \u201c%(s)s\u201d", who=who, s=back)
+    added = [{"key": f"{APPROVE}_{key}", "label": approve_label, "from": key, "to": onward,
+              "role": _role_value(chosen), "kind": APPROVE, "legal_basis": legal_basis.strip()}]
     if return_to:
-        added.append({"key": f"{RETURN}_{key}", "label": _("Kembalikan (%(who)s): %(s)s", who=who, s=subject),
+        added.append({"key": f"{RETURN}_{key}", "label": return_label,
                       "from": key, "to": return_to, "role": _role_value(chosen), "kind": RETURN,
                       "legal_basis": legal_basis.strip()})
     transitions[at:at] = added

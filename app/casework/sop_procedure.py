@@ -17,6 +17,7 @@ from app.casework.step_kinds.referrals import approvals_ahead
 from app.casework.vocabulary import ReferralStatus
 from app.extensions import db
 from app.org.models import OrgUnit, Position
+from app.org.service_areas import own_areas, unit_for_area
 from app.org.vocabulary import ROLES, SERVICE_AREAS
 
 
@@ -138,20 +139,24 @@ def channels(definition: dict, titles: dict[str, list[str]] | None = None) -> li
     """The definition's intake channels with who records and where a case starts."""
     titles = titles_by_role() if titles is None else titles
     labels = {s.get("key"): s.get("label") or s.get("key") for s in definition.get("states") or []}
-    return [ChannelView(key=c.get("key"), name=str(CHANNEL_LABELS.get(c.get("key"), c.get("key"))),
+    return [ChannelView(key=c.get("key"), name=str(CHANNEL_LABELS.get(c.get("key")) or c.get("label") or c.get("key")),
                         label=c.get("label") or "", entry_label=labels.get(c.get("entry"), c.get("entry")),
                         who=_who(roles_of(c), titles), legal_basis=c.get("legal_basis") or "")
             for c in definition.get("channels") or []]
 
 
 def routing(definition: dict) -> list[tuple[str, str]]:
-    """(service area label, unit name) for each of the six areas."""
+    """(service area label, unit name) for each of the six areas, then each of the region's own (routed
+    on its own line, or where its built-in area goes)."""
     names = {u.key: u.name for u in db.session.scalars(select(OrgUnit))}
     mapping = definition.get("routing") or {}
     rows = []
     for area, label in SERVICE_AREAS.items():
         unit_key = mapping.get(area) or ""
         rows.append((str(label), names.get(unit_key, unit_key or "—")))
+    for own in own_areas():
+        unit_key = unit_for_area(mapping, own.key) or ""
+        rows.append((own.label, names.get(unit_key, unit_key or "—")))
     return rows
 
 

@@ -11,8 +11,12 @@ from app.extensions import Vocabulary
 
 
 class PartnerLevel(Vocabulary):
-    """Which level of government (or none) a partner belongs to."""
+    """Which level of government (or none) a partner belongs to: from the village up (a Puskesos refers
+    to program managers "di Desa/Kelurahan/Kecamatan", Batu Bara Pasal 16 ayat (3) huruf c; "di kelurahan",
+    Palembang Pasal 16 huruf c)."""
 
+    VILLAGE = "village", _l("Desa/Kelurahan")
+    DISTRICT = "district", _l("Kecamatan")
     REGENCY = "regency", _l("Kabupaten/Kota")
     PROVINCE = "province", _l("Provinsi")
     CENTRAL = "central", _l("Pusat")

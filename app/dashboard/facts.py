@@ -112,6 +112,13 @@ def load_histories(session, tenant_id, case_ids: Iterable, sops: SopCache | None
     return out
 
 
+def _sla_hours(sop, state: str | None) -> int | None:
+    """The deadline of `state` in the case's SOP version (None: no deadline, or unknown state)."""
+    if not state or sop is None or state not in sop.states:
+        return None
+    return sop.state(state).sla_hours
+
+
 def _timeline(sop, rows, referrals) -> Iterator[tuple[object, EventFacts]]:
     """Each event with the time its source state was entered (the previous state-changing event)."""
     prev_at = intake_at = None
@@ -126,7 +133,7 @@ def _timeline(sop, rows, referrals) -> Iterator[tuple[object, EventFacts]]:
             kind=kind, at=at, from_state=row.from_state or "", to_state=row.to_state or "",
             to_final=kind == "closure" or _is_final(sop, row.to_state), data=row.data or {},
             prev_at=prev_at if kind != "intake" else None, intake_at=intake_at,
-            referral=referral_for(kind, at, referrals))
+            referral=referral_for(kind, at, referrals), sla_hours=_sla_hours(sop, row.from_state))
         prev_at = at
 
 

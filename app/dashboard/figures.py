@@ -19,7 +19,7 @@ from app.dashboard.periods import Period, formatted
 from app.dashboard.program_access import Receipts
 from app.dashboard.program_figures import access_section, overlap_section
 from app.dashboard.queries import Figures, Labels, Reader, Section, Table
-from app.org.vocabulary import SERVICE_AREAS
+from app.org.service_areas import area_label, area_labels
 
 
 def figures(tenant, period: Period, district: str = "") -> Figures:
@@ -107,7 +107,7 @@ def gap_section(r: Reader, L: Labels, totals: dict) -> Section:
         got, done, lost = received.get((area, district), 0), resolved.get((area, district), 0), \
             unserved.get((area, district), 0)
         rate = done / got if got else None
-        rows.append([str(SERVICE_AREAS.get(area, area)), L.district(district), got, done, lost,
+        rows.append([area_label(area), L.district(district), got, done, lost,
                      max(0, got - done), rate])
         flags.append(lost > 0 or (got >= 3 and rate is not None and rate < overall - 0.2))
     order = sorted(range(len(rows)), key=lambda i: (-rows[i][5], rows[i][0], rows[i][1]))
@@ -120,7 +120,7 @@ def gap_section(r: Reader, L: Labels, totals: dict) -> Section:
                           "ditandai: ada pengaduan yang tidak dapat dilayani, atau tingkat penanganannya lebih "
                           "dari 20 poin di bawah rata-rata daerah (%(avg)s).", avg=formatted(overall, "percent")))
     by_area = []
-    for area, label in SERVICE_AREAS.items():
+    for area, label in area_labels().items():
         got = sum(v for k, v in received.items() if k[0] == area)
         done = sum(v for k, v in resolved.items() if k[0] == area)
         lost = sum(v for k, v in unserved.items() if k[0] == area)
@@ -151,7 +151,7 @@ def casework_section(r: Reader, L: Labels, totals: dict) -> Section:
         Table("by_channel", _("Pengaduan diterima menurut jalur"), [_("Jalur"), _("Jumlah")],
               [[L.channels.get(k, k), v] for k, v in sorted(channels.items(), key=lambda i: -i[1])]),
         Table("by_area", _("Pengaduan diterima menurut bidang layanan"), [_("Bidang layanan"), _("Jumlah")],
-              [[str(SERVICE_AREAS.get(k, k)), v] for k, v in sorted(areas.items(), key=lambda i: -i[1])]),
+              [[area_label(k), v] for k, v in sorted(areas.items(), key=lambda i: -i[1])]),
         Table("open_by_step", _("Kasus terbuka menurut tahap (saat ini)"), [_("Tahap"), _("Jumlah")],
               [[L.state(k), v] for k, v in sorted(open_now.items(), key=lambda i: L.state_rank(i[0])) if v]),
         Table("overdue", _("Kasus terlambat menurut tahap dan unit (saat ini)"),

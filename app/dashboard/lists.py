@@ -4,13 +4,18 @@
   the summary of proposals to add beneficiaries);
 * referrals requested in the period, with where they stand.
 
+The first column of every row is the local date (a `date`: the workbook writes a real date,
+the PDF formats it).
+
 Names appear only in the list of proposals (the proposal is about that household: its head,
 or its first member); the NIK is always masked. Referrals are listed by ticket, never by name.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, select, tuple_
 
@@ -18,13 +23,12 @@ from app.casework.models import Case, Partner, Referral
 from app.casework.vocabulary import Outcome, PartnerLevel, ReferralStatus
 from app.citizens.identity import mask_nik
 from app.citizens.models import Citizen
-from app.dashboard.metrics import PRELIST_STAGES, prelist_stage
+from app.dashboard.metrics import DEFAULT_ZONE, PRELIST_STAGES, local_day, prelist_stage
 from app.dashboard.periods import Period
 from app.dashboard.queries import day_bounds
 from app.extensions import db
-from app.org.vocabulary import SERVICE_AREAS
+from app.org.service_areas import area_labels
 from app.reference.models import District, Village
-from app.templating import localtime
 from app.verval.models import DataUpdate
 from app.verval.vocabulary import UpdateKind
 
@@ -44,6 +48,10 @@ def _chunks(stmt, order_cols, chunk: int) -> Iterator[list]:
         last = [rows[-1][i] for i in range(len(order_cols))]
 
 
+def _day(moment: datetime) -> date:
+    return local_day(moment, current_app.config.get("BABEL_DEFAULT_TIMEZONE") or DEFAULT_ZONE)
+
+
 def prelist_columns() -> list[str]:
     return [_("Tanggal usulan"), _("Nama"), _("NIK/No. KK"), _("Kelurahan/Desa"), _("Kecamatan"), _("Tahap")]
 
@@ -54,7 +62,7 @@ def _head(data: dict | None) -> dict:
     return next((m for m in members if m.get("relation_to_head") == "head"), members[0] if members else {})
 
 
-def prelist_rows(period: Period, district: str = "", chunk: int = CHUNK) -> Iterator[list[list[str]]]:
+def prelist_rows(period: Period, district: str = "", chunk: int = CHUNK) -> Iterator[list[list]]:
     """Chunks of proposals to add a household, oldest first."""
     lower, upper = day_bounds(period)
     stmt = (select(DataUpdate.created_at, DataUpdate.id, Citizen.name, Citizen.nik, Village.name, District.name,
@@ -71,7 +79,7 @@ def prelist_rows(period: Period, district: str = "", chunk: int = CHUNK) -> Iter
         for at, _id, name, nik, village, district_name, status, result, data, kk in rows:
             head = _head(data)
             name, nik = name or str(head.get("name") or "—"), nik or str(head.get("nik") or "")
-            out.append([localtime(at)[:10], name, mask_nik(nik or kk), village or "—", district_name or "—",
+            out.append([_day(at), name, mask_nik(nik or kk), village or "—", district_name or "—",
                         str(PRELIST_STAGES.get(prelist_stage(status, result), status))])
         yield out
 
@@ -81,7 +89,7 @@ def referral_columns() -> list[str]:
             _("Hasil")]
 
 
-def referral_rows(period: Period, district: str = "", chunk: int = CHUNK) -> Iterator[list[list[str]]]:
+def referral_rows(period: Period, district: str = "", chunk: int = CHUNK) -> Iterator[list[list]]:
     """Chunks of referral rows (requested in the period), oldest first."""
     lower, upper = day_bounds(period)
     stmt = (select(Referral.requested_at, Referral.id, Case.ticket, Case.service_area, District.name, Partner.name,
@@ -92,7 +100,8 @@ def referral_rows(period: Period, district: str = "", chunk: int = CHUNK) -> Ite
             .where(Referral.requested_at >= lower, Referral.requested_at < upper))
     if district:
         stmt = stmt.where(Case.district_code == district)
+    labels = area_labels()
     for rows in _chunks(stmt, (Referral.requested_at, Referral.id), chunk):
-        yield [[localtime(r[0])[:10], r[2], str(SERVICE_AREAS.get(r[3], r[3])), r[4], r[5],
+        yield [[_day(r[0]), r[2], labels.get(r[3], r[3]), r[4], r[5],
                 PartnerLevel.label_of(r[6]), ReferralStatus.label_of(r[7]),
                 Outcome.label_of(r[8]) if r[8] else "—"] for r in rows]

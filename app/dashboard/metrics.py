@@ -6,7 +6,9 @@ Metrics (all per region; `day` is the local date of the event):
 * `received` (day, district, area, channel) — an intake event
 * `open` (snapshot; state, district, area, unit) — +1 on entering a non-final state, −1 on leaving it
 * `closed` (day, district, area, channel) — a step into a final state
-* `state_hours` (day, state, district, bucket) — hours spent in the state a step leaves
+* `state_hours` (day, state, district, bucket, detail = met | missed | "") — hours spent in the
+  state a step leaves; `detail` says whether the step was within the state's `sla_hours` (its
+  SOP's deadline: `app.dashboard.sla`), "" for a state without one
 * `close_hours` (day, district, bucket) — hours from intake to close
 * `referral_requested` / `referral_sent` / `referral_answered` (day, level, partner, district)
 * `referral_decision` (… detail = approved | returned) — the approver's decision
@@ -102,6 +104,7 @@ class EventFacts:
     prev_at: datetime | None = None  # when the state this step leaves was entered
     intake_at: datetime | None = None
     referral: ReferralFacts | None = None
+    sla_hours: int | None = None  # the deadline (hours) of the state this step leaves, in the case's SOP
 
 
 @overload
@@ -137,8 +140,29 @@ def bucket_bounds(bucket: int) -> tuple[float, float]:
     return 2 ** ((bucket - 1) / 2), 2 ** (bucket / 2)
 
 
+#: `detail` of a `state_hours` counter: the step was within its state's deadline, or after it.
+SLA_MET, SLA_MISSED = "met", "missed"
+
+
+def sla_detail(hours: float, sla_hours: int | None) -> str:
+    """`met` when a step left its state within the state's deadline, `missed` after it, "" without one.
+
+    The same rule as overdue (`Case.is_overdue`): a case is late once `due_at` (entered + sla_hours)
+    has passed, so a step exactly at the deadline is still in time."""
+    if not sla_hours:
+        return ""
+    return SLA_MET if hours <= sla_hours else SLA_MISSED
+
+
 def median_hours(histogram: dict[int, int]) -> float | None:
-    """The median estimated from bucket counts (linear inside the bucket that holds it)."""
+    """THE median duration of the application, wherever one is shown: the region's dashboard and
+    reports, the national summary and the comparison across regions all call this on the same
+    rollup histogram (`close_hours`, `state_hours`, `response_hours`), so one period and one
+    region give one number everywhere (tests/unit/test_platform_medians.py).
+
+    Estimated from bucket counts, linear inside the bucket that holds the middle value, so it
+    lies in that bucket (a factor √2 wide above one hour). Below an hour every duration is in
+    bucket 0 and the estimate is 0–1 hour: one closing after 6 minutes reads 0.5 h, not 0.1 h."""
     total = sum(v for v in histogram.values() if v > 0)
     if total <= 0:
         return None
@@ -217,8 +241,9 @@ def event_deltas(case: CaseFacts, event: EventFacts, zone: str = DEFAULT_ZONE) -
     if event.from_state:
         out[Key(SNAPSHOT_DAY, "open", state=event.from_state, unit_id=case.unit_id, **place)] -= 1
         if event.prev_at is not None:
-            bucket = bucket_of(hours_between(event.prev_at, event.at))
-            out[Key(day, "state_hours", state=event.from_state, bucket=bucket, **where)] += 1
+            hours = hours_between(event.prev_at, event.at)
+            out[Key(day, "state_hours", state=event.from_state, bucket=bucket_of(hours),
+                    detail=sla_detail(hours, event.sla_hours), **where)] += 1
     if event.to_state and not event.to_final:
         out[Key(SNAPSHOT_DAY, "open", state=event.to_state, unit_id=case.unit_id, **place)] += 1
     if event.to_final:

@@ -128,7 +128,6 @@ class _JobColumns:
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")
     file_path: Mapped[str] = mapped_column(String(300), default="")
-    requested_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -141,10 +140,22 @@ class _JobColumns:
 
 
 class ReportJob(_JobColumns, TenantOwned, Model):
-    """A monthly or yearly report of one region, requested by one of its staff."""
+    """A monthly or yearly report of one region, requested by one of its staff or built on schedule.
+
+    A scheduled report has no requester and a `schedule_key` (`monthly:pdf:2026-11`), unique in
+    the region: however often the monthly dispatcher runs, each scheduled report is made once.
+    """
 
     __tablename__ = "report_jobs"
-    __table_args__ = (Index("ix_report_jobs_requested_by", "tenant_id", "requested_by", "created_at"),)
+    __table_args__ = (Index("ix_report_jobs_requested_by", "tenant_id", "requested_by", "created_at"),
+                      UniqueConstraint("tenant_id", "schedule_key", name="uq_report_jobs_schedule_key"))
+
+    requested_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))  # None: scheduled
+    schedule_key: Mapped[str | None] = mapped_column(String(40))
+
+    @property
+    def scheduled(self) -> bool:
+        return self.schedule_key is not None
 
 
 class PlatformReportJob(_JobColumns, Model):
@@ -153,6 +164,7 @@ class PlatformReportJob(_JobColumns, Model):
     __tablename__ = "platform_report_jobs"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    requested_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     # Not `tenant_id`: this table is platform-level; the region is what the report is about.
     region_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("tenants.id"))
 

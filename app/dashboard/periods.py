@@ -110,6 +110,16 @@ def current_month() -> Period:
     return Period.month(now.year, now.month)
 
 
+def default_period(day: date | None = None) -> Period:
+    """The period the dashboard and the report form open on (one rule for both): the month under way.
+
+    The report of the month just ended is the one usually filed; a region has it built on its own at
+    the start of each month (scheduled reports), and the dashboard's "Bulan lalu" is one click away.
+    """
+    day = day or today()
+    return Period.month(day.year, day.month)
+
+
 _GROUPING: dict[str, str] = {}
 
 

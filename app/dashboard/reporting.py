@@ -7,24 +7,28 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.accounts.locale import current_locale
 from app.accounts.models import User
-from app.dashboard.figures import figures
 from app.dashboard.lists import prelist_rows, referral_rows
+from app.dashboard.metrics import DEFAULT_ZONE, local_day
 from app.dashboard.models import PlatformReportJob, ReportJob
 from app.dashboard.national import national_columns, national_summary, national_total
+from app.dashboard.national_areas import breakdown_tables
 from app.dashboard.periods import Period
 from app.errors import Conflict
 from app.extensions import db
 from app.jobs.reports import build_platform_report, build_region_report, reports_dir, schedule, sweep_abandoned
 from app.jobs.vocabulary import JobStatus
-from app.reports.activity import national_report_pdf, region_facts, region_report_pdf
+from app.reports.activity import national_report_pdf
+from app.reports.contents import report_contents
+from app.reports.office import region_facts, region_report_pdf
 from app.reports.workbook import national_workbook, region_workbook
 from app.templating import localtime
 from app.tenancy.context import current_tenant_id
@@ -82,9 +86,19 @@ def retry_region_report(job: ReportJob) -> None:
 
 
 def my_region_jobs(user_id) -> list[ReportJob]:
+    """The user's own requests and the region's scheduled reports, newest first."""
     sweep_abandoned()  # a job whose worker died shows as failed (or queued again) at once
-    return list(db.session.scalars(select(ReportJob).where(ReportJob.requested_by == user_id)
+    return list(db.session.scalars(select(ReportJob).where(or_(ReportJob.requested_by == user_id,
+                                                               ReportJob.requested_by.is_(None)))
                                    .order_by(ReportJob.created_at.desc()).limit(RECENT)))
+
+
+def requester_names(jobs) -> dict:
+    """user id → name, for the "requested by" line of each job."""
+    ids = {job.requested_by for job in jobs if job.requested_by is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
 
 
 def my_platform_jobs(user_id) -> list[PlatformReportJob]:
@@ -124,7 +138,7 @@ def check_download(token: str, job, user_id) -> str:
     except BadSignature:
         return "invalid"
     expected = {"j": str(job.id), "u": str(user_id), "r": realm_of(job)}
-    if data != expected or job.requested_by != user_id:
+    if data != expected or job.requested_by not in (user_id, None):  # None: scheduled, for the region's staff
         return "invalid"
     return "ok"
 
@@ -145,6 +159,8 @@ def download_name(job, slug: str) -> str:
 # --- writing the files (called by the jobs) -------------------------------------------------------
 
 def _requester(job) -> str:
+    if job.requested_by is None:
+        return _("Terjadwal (dibuat otomatis oleh sistem)")
     user = db.session.get(User, job.requested_by)
     return user.name if user else ""
 
@@ -160,17 +176,21 @@ def _period_of(job) -> Period:
 def write_region_report(tenant, job, out, progress) -> None:
     """The region's report (in its tenant context) as PDF or Excel into `out`."""
     period = _period_of(job)
-    figs = figures(tenant, period)
+    contents = report_contents(tenant, period)
     progress(20)
-    made_at, requester = localtime(utcnow()), _requester(job)
+    made, requester = utcnow(), _requester(job)
+    zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE") or DEFAULT_ZONE
     if job.format == "pdf":
-        data = region_report_pdf(tenant, job.kind, figs, prelist_rows(period), referral_rows(period), requester,
-                                 made_at, progress)
+        data = region_report_pdf(tenant, job.kind, contents, prelist_rows(period), referral_rows(period), requester,
+                                 localtime(made), local_day(made, zone), progress)
         progress(90)
         out.write(data)
     else:
-        facts = region_facts(tenant, job.kind, figs, requester, made_at)
-        region_workbook(out, facts, figs, prelist_rows(period), referral_rows(period), progress)
+        made_local = made.astimezone(ZoneInfo(zone)).replace(tzinfo=None, microsecond=0)
+        facts: list[tuple[str, object]] = [
+            (label, made_local if label == _("Disusun") else value)
+            for label, value in region_facts(tenant, job.kind, contents, requester, localtime(made))]
+        region_workbook(out, facts, contents, prelist_rows(period), referral_rows(period), progress)
 
 
 def write_national_report(job, out, progress) -> None:
@@ -181,8 +201,9 @@ def write_national_report(job, out, progress) -> None:
     made_at, requester = localtime(utcnow()), _requester(job)
     if job.format == "pdf":
         out.write(national_report_pdf(period.label(), national_columns(), rows, national_total(rows), requester,
-                                      made_at))
+                                      made_at, extra=breakdown_tables(rows, period)))
     else:
         facts = [(_("Ringkasan nasional SLRT"), period.label()), (_("Disusun"), made_at),
                  (_("Diminta oleh"), requester)]
-        national_workbook(out, facts, national_columns(), rows, national_total(rows))
+        national_workbook(out, facts, national_columns(), rows, national_total(rows),
+                          extra=breakdown_tables(rows, period))

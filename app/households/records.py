@@ -12,7 +12,8 @@ from app.casework.sop_procedure import titles_by_role
 from app.citizens.models import RegisterEntry, RegisterHousehold
 from app.citizens.register import current_import_id
 from app.extensions import db
-from app.org.vocabulary import ROLES, SERVICE_AREAS
+from app.org.service_areas import area_label
+from app.org.vocabulary import ROLES
 from app.programs.models import Need, Participation, Program
 from app.programs.vocabulary import ParticipationSource
 from app.reviews.vocabulary import ReviewAction, ReviewStatus
@@ -116,7 +117,7 @@ def household_records(kk_number: str, names: dict[str, str], programs: list[Prog
             source=ParticipationSource.label_of(part.source)))
     for need in db.session.scalars(select(Need).where(Need.kk_number == kk_number).order_by(Need.created_at.desc())):
         program = catalogue.get(str(need.program_id)) if need.program_id else None
-        what = program.name if program else str(SERVICE_AREAS.get(need.service_area, need.service_area))
+        what = program.name if program else area_label(need.service_area)
         out.needs.append(RecordRow(need, program, what, names.get(need.nik, ""), review_view(need, titles)))
     for update in db.session.scalars(select(DataUpdate).where(DataUpdate.kk_number == kk_number)
                                      .order_by(DataUpdate.created_at.desc())):
@@ -150,7 +151,7 @@ def recorded_by(user_id, limit: int = 50) -> list[MyRecord]:
     for need in db.session.scalars(select(Need).where(Need.created_by == user_id)
                                    .order_by(Need.created_at.desc()).limit(limit)):
         what = catalogue.get(str(need.program_id), "—") if need.program_id else str(
-            SERVICE_AREAS.get(need.service_area, need.service_area))
+            area_label(need.service_area))
         rows.append(MyRecord(_("Kebutuhan"), what, need.kk_number, need.nik, need.created_at,
                              review_view(need, titles)))
     return sorted(rows, key=lambda r: r.created_at, reverse=True)

@@ -1,4 +1,5 @@
-"""The periodic SLA sweep: registered with RQ's cron scheduler by the worker, every 5 minutes."""
+"""The periodic SLA sweep (every 5 minutes) and, beside it, the scheduled-report dispatcher (hourly):
+registered with RQ's cron scheduler by the worker."""
 from __future__ import annotations
 
 import threading
@@ -32,7 +33,9 @@ def make_cron(queue):
 def start_cron(queue) -> threading.Thread:
     """Enqueue the sweep on schedule from a daemon thread beside the worker (the sweep is
     idempotent, so two workers doing this only sweep twice)."""
-    cron = make_cron(queue)
+    from app.jobs.scheduled_reports import register_dispatch
+
+    cron = register_dispatch(make_cron(queue), queue)
 
     def loop() -> None:
         while True:

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    Date,
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
@@ -88,6 +89,10 @@ class Position(TenantOwned, Model):
     ex_officio: Mapped[str] = mapped_column(Text, default="")
     legal_basis: Mapped[str] = mapped_column(Text, default="")
     area_level: Mapped[str | None] = mapped_column(String(20), AreaLevel.check("area_level"))
+    #: The decree that appoints the post (`app.org.decree`): who set it, its number and date; all optional.
+    decree_number: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    decree_date: Mapped[date | None] = mapped_column(Date)
+    decree_authority: Mapped[str] = mapped_column(String(200), default="", server_default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -104,6 +109,13 @@ class Position(TenantOwned, Model):
     @property
     def role_label(self) -> str:
         return str(ROLES.get(self.role, self.role))
+
+    @property
+    def decree_label(self) -> str:
+        """`SK Wali Kota No. 12/2020 tgl 12-05-2020`, or "" when the post has no decree."""
+        from app.org.decree import Decree
+
+        return Decree.of(self).label()
 
     @property
     def title_with_unit(self) -> str:

@@ -19,7 +19,9 @@ from app.casework.models import Case
 from app.errors import Invalid
 from app.extensions import db
 from app.org.models import OrgUnit, Position
-from app.org.vocabulary import ROLES, SERVICE_AREAS, UNIT_KINDS
+from app.org.service_areas import area_label
+from app.org.service_areas import service_areas as region_areas
+from app.org.vocabulary import ROLES, UNIT_KINDS
 from app.tenancy.models import utcnow
 
 WELFARE_CENTER = "welfare_center"
@@ -48,7 +50,9 @@ def unit_snapshot(unit: OrgUnit) -> dict:
 def position_snapshot(position: Position) -> dict:
     """What the audit log keeps of a position."""
     return {"title": position.title, "role": position.role, "ex_officio": position.ex_officio,
-            "legal_basis": position.legal_basis, "area_level": position.area_level, "unit": position.unit.name}
+            "legal_basis": position.legal_basis, "area_level": position.area_level, "unit": position.unit.name,
+            "decree_authority": position.decree_authority, "decree_number": position.decree_number,
+            "decree_date": position.decree_date.isoformat() if position.decree_date else ""}
 
 
 def unique_key(model, text: str) -> str:
@@ -93,7 +97,7 @@ def _sop():
 def routed_areas(unit: OrgUnit) -> list[str]:
     """Service areas the published SOP routes to this unit."""
     sop = _sop()
-    return [str(SERVICE_AREAS.get(a, a)) for a, key in (sop.routing.items() if sop else []) if key == unit.key]
+    return [area_label(a) for a, key in (sop.routing.items() if sop else []) if key == unit.key]
 
 
 def roles_still_needed(without: set, extra_roles: tuple = ()) -> list[str]:
@@ -133,7 +137,7 @@ def _check_unit_fields(unit: OrgUnit | None, name: str, kind: str, parent: OrgUn
         elif unit is not None and parent.id in subtree_ids(unit):
             errors["parent_id"].append(_("Unit tidak dapat dipindahkan ke bawah sub-unitnya sendiri (%(p)s).",
                                          p=parent.name))
-    bad = [a for a in service_areas if a not in SERVICE_AREAS]
+    bad = [a for a in service_areas if a not in region_areas()]
     if bad:
         errors["service_areas"].append(_("Bidang layanan tidak dikenal: %(a)s.", a=", ".join(bad)))
     if name and not errors["parent_id"]:

@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 
 from app.audit.log import record
 from app.extensions import db
+from app.org.decree import Decree
+from app.org.decree import check as decree_problems
 from app.org.models import OrgUnit, Position
 from app.org.operations import (
     ConfigError,
@@ -28,8 +30,9 @@ AREA_LEVEL_LABELS = AreaLevel.labels()
 
 
 def _check(position: Position | None, unit: OrgUnit, title: str, role: str, legal_basis: str,
-           area_level: str | None, actor=None) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {"": [], "title": [], "role": [], "legal_basis": [], "area_level": []}
+           area_level: str | None, actor=None, decree: Decree | None = None) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {"": [], "title": [], "role": [], "legal_basis": [], "area_level": [],
+                                    **decree_problems(decree or Decree())}
     if unit.retired_at is not None:
         errors[""].append(_("Unit %(u)s sudah dipensiunkan.", u=unit.name))
     if not title:
@@ -62,14 +65,15 @@ def _check(position: Position | None, unit: OrgUnit, title: str, role: str, lega
 
 
 def create_position(unit: OrgUnit, *, title: str, role: str, ex_officio: str = "", legal_basis: str,
-                    area_level: str | None = None) -> Position:
+                    area_level: str | None = None, decree: Decree | None = None) -> Position:
     """Add a post to `unit`. The area level follows the role where the role has one."""
     title, ex_officio, legal_basis = title.strip(), ex_officio.strip(), legal_basis.strip()
     area_level = area_level or AREA_LEVEL_BY_ROLE.get(role)
-    raise_if(_check(None, unit, title, role, legal_basis, area_level))
+    decree = _trimmed(decree or Decree())
+    raise_if(_check(None, unit, title, role, legal_basis, area_level, decree=decree))
     position = Position(key=unique_key(Position, f"{unit.key}_{title}"), unit_id=unit.id, title=title, role=role,
                         ex_officio=ex_officio, legal_basis=legal_basis, area_level=area_level,
-                        sort_order=next_order(Position))
+                        sort_order=next_order(Position), **decree.columns())
     db.session.add(position)
     db.session.flush()
     db.session.refresh(position, ["unit"])
@@ -78,16 +82,22 @@ def create_position(unit: OrgUnit, *, title: str, role: str, ex_officio: str = "
 
 
 def update_position(position: Position, *, title: str, role: str, ex_officio: str, legal_basis: str,
-                    area_level: str | None = None, actor=None) -> Position:
-    """Edit a post; `actor` (the editor's membership) may not take configuration away from themselves."""
+                    area_level: str | None = None, actor=None, decree: Decree | None = None) -> Position:
+    """Edit a post; `actor` (the editor's membership) may not take configuration away from themselves.
+
+    `decree` replaces the post's appointing decree (an empty `Decree()` removes it); None leaves it as it is.
+    """
     if position.retired_at is not None:
         raise ConfigError({"": [_("Jabatan ini sudah dipensiunkan.")]})
     title, ex_officio, legal_basis = title.strip(), ex_officio.strip(), legal_basis.strip()
     area_level = area_level or AREA_LEVEL_BY_ROLE.get(role)
-    raise_if(_check(position, position.unit, title, role, legal_basis, area_level, actor))
+    decree = _trimmed(decree) if decree is not None else Decree.of(position)
+    raise_if(_check(position, position.unit, title, role, legal_basis, area_level, actor, decree))
     before = position_snapshot(position)
     position.title, position.role, position.ex_officio = title, role, ex_officio
     position.legal_basis, position.area_level = legal_basis, area_level
+    for name, value in decree.columns().items():
+        setattr(position, name, value)
     db.session.flush()
     after = position_snapshot(position)
     changed = [k for k in after if before[k] != after[k]]
@@ -95,6 +105,10 @@ def update_position(position: Position, *, title: str, role: str, ex_officio: st
         record("config.position.update", "position", position.id, before={k: before[k] for k in changed},
                after={k: after[k] for k in changed})
     return position
+
+
+def _trimmed(decree: Decree) -> Decree:
+    return Decree(authority=decree.authority.strip(), number=decree.number.strip(), date=decree.date)
 
 
 def position_retire_blockers(position: Position) -> list[str]:

@@ -3,10 +3,11 @@
 Three checks on the region's published SOP and who works there now:
 
 * **staffed** — every role the SOP's steps and channels name has at least one active member;
-* **channels** — every intake channel has a post (in service) whose role may use it;
-* **coverage** — where a step is taken by an area-bound role (supervisor by district,
-  facilitator by village…), every district / village of the region is covered by an active
-  member of that role (areas as `app.casework.steps.covers` reads them).
+* **channels** — every intake channel has a post (in service) that may use it, and someone
+  holds one of those posts (`app.casework.sop_checks`, the rule the SOP publisher refuses by);
+* **coverage** — where a step or channel is taken only by posts working per area (supervisor
+  by district, facilitator by village…), every district / village of the region is covered by
+  an active holder (`app.org.coverage`, areas as `app.casework.steps.covers` reads them).
 
 `check_definition(definition)` works in the region in context (other code — the SOP
 publisher, the staff page — can reuse it); `region_readiness(tenant)` enters the region.
@@ -18,17 +19,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from app.casework.sop_diff import CHANNEL_LABELS
+from app.casework.sop import SopError, parse_stored
+from app.casework.sop_checks import channel_problems, channel_vacancies, coverage, posts_in_service
 from app.casework.sop_edits import roles_of
 from app.casework.sop_procedure import role_titles, titles_by_role
 from app.casework.sop_store import current_version
 from app.casework.staffing import active_members
-from app.extensions import db
-from app.org.models import Position
-from app.reference.models import District, Village
-from app.tenancy.context import tenant_context, tenant_in_context
+from app.tenancy.context import tenant_context
 from app.tenancy.models import Tenant
 
 #: How many uncovered places are named (the rest are counted).
@@ -75,52 +73,15 @@ def _staffed(definition: dict, by_role: dict, titles: dict) -> Check:
     return check
 
 
-def _channels(definition: dict, held: set[str], titles: dict) -> Check:
+def _channels(sop, posts: list) -> Check:
     check = Check("channels", _("Setiap jalur masuk dapat dipakai oleh suatu jabatan"))
-    for channel in definition.get("channels") or []:
-        roles = roles_of(channel)
-        if not any(r in held for r in roles):
-            name = channel.get("label") or str(CHANNEL_LABELS.get(channel.get("key"), channel.get("key")))
-            check.problems.append(_("Jalur \u201c%(c)s\u201d tidak dapat dipakai: tidak ada jabatan %(who)s.",
-                                    c=name, who=role_titles(list(roles), titles) if roles else "—"))
+    check.problems = [p.split(": ", 1)[-1] for p in channel_problems(sop, posts)] + channel_vacancies(sop, posts)
     return check
 
 
-def _named(names: list[str]) -> str:
-    shown = ", ".join(names[:NAMED])
-    return shown if len(names) <= NAMED else _("%(shown)s dan %(n)s lainnya", shown=shown, n=len(names) - NAMED)
-
-
-def _coverage(definition: dict, by_role: dict, levels: dict, titles: dict) -> Check:
+def _coverage(sop, posts: list) -> Check:
     check = Check("coverage", _("Setiap wilayah punya petugas di tahap yang dibagi per wilayah"))
-    prefix = tenant_in_context().region_code + "."
-    districts = None
-    for role in _step_roles(definition):
-        level = levels.get(role)
-        if level is None or not by_role.get(role):
-            continue  # not area-bound, or nobody at all (said by the staffed check)
-        holders = by_role[role]
-        if any(not m.areas for m in holders):
-            continue  # someone covers the whole region
-        if districts is None:
-            districts = db.session.scalars(select(District).where(District.code.startswith(prefix))
-                                           .order_by(District.name)).all()
-        in_districts = {a.district_code for m in holders for a in m.areas if not a.village_code}
-        who = role_titles([role], titles)
-        if level == "district":
-            missing = [d.name for d in districts if d.code not in in_districts]
-            if missing:
-                check.problems.append(_("%(n)s kecamatan tanpa %(who)s: %(names)s.", n=len(missing), who=who,
-                                        names=_named(missing)))
-            continue
-        in_villages = {a.village_code for m in holders for a in m.areas if a.village_code}
-        villages = db.session.execute(select(Village.code, Village.name, Village.district_code)
-                                      .where(Village.code.startswith(prefix)).order_by(Village.name)).all()
-        missing = [name for code, name, district in villages
-                   if code not in in_villages and district not in in_districts]
-        if missing:
-            check.problems.append(_("%(n)s kelurahan/desa tanpa %(who)s: %(names)s.", n=len(missing), who=who,
-                                    names=_named(missing)))
+    check.problems = [g.summary(NAMED) for g in coverage(sop, posts)]
     return check
 
 
@@ -129,16 +90,14 @@ def check_definition(definition: dict) -> list[Check]:
     by_role: dict[str, list] = defaultdict(list)
     for member in active_members():
         by_role[member.position.role].append(member)
-    levels: dict[str, str] = {}
-    held: set[str] = set()
-    for role, level in db.session.execute(select(Position.role, Position.area_level)
-                                          .where(Position.retired_at.is_(None))):
-        held.add(role)
-        if level and levels.get(role) != "village":
-            levels[role] = level
     titles = titles_by_role()
-    return [_staffed(definition, by_role, titles), _channels(definition, held, titles),
-            _coverage(definition, by_role, levels, titles)]
+    staffed = _staffed(definition, by_role, titles)
+    try:
+        sop = parse_stored(definition)
+    except SopError as exc:
+        return [staffed, Check("channels", _("Setiap jalur masuk dapat dipakai oleh suatu jabatan"), exc.problems)]
+    posts = posts_in_service()
+    return [staffed, _channels(sop, posts), _coverage(sop, posts)]
 
 
 def region_readiness(tenant: Tenant) -> Readiness:

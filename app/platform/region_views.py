@@ -6,7 +6,7 @@ view itself is recorded in the platform audit log (`region.view_*`), whoever loo
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
@@ -14,6 +14,7 @@ from app.accounts.models import Membership
 from app.accounts.staff import pending_invitations
 from app.casework import sop_procedure
 from app.casework.models import SopVersion
+from app.casework.sop_checks import current_coverage
 from app.casework.sop_store import current_version
 from app.casework.vocabulary import SopStatus
 from app.extensions import db
@@ -35,6 +36,7 @@ def _seen(tenant: Tenant, what: str, **detail) -> None:
 class ChartView:
     roots: list[UnitNode]
     holders: dict  # position id → active memberships
+    coverage: list = field(default_factory=list)  # app.org.coverage.Gap: places nobody covers
 
 
 def region_chart(tenant: Tenant) -> ChartView:
@@ -50,8 +52,9 @@ def region_chart(tenant: Tenant) -> ChartView:
                 walk(node.children)
 
         walk(roots)
+        gaps = current_coverage()
     _seen(tenant, "chart")
-    return ChartView(roots, holders)
+    return ChartView(roots, holders, gaps)
 
 
 @dataclass
@@ -93,6 +96,7 @@ class StaffView:
     inactive: list[Membership]
     invitations: list
     position_titles: dict
+    coverage: list = field(default_factory=list)  # app.org.coverage.Gap: places nobody covers
 
 
 def region_staff(tenant: Tenant) -> StaffView:
@@ -103,5 +107,6 @@ def region_staff(tenant: Tenant) -> StaffView:
         ids = {i.position_id for i in invitations if i.position_id}
         titles = ({p.id: p.title for p in db.session.scalars(select(Position).where(Position.id.in_(ids)))}
                   if ids else {})
+        gaps = current_coverage()
     _seen(tenant, "staff")
-    return StaffView(active, inactive, invitations, titles)
+    return StaffView(active, inactive, invitations, titles, gaps)

@@ -13,10 +13,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
+from app.reference.citations import cited_elsewhere
 from app.reference.models import Province, Regency
 from app.tenancy.models import Tenant
 from app.tenants.export import export_region, to_yaml
 from app.tenants.template import RegionTemplate, TemplateError, load_yaml, parse_template
+from app.tenants.ticket_prefix import default_prefix
 
 STARTING_POINT = Path(__file__).resolve().parent.parent / "tenants" / "starting_points" / "permensos_15_2018.yaml"
 PERMENSOS_TITLE = ("Peraturan Menteri Sosial Nomor 15 Tahun 2018 tentang Sistem Layanan dan Rujukan Terpadu "
@@ -50,14 +52,16 @@ def _values(data) -> dict[str, str]:
     return {"code": data.region_code, "slug": data.slug.lower(), "kind": regency.kind if regency else "",
             "region_name": regency.display_name if regency else "", "province_name": province,
             "service_name": data.service_name, "regulation_title": data.regulation_title,
-            "regulation_short": data.regulation_short}
+            "regulation_short": data.regulation_short,
+            "ticket_prefix": data.ticket_prefix or default_prefix(data.slug.lower())}
 
 
-def _walk(value: Any, change) -> Any:
+def _walk(value: Any, change, keep: tuple[str, ...] = ()) -> Any:
+    """Every text changed, except under the keys in `keep`."""
     if isinstance(value, dict):
-        return {k: _walk(v, change) for k, v in value.items()}
+        return {k: v if k in keep else _walk(v, change, keep) for k, v in value.items()}
     if isinstance(value, list):
-        return [_walk(v, change) for v in value]
+        return [_walk(v, change, keep) for v in value]
     return change(value) if isinstance(value, str) else value
 
 
@@ -85,10 +89,16 @@ def _starting_mapping(data, values: dict[str, str]) -> tuple[dict, str]:
                 text = text.replace(old, new)
             return text
 
-        body = {k: _walk(mapping[k], rename) for k in ("units", "positions", "partners")}
+        # The source's articles are its regulation's: each citation without a regulation now names it.
+        mapping = cited_elsewhere(mapping, source.regulation_short)
+        # Citations quote the source's regulation as written: the region's new name is not put in them.
+        body = {k: _walk(mapping[k], rename, keep=("legal_basis",)) for k in ("units", "positions", "partners")}
         for unit in body["units"]:  # places fixed in the source region don't exist here
             unit.pop("district", None)
             unit.pop("village", None)
+        for post in body["positions"]:  # who appoints a post carries over; the source's decrees themselves do not
+            if isinstance(post.get("decree"), dict):
+                post["decree"] = {"authority": post["decree"]["authority"]}
         # The source's own programs are its region's; the copy starts from the national catalogue.
         mapping.pop("programs", None)
         return {**mapping, **body}, f"salinan:{source.slug}"
@@ -126,7 +136,7 @@ def build_template(data) -> RegionTemplate:
     regulation = dict(region.get("regulation") or {}) if isinstance(region.get("regulation"), dict) else {}
     regulation.update(title=values["regulation_title"], short=values["regulation_short"])
     region.update(code=values["code"], slug=values["slug"], name=values["region_name"], kind=values["kind"],
-                  service_name=values["service_name"], regulation=regulation)
+                  service_name=values["service_name"], regulation=regulation, ticket_prefix=values["ticket_prefix"])
     mapping = {**mapping, "region": region}
     if isinstance(mapping.get("sop"), dict) and data.start != "upload":
         mapping["sop"] = {**mapping["sop"], "regulation": values["regulation_short"]}

@@ -46,6 +46,7 @@ class WizardData:
     service_name: str = ""
     regulation_title: str = ""
     regulation_short: str = ""
+    ticket_prefix: str = ""   # what the region's ticket numbers start with (`app.tenants.ticket_prefix`)
     manager_name: str = ""
     manager_email: str = ""
     manager_existing_ok: str = ""  # the manager email the administrator was told already has an account
@@ -54,6 +55,7 @@ class WizardData:
     def from_form(cls, form) -> WizardData:
         data = cls(**{f.name: (form.get(f.name) or "").strip() for f in fields(cls)})
         data.slug, data.manager_email = data.slug.lower(), data.manager_email.lower()
+        data.ticket_prefix = data.ticket_prefix.upper()
         return data
 
     def hidden(self) -> dict[str, str]:
@@ -109,6 +111,11 @@ def suggest(data: WizardData) -> WizardData:
     if str(upload.get("code") or "") == data.region_code:
         data.regulation_title = data.regulation_title or str(regulation.get("title") or "")
         data.regulation_short = data.regulation_short or str(regulation.get("short") or "")
+        data.ticket_prefix = data.ticket_prefix or str(upload.get("ticket_prefix") or "").upper()
+    if not data.ticket_prefix:
+        from app.tenants.ticket_prefix import default_prefix
+
+        data.ticket_prefix = default_prefix(data.slug)
     return data
 
 
@@ -167,10 +174,14 @@ def _check_start(data: WizardData):
 
 def _check_service(data: WizardData):
     from app.platform.operations import slug_problem
+    from app.tenants.ticket_prefix import prefix_problem
 
     problem = slug_problem(data.slug)
     if problem:
         yield "slug", problem
+    problem = prefix_problem(data.ticket_prefix) if data.ticket_prefix else None  # empty: the default
+    if problem:
+        yield "ticket_prefix", problem
     for name, label, limit in (("service_name", _("Nama layanan"), 200),
                                ("regulation_title", _("Judul peraturan"), 2000),
                                ("regulation_short", _("Singkatan peraturan"), 100)):
@@ -235,6 +246,8 @@ def _field_of(problem: str, data: WizardData) -> str:
         return "slug"
     if problem.startswith("region.code"):
         return "region_code"
+    if problem.startswith("region.ticket_prefix"):
+        return "ticket_prefix"
     if problem.startswith("region.regulation"):
         return "regulation_title"
     if problem.startswith("region: 'service_name'"):
@@ -267,8 +280,8 @@ def complete(data: WizardData, *, invited_by):
 
 #: The step each field is asked at (errors send the person back there).
 FIELD_STEP = {"region_code": 1, "start": 2, "copy_from": 2, "puskesos": 2, "template_file": 2, "slug": 3,
-              "service_name": 3, "regulation_title": 3, "regulation_short": 3, "manager_name": 4,
-              "manager_email": 4}
+              "service_name": 3, "regulation_title": 3, "regulation_short": 3, "ticket_prefix": 3,
+              "manager_name": 4, "manager_email": 4}
 
 
 def problems_by_field(exc: TemplateError, data: WizardData) -> dict[str, list[str]]:

@@ -21,7 +21,7 @@ from app.casework.access import covers_place
 from app.citizens.identity import district_code_of, mask_nik
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
-from app.org.vocabulary import SERVICE_AREAS
+from app.org.service_areas import service_areas
 from app.permissions import Capability, can
 from app.programs.catalogue import program_by_code
 from app.programs.facts import HouseholdFacts, household_facts
@@ -148,7 +148,7 @@ def _open_participation(kk_number: str, nik: str, program: Program) -> Participa
 def record_need(*, kk_number: str, nik: str, program: Program | str | None = None, service_area: str = "",
                 reason: str, member: Any, case=None) -> Need:
     """Record that a household (nik "") or one member needs a program, or a kind of help
-    (`service_area` of SERVICE_AREAS) when no program fits; sent for review, audited.
+    (`service_area`, one of the region's service areas) when no program fits; sent for review, audited.
 
     Refused like `record_participation`; also without a reason, with neither program nor
     kind of help, for a program already received, and when the same need is still open.
@@ -157,7 +157,7 @@ def record_need(*, kk_number: str, nik: str, program: Program | str | None = Non
     errors: dict[str, list[str]] = {}
     found = _program(program) if program else None
     service_area = (service_area or "").strip() if found is None else ""
-    if found is None and service_area not in SERVICE_AREAS:
+    if found is None and service_area not in service_areas():
         errors["program"] = [_("Pilih program atau jenis bantuan yang dibutuhkan.")]
     reason = (reason or "").strip()
     if not reason:

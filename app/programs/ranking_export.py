@@ -25,6 +25,7 @@ from app.programs.ranking import TIE_BREAK_RULE
 from app.programs.ranking_job import require_computed
 from app.programs.ranking_views import ExportRow, RankingFacts, export_rows
 from app.programs.vocabulary import RankingStatus
+from app.reference.citations import citation_plain
 from app.reports.cells import append_safe
 
 #: At most this many rows in one file: a PDF is for reading and signing (5,000 rows ≈ 110 pages),
@@ -64,7 +65,7 @@ def weight_code(index: int) -> str:
 
 def weight_lines(weights: list[dict], labels: list[str]) -> list[tuple[str, str, int, str]]:
     """(code, condition in words, points, legal basis) for each weight."""
-    return [(weight_code(i), labels[i], int(w.get("points") or 0), str(w.get("legal_basis") or ""))
+    return [(weight_code(i), labels[i], int(w.get("points") or 0), citation_plain(w.get("legal_basis")))
             for i, w in enumerate(weights)]
 
 

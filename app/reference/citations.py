@@ -17,11 +17,13 @@ its type: a plain text is a stated citation of the region's own regulation; othe
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 KINDS: dict[str, Any] = {
     "stated": _l("tertulis"),
@@ -74,11 +76,38 @@ class Citation:
             parts.append(f"[{self.kind_label}]")
         return " ".join(parts)
 
+    def html(self, own: str = "", empty: str = "—") -> Markup:
+        """The citation for a page: its text, its regulation when not `own`, and a badge saying its kind."""
+        if not self.text and self.kind == "stated" and not self.regulation:
+            return Markup('<span class="citation citation-empty">%s</span>') % empty
+        parts = [Markup('<span class="citation-text">%s</span>') % self.text] if self.text else []
+        if self.regulation and self.regulation != own:
+            parts.append(Markup('<span class="citation-regulation">(%s)</span>') % self.regulation)
+        parts.append(Markup('<span class="citation-kind citation-{0}" title="{1}">{2}</span>').format(
+            self.kind, str(KIND_HELP[self.kind]), self.kind_label))
+        return Markup('<span class="citation">%s</span>') % Markup(" ").join(parts)
+
     def elsewhere(self, regulation: str) -> Citation:
         """The same citation read in another region: it names its own regulation from now on."""
         if self.regulation or not regulation or (self.kind == "local" and not self.text):
             return self
         return Citation(text=self.text, kind=self.kind, regulation=regulation)
+
+
+def citation_html(stored: str | None, own: str | None = None, empty: str = "—") -> Markup:
+    """The Jinja filter `citation`: a stored citation as escaped HTML. `own` is the regulation that goes
+    unnamed (default: the current region's)."""
+    if own is None:
+        from app.tenancy.context import current_tenant_or_none
+
+        tenant = current_tenant_or_none()
+        own = tenant.regulation_short if tenant is not None else ""
+    return Citation.parse(stored).html(own=own or "", empty=empty)
+
+
+def citation_plain(stored: str | None) -> str:
+    """A stored citation as one line of text (PDFs, letters, spreadsheets, diffs); "" when there is none."""
+    return Citation.parse(stored).plain() if (stored or "").strip() else ""
 
 
 def from_yaml(value: Any, entry: str) -> tuple[str, list[str]]:
@@ -136,3 +165,26 @@ def normalise(data: Any, entry: str = "") -> list[str]:
             label = item.get("key") if isinstance(item, dict) else None
             problems.extend(normalise(item, f"{entry}[{i + 1}]" + (f" ({label})" if label else "")))
     return problems
+
+
+def map_citations(data: Any, change: Callable[[Any], Any]) -> Any:
+    """A copy of a document (dicts and lists) with every `legal_basis` value replaced by `change(value)`;
+    the document itself is left as it is (it may be a stored JSON column)."""
+    if isinstance(data, dict):
+        return {key: change(value) if key == "legal_basis" else map_citations(value, change)
+                for key, value in data.items()}
+    if isinstance(data, list):
+        return [map_citations(item, change) for item in data]
+    return data
+
+
+def for_yaml(data: Any) -> Any:
+    """A copy of a document in stored shape with its citations as an export writes them (`to_yaml`)."""
+    return map_citations(data, lambda value: to_yaml(value) if isinstance(value, str) else value)
+
+
+def cited_elsewhere(data: Any, regulation: str) -> Any:
+    """A copy of a document in stored shape whose citations of its own regulation now name `regulation`
+    (a region copied from another: the source's articles stay the source's)."""
+    return map_citations(data, lambda value: Citation.parse(value).elsewhere(regulation).encode()
+                         if isinstance(value, str) and value.strip() else value)

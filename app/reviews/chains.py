@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.org.vocabulary import ROLES
+from app.reference.citations import citation_plain
 from app.reviews.vocabulary import ReviewAction, ReviewedKind
 
 STAGE_KEYS = ("action", "roles", "legal_basis")
@@ -25,13 +26,17 @@ MAX_LEGAL_BASIS = 500
 # welfare register, supervisors overseeing facilitators' field work, the secretariat managed by
 # its manager) but no article says who approves which record; the starting point cites it by
 # subject, as the region's own regulation later replaces these citations with its articles.
+# Stored citations (`app.reference.citations`), the same as the blank structure's `reviews:`:
+# inferred from Permensos 15/2018, and local policy for a member's changes.
 _SUPERVISOR_REVIEWS = {"action": "review", "roles": ["supervisor"],
-                       "legal_basis": "Permensos 15/2018 (supervisor: pengawasan dan verifikasi kerja fasilitator)"}
+                       "legal_basis": "inferred@Permensos 15/2018: tugas supervisor: menelaah usulan penambahan "
+                                      "data, perubahan profil, kepesertaan dan kebutuhan program"}
 _MANAGER_DECIDES = {"action": "decide", "roles": ["manager"],
-                    "legal_basis": "Permensos 15/2018 (manajer: pengelolaan sekretariat SLRT)"}
+                    "legal_basis": "inferred@Permensos 15/2018: tugas manajer: mengoordinasikan pelaksanaan tugas "
+                                   "sekretariat teknis"}
 _SUPERVISOR_DECIDES = {"action": "decide", "roles": ["supervisor"],
-                       "legal_basis": "Kebijakan setempat (tidak diatur Permensos 15/2018): perubahan data anggota "
-                                      "diputuskan supervisor kecamatan"}
+                       "legal_basis": "local: perubahan data anggota diputuskan supervisor kecamatan; Permensos "
+                                      "15/2018 tidak mengaturnya"}
 
 DEFAULT_CHAINS: dict[str, list[dict]] = {
     ReviewedKind.PARTICIPATION.value: [_SUPERVISOR_REVIEWS, _MANAGER_DECIDES],
@@ -159,7 +164,7 @@ def check_chains(data: Any, roles_held: set[str] | None, entry: str = "reviews")
 def describe_stage(stage: dict) -> str:
     """"Menelaah: Supervisor (Pasal 12 huruf d)" — a stage in words."""
     roles = ", ".join(str(ROLES.get(r, r)) for r in stage.get("roles") or [])
-    basis = f" ({stage['legal_basis']})" if stage.get("legal_basis") else ""
+    basis = f" ({citation_plain(stage['legal_basis'])})" if stage.get("legal_basis") else ""
     return f"{ReviewAction.label_of(stage.get('action'))}: {roles}{basis}"
 
 

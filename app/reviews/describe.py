@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.extensions import db
-from app.org.vocabulary import ROLES, SERVICE_AREAS
+from app.org.service_areas import area_label
+from app.org.vocabulary import ROLES
 from app.programs.models import Program
 from app.reference.models import District, Village
 from app.reviews.operations import open_stage, steps_of
@@ -80,7 +81,7 @@ def _what(kind: str, record) -> tuple[str, str]:
     if kind == ReviewedKind.PARTICIPATION:
         return _head_name(record.kk_number), _("Menerima %(p)s", p=_program_name(record.program_id))
     if kind == ReviewedKind.NEED:
-        needed = _program_name(record.program_id) or str(SERVICE_AREAS.get(record.service_area, record.service_area))
+        needed = _program_name(record.program_id) or area_label(record.service_area)
         return _head_name(record.kk_number), _("Membutuhkan %(p)s: %(why)s", p=needed, why=record.reason)
     return summary.person_name(record) or _head_name(record.kk_number), summary.what(record)
 

@@ -36,12 +36,18 @@ class Tenant(Model):
     regulation_short: Mapped[str] = mapped_column(String(100))
     regulation_about: Mapped[str] = mapped_column(Text, default="")
     terminology: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: What the region's ticket numbers start with (`BEKASI-2026-000123`); unique among regions. The default
+    #: is derived from the slug when the region is created (`app.tenants.ticket_prefix`).
+    ticket_prefix: Mapped[str] = mapped_column(String(12), unique=True, index=True)
     #: Who may do what outside the SOP, where the region differs from `app.permissions.DEFAULTS`:
     #: capability → list of canonical roles. Empty = the defaults.
     permissions: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     #: Who reviews, recommends and decides each kind of record (participation, needs, data
     #: updates), where the region's regulation says: kind → list of stages (`app.reviews.chains`).
     review_chains: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    #: Service areas of the region's own beyond the built-in ones, each mapped to a built-in one for
+    #: national figures: a list of {key, label, maps_to, legal_basis[, retired]} (`app.org.service_areas`).
+    own_service_areas: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     #: Hours a partner has to answer a referral before it is flagged overdue and reminded (region data).
     partner_response_hours: Mapped[int] = mapped_column(Integer, default=72, server_default="72")
     status: Mapped[str] = mapped_column(String(20), TenantStatus.check("status"),

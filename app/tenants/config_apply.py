@@ -34,6 +34,8 @@ def _assign(obj, **values) -> bool:
 def apply_region(tenant: Tenant, template: RegionTemplate) -> None:
     """Region fields, service names and terminology from the file."""
     _assign(tenant, **{name: getattr(template, name) for name in REGION_FIELDS})
+    if template.ticket_prefix:  # a file without one keeps the region's; new tickets only (issued ones stay)
+        _assign(tenant, ticket_prefix=template.ticket_prefix)
     if dict(tenant.terminology or {}) != template.terminology:
         tenant.terminology = dict(template.terminology)
 
@@ -77,7 +79,8 @@ def apply_units_and_positions(template: RegionTemplate) -> None:
     renumber = _reorder(positions, [s.key for s in template.positions])
     for order, post in enumerate(template.positions):
         post_values = dict(unit_id=units[post.unit].id, title=post.title, role=post.role, ex_officio=post.ex_officio,
-                           legal_basis=post.legal_basis, area_level=post.area, retired_at=None)
+                           legal_basis=post.legal_basis, area_level=post.area, retired_at=None,
+                           **post.decree.columns())
         position = positions.get(post.key)
         if position is None:
             position = positions[post.key] = Position(key=post.key, sort_order=order, **post_values)

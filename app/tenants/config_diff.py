@@ -12,8 +12,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.casework.sop_diff import Change, role_names
 from app.casework.vocabulary import PartnerKind, PartnerLevel
-from app.org.vocabulary import SERVICE_AREAS, UNIT_KINDS
+from app.org.service_areas import area_label
+from app.org.vocabulary import UNIT_KINDS
 from app.programs.vocabulary import ProgramLevel
+from app.reference.citations import citation_plain
 from app.reviews.chains import DEFAULT_CHAINS, describe_chain
 from app.reviews.vocabulary import ReviewedKind
 from app.tenants.template import RegionTemplate
@@ -37,7 +39,7 @@ TERM_LABELS = {
 
 def areas(values) -> str:
     """Service area labels joined."""
-    return ", ".join(str(SERVICE_AREAS.get(a, a)) for a in values or [])
+    return ", ".join(area_label(a) for a in values or [])
 
 
 def term_label(key: str) -> str:
@@ -49,6 +51,8 @@ def diff_region(old: RegionTemplate, new: RegionTemplate) -> list[Change]:
     """Region fields and terminology as one change (or none)."""
     fields = [(str(label), str(getattr(old, name) or ""), str(getattr(new, name) or ""))
               for name, label in REGION_FIELDS if (getattr(old, name) or "") != (getattr(new, name) or "")]
+    if new.ticket_prefix and new.ticket_prefix != old.ticket_prefix:  # a file without one keeps the region's
+        fields.append((_("awalan nomor tiket"), old.ticket_prefix, new.ticket_prefix))
     for key in list(old.terminology) + [k for k in new.terminology if k not in old.terminology]:
         before, after = old.terminology.get(key, ""), new.terminology.get(key, "")
         if before != after:
@@ -86,7 +90,7 @@ def diff_rows(old: RegionTemplate, new: RegionTemplate) -> list[Change]:
                         (_l("nama"), lambda u: u.name),
                         (_l("jenis"), lambda u: str(UNIT_KINDS.get(u.kind, u.kind))),
                         (_l("induk"), lambda u: unit_names.get(u.parent, u.parent or "")),
-                        (_l("dasar hukum"), lambda u: u.legal_basis),
+                        (_l("dasar hukum"), lambda u: citation_plain(u.legal_basis)),
                         (_l("bidang layanan"), lambda u: areas(u.service_areas)),
                         (_l("kecamatan"), lambda u: u.district or ""),
                         (_l("kelurahan/desa"), lambda u: u.village or ""),
@@ -98,8 +102,9 @@ def diff_rows(old: RegionTemplate, new: RegionTemplate) -> list[Change]:
                          (_l("unit"), lambda p: unit_names.get(p.unit, p.unit)),
                          (_l("peran"), lambda p: role_names([p.role])),
                          (_l("ex officio"), lambda p: p.ex_officio),
-                         (_l("dasar hukum"), lambda p: p.legal_basis),
+                         (_l("dasar hukum"), lambda p: citation_plain(p.legal_basis)),
                          (_l("wilayah kerja"), lambda p: p.area or ""),
+                         (_l("keputusan pengangkatan"), lambda p: p.decree.label()),
                      ])
     changes += _order([p.key for p in old.positions], [p.key for p in new.positions], "position",
                       _("urutan jabatan"))
@@ -166,7 +171,7 @@ def diff_programs(old: RegionTemplate, new: RegionTemplate) -> list[Change]:
         (_l("tingkat"), lambda p: ProgramLevel.label_of(p["level"])),
         (_l("lembaga pengelola"), lambda p: p["partner"] or ""),
         (_l("keterangan"), lambda p: p["description"]),
-        (_l("dasar hukum"), lambda p: p["legal_basis"]),
+        (_l("dasar hukum"), lambda p: citation_plain(p["legal_basis"])),
         (_l("kode di data register"), lambda p: p["register_flag"]),
         (_l("diterima per orang"), lambda p: yes_no[bool(p["member_level"])]),
         (_l("kriteria"), lambda p: _conditions(p["criteria"], names)),

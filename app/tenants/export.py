@@ -1,7 +1,8 @@
 """A live region's configuration as a template (the onboarding format, `FORMAT.md`).
 
 Used to export a region's configuration, and as the starting point when a new region
-copies an existing one's structure. Round trip: exporting, then validating the result,
+copies an existing one's structure. `export_region` keeps citations in their stored shape (one string);
+`to_yaml` writes those with a kind or another regulation as mappings. Round trip: exporting, then validating the result,
 gives back the same units, positions, SOP, partners, review chains, permissions and program catalogue.
 """
 from __future__ import annotations
@@ -14,9 +15,13 @@ from sqlalchemy import select
 from app.casework.models import Partner
 from app.casework.sop_store import current_version
 from app.extensions import db
+from app.org.decree import Decree
 from app.org.models import OrgUnit, Position
+from app.org.service_areas import own_areas as own_service_areas
+from app.org.service_areas import service_areas
 from app.org.vocabulary import AREA_LEVEL_BY_ROLE
 from app.programs.models import Program
+from app.reference.citations import for_yaml
 from app.reviews.vocabulary import ReviewedKind
 from app.tenancy.context import tenant_context
 from app.tenancy.models import Tenant
@@ -41,6 +46,7 @@ def export_region(tenant: Tenant) -> dict[str, Any]:
         "code": tenant.region_code, "slug": tenant.slug, "name": tenant.name, "kind": tenant.kind,
         "service_name": tenant.service_name,
         "regulation": {"title": tenant.regulation_title, "short": tenant.regulation_short},
+        "ticket_prefix": tenant.ticket_prefix,
     }
     if tenant.service_full_name:
         region["service_full_name"] = tenant.service_full_name
@@ -48,14 +54,17 @@ def export_region(tenant: Tenant) -> dict[str, Any]:
         region["regulation"]["about"] = tenant.regulation_about
     if tenant.terminology:
         region["terminology"] = dict(tenant.terminology)
+    own_areas = own_service_areas(tenant)
     out: dict[str, Any] = {
         "format": FORMAT_VERSION,
         "region": region,
+        **({"service_areas": [a.to_data() for a in own_areas]} if own_areas else {}),
         "units": [_unit(u, keys) for u in units],
         "positions": [_position(p, keys) for p in positions if p.unit_id in keys],
         "partners": [_partner(p) for p in partners],
         "sop": sop,
     }
+    _only_listed_areas(out, set(service_areas(tenant)))
     own = tenant.review_chains or {}
     if own:  # the kinds the region set itself; the others follow the defaults
         out["reviews"] = {kind.value: own[kind.value] for kind in ReviewedKind if own.get(kind.value)}
@@ -65,6 +74,19 @@ def export_region(tenant: Tenant) -> dict[str, Any]:
     if programs:
         out["programs"] = [_program(p, partner_names) for p in programs]
     return out
+
+
+def _only_listed_areas(out: dict[str, Any], listed: set[str]) -> None:
+    """Leave out the areas the region retired (still on old records, no longer in its list): a file
+    names only areas it lists, so the export can be imported again."""
+    for item in out["units"] + out["partners"]:
+        if "service_areas" in item:
+            item["service_areas"] = [a for a in item["service_areas"] if a in listed]
+            if not item["service_areas"]:
+                del item["service_areas"]
+    routing = out["sop"].get("routing")
+    if isinstance(routing, dict) and any(a not in listed for a in routing):
+        out["sop"] = {**out["sop"], "routing": {a: u for a, u in routing.items() if a in listed}}
 
 
 def _unit(unit: OrgUnit, keys: dict) -> dict[str, Any]:
@@ -86,6 +108,9 @@ def _position(position: Position, keys: dict) -> dict[str, Any]:
         out["ex_officio"] = position.ex_officio
     if position.area_level and position.area_level != AREA_LEVEL_BY_ROLE.get(position.role):
         out["area"] = position.area_level
+    decree = Decree.of(position)
+    if decree:
+        out["decree"] = decree.to_yaml()
     return out
 
 
@@ -118,4 +143,6 @@ def _program(program: Program, partner_names: dict) -> dict[str, Any]:
 
 
 def to_yaml(template: dict[str, Any]) -> str:
-    return yaml.safe_dump(template, allow_unicode=True, sort_keys=False, width=100)
+    """The template as YAML; each citation a plain string when stated and the region's own, otherwise
+    a mapping {text, kind, regulation} (`export_region` keeps them in their stored shape)."""
+    return yaml.safe_dump(for_yaml(template), allow_unicode=True, sort_keys=False, width=100)

@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.audit.models import AuditEvent
+from app.casework.channels import CHANNEL_LABELS
 from app.casework.vocabulary import PartnerKind, PartnerLevel
 from app.extensions import db
+from app.org.service_areas import area_label
 from app.org.vocabulary import ROLES, SERVICE_AREAS, UNIT_KINDS
 from app.pagination import Pagination, page_of
 
@@ -31,6 +33,9 @@ ACTIONS = {
     "config.partner.invite_officer": _l("Petugas lembaga mitra diundang"),
     "config.terms.update": _l("Nama layanan dan istilah diubah"),
     "config.letterhead.update": _l("Kop surat rujukan diubah"),
+    "config.report_signer.update": _l("Penanda tangan laporan diubah"),
+    "config.report_schedule.update": _l("Jadwal laporan otomatis diubah"),
+    "config.ticket.prefix": _l("Awalan nomor tiket diubah"),
     "config.reviews.update": _l("Rantai penelaahan diubah"),
     "config.permissions.update": _l("Hak akses diubah"),
     "config.program.seed": _l("Katalog program nasional dimuat"),
@@ -62,7 +67,11 @@ KINDS = {
     "position": _l("Jabatan"), "staff": _l("Petugas"), "import": _l("Impor"), "org": _l("Struktur"),
     "case": _l("Kasus"), "letterhead": _l("Kop surat"), "reviews": _l("Penelaahan data"),
     "program": _l("Program"),
+    "service_area": _l("Bidang layanan"),
+    "ticket": _l("Nomor tiket"),
     "permissions": _l("Hak akses"),
+    "report_signer": _l("Penanda tangan laporan"),
+    "report_schedule": _l("Laporan terjadwal"),
 }
 FIELD_LABELS = {
     "name": _l("nama"), "level": _l("tingkat"), "kind": _l("jenis"), "contact": _l("kontak"),
@@ -80,12 +89,19 @@ FIELD_LABELS = {
     "number_format": _l("format nomor surat"), "nip": _l("NIP"), "size": _l("ukuran (bita)"),
     "reason": _l("alasan"), "from_member": _l("dari"), "user": _l("akun"), "account_closed": _l("akun ditutup"),
     "account": _l("akun"), "existing_account": _l("akun sudah terdaftar"),
+    "ticket_prefix": _l("awalan nomor tiket"), "decree_authority": _l("keputusan ditetapkan oleh"),
+    "decree_number": _l("nomor keputusan"), "decree_date": _l("tanggal keputusan"),
+    "label": _l("nama"), "maps_to": _l("dihitung sebagai"),
+    "signer": _l("penanda tangan"), "signer_membership_id": _l("anggota staf penanda tangan"),
+    "signer_name": _l("nama pejabat"), "signer_title": _l("jabatan yang dicetak"), "signer_nip": _l("NIP pejabat"),
+    "sign_place": _l("tempat penandatanganan"),
 }
 ACCOUNT_KINDS = {"existing": _l("akun yang sudah ada"), "new": _l("akun baru")}
 EDIT_PARTS = {
     "step": _l("langkah"), "stage": _l("tahap"), "review": _l("persetujuan Supervisor"),
     "remove_review": _l("hapus tahap persetujuan"), "channel": _l("jalur masuk"), "routing": _l("pembagian bidang"),
-    "regulation": _l("peraturan"), "note": _l("catatan"),
+    "regulation": _l("peraturan"), "note": _l("catatan"), "own_channel": _l("jalur milik daerah"),
+    "new_channel": _l("jalur milik daerah baru"), "remove_channel": _l("hapus jalur milik daerah"),
 }
 
 
@@ -112,7 +128,9 @@ def _value(field: str, value) -> str:
         return "; ".join(f"{_label(k)}: {_value(k, v)}" for k, v in value.items())
     text = str(value)
     if field == "service_areas":
-        return ", ".join(str(SERVICE_AREAS.get(a, a)) for a in text.split(",") if a) or "—"
+        return ", ".join(area_label(a) for a in text.split(",") if a) or "—"
+    if field == "maps_to":
+        return str(SERVICE_AREAS.get(text) or CHANNEL_LABELS.get(text) or text)
     if field == "level":
         return PartnerLevel.label_of(text)
     if field == "kind":
@@ -121,6 +139,10 @@ def _value(field: str, value) -> str:
         return str(ROLES.get(text, text))
     if field == "edit":
         return str(EDIT_PARTS.get(text, text))
+    if field == "legal_basis":
+        from app.reference.citations import citation_plain
+
+        return citation_plain(text)
     if field == "account":
         return str(ACCOUNT_KINDS.get(text, text))
     if field == "source" and text == "import":

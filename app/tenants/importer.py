@@ -26,17 +26,20 @@ from app.casework.sop_diff import Change, diff_sop
 from app.casework.vocabulary import PartnerKind
 from app.errors import Conflict
 from app.extensions import db
+from app.org.decree import from_yaml as decree_from_yaml
 from app.org.models import OrgUnit, Position
 from app.org.vocabulary import AREA_LEVEL_BY_ROLE
 from app.permissions import DEFAULTS, Capability
 from app.reference.models import District, Village
 from app.tenancy.models import Tenant
+from app.tenants.config_areas import apply_service_areas, area_blockers, diff_service_areas
 from app.tenants.config_diff import diff_permissions, diff_programs, diff_region, diff_reviews, diff_rows
 from app.tenants.export import export_region
 from app.tenants.onboarding import known_region_codes
 from app.tenants.permission_rules import lock_out_problem
 from app.tenants.template import PositionSpec, RegionTemplate, TemplateError, UnitSpec, parse_template
 from app.tenants.template_programs import program_spec
+from app.tenants.ticket_prefix import prefix_problem
 
 
 @dataclass
@@ -72,7 +75,8 @@ def current_template(tenant: Tenant) -> RegionTemplate:
                       district=u.get("district"), village=u.get("village")) for u in data["units"]]
     positions = [PositionSpec(key=p["key"], unit=p["unit"], title=p["title"], role=p["role"],
                               ex_officio=p.get("ex_officio") or "", legal_basis=p.get("legal_basis") or "",
-                              area=p.get("area") or AREA_LEVEL_BY_ROLE.get(p["role"])) for p in data["positions"]]
+                              area=p.get("area") or AREA_LEVEL_BY_ROLE.get(p["role"]),
+                              decree=decree_from_yaml(p.get("decree"))[0]) for p in data["positions"]]
     partners = [{"name": p["name"], "level": p["level"], "kind": p.get("kind") or "opd",
                  "contact": p.get("contact") or "", "service_areas": list(p.get("service_areas") or [])}
                 for p in data["partners"]]
@@ -82,9 +86,11 @@ def current_template(tenant: Tenant) -> RegionTemplate:
         service_name=region["service_name"], service_full_name=region.get("service_full_name") or "",
         regulation_title=region["regulation"]["title"], regulation_short=region["regulation"]["short"],
         regulation_about=region["regulation"].get("about") or "",
-        terminology=dict(region.get("terminology") or {}), units=units, positions=positions,
+        terminology=dict(region.get("terminology") or {}), ticket_prefix=region.get("ticket_prefix") or "",
+        units=units, positions=positions,
         sop=data["sop"], raw=data, partners=partners, review_chains=dict(data.get("reviews") or {}),
-        programs=programs, permissions=dict(data.get("permissions") or {}))
+        programs=programs, permissions=dict(data.get("permissions") or {}),
+        service_areas=[dict(a) for a in data.get("service_areas") or []])
 
 
 def prepare_import(tenant: Tenant, text: str, source: str) -> ImportPlan:
@@ -98,13 +104,14 @@ def prepare_import(tenant: Tenant, text: str, source: str) -> ImportPlan:
         raise TemplateError(source, problems)
     current = current_template(tenant)
     plan = ImportPlan(template=template, current=current, sop_changed=current.sop != template.sop)
-    plan.changes = (diff_region(current, template) + diff_rows(current, template) + diff_reviews(current, template)
+    plan.changes = (diff_region(current, template) + diff_service_areas(current, template)
+                    + diff_rows(current, template) + diff_reviews(current, template)
                     + diff_permissions(current, template) + diff_programs(current, template))
     sop_changes = diff_sop(current.sop, template.sop, unit_names={u.key: u.name for u in template.units})
     if plan.sop_changed and not sop_changes:
         sop_changes = [Change("changed", "sop", _("penulisan SOP (tanpa perubahan isi yang terbaca)"))]
     plan.changes += sop_changes
-    plan.blockers = _blockers(current, template)
+    plan.blockers = _blockers(current, template) + area_blockers(tenant, template)
     return plan
 
 
@@ -114,6 +121,8 @@ def _check_region(tenant: Tenant, template: RegionTemplate) -> list[str]:
     if template.code != tenant.region_code or template.slug != tenant.slug:
         problems.append(_("region: berkas ini untuk daerah %(c)s (%(s)s), bukan %(name)s (%(mc)s, %(ms)s)",
                           c=template.code, s=template.slug, name=tenant.name, mc=tenant.region_code, ms=tenant.slug))
+    if template.ticket_prefix and (problem := prefix_problem(template.ticket_prefix, tenant.id)):
+        problems.append(f"region.ticket_prefix: {problem}")
     prefix = template.code + "."
     for i, unit in enumerate(template.units):
         entry = f"units[{i + 1}] ({unit.key})"
@@ -178,6 +187,7 @@ def apply_import(tenant: Tenant, plan: ImportPlan, user) -> list[Change]:
 
     template = plan.template
     apply_region(tenant, template)
+    apply_service_areas(tenant, template)
     apply_units_and_positions(template)
     apply_partners(template)
     apply_review_chains(tenant, template)

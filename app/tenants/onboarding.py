@@ -12,6 +12,7 @@ from app.reference.models import District, Regency, Village
 from app.tenancy.context import tenant_context
 from app.tenancy.models import Tenant, TenantStatus
 from app.tenants.template import RegionTemplate, TemplateError, load_template_file
+from app.tenants.ticket_prefix import default_prefix, prefix_problem
 
 
 def known_region_codes() -> set[str]:
@@ -44,9 +45,11 @@ def onboard_region(template: RegionTemplate, status: str = TenantStatus.ACTIVE.v
         regulation_short=template.regulation_short,
         regulation_about=template.regulation_about,
         terminology=template.terminology,
+        ticket_prefix=template.ticket_prefix or default_prefix(template.slug),
         review_chains={kind: [dict(stage) for stage in chain] for kind, chain in template.review_chains.items()},
         permissions={capability: {"roles": list(rule["roles"]), "legal_basis": rule["legal_basis"]}
                      for capability, rule in template.permissions.items()},
+        own_service_areas=[dict(area) for area in template.service_areas],
         status=status,
         template_source=template.source,
     )
@@ -76,6 +79,8 @@ def _check_against_database(template: RegionTemplate) -> list[str]:
     if existing:
         problems.append(_("region.code: daerah %(c)s sudah terdaftar sebagai '%(s)s'",
                           c=template.code, s=existing.slug))
+    if template.ticket_prefix and (problem := prefix_problem(template.ticket_prefix)):
+        problems.append(f"region.ticket_prefix: {problem}")
     prefix = template.code + "."
     for i, unit in enumerate(template.units):
         entry = f"units[{i + 1}] ({unit.key})"
@@ -129,6 +134,7 @@ def _create_positions(template: RegionTemplate, units: dict[str, OrgUnit]) -> No
             legal_basis=spec.legal_basis,
             area_level=spec.area,
             sort_order=order,
+            **spec.decree.columns(),
         ))
 
 

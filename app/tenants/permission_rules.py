@@ -19,6 +19,7 @@ from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.org.vocabulary import ROLES
 from app.permissions import DEFAULTS, Capability, Rule, ordered, rule_for, rules_of
+from app.reference.citations import citation_plain
 from app.tenancy.models import Tenant
 
 RULE_KEYS = ("roles", "legal_basis")
@@ -106,7 +107,7 @@ def describe(entry: dict | None, capability: Capability | str, titles: dict[str,
     if entry is None:
         return _("bawaan: %(r)s", r=role_names(ordered(DEFAULTS[Capability(capability)]), titles) or "—")
     who = role_names(ordered(entry.get("roles") or []), titles) or _("tidak seorang pun")
-    return f"{who} ({entry['legal_basis']})" if entry.get("legal_basis") else who
+    return f"{who} ({citation_plain(entry['legal_basis'])})" if entry.get("legal_basis") else who
 
 
 @dataclass

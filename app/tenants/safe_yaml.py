@@ -50,6 +50,16 @@ class _BoundedLoader(yaml.SafeLoader):
         _expanded_size(node, {}, 0)
         return super().construct_document(node)
 
+    def construct_yaml_timestamp(self, node):
+        """A date-like value that is no date (`2019-13-45`) is a YAML error at its line, not a crash."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            raise yaml.constructor.ConstructorError(None, None, "invalid date", node.start_mark) from None
+
+
+_BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", _BoundedLoader.construct_yaml_timestamp)
+
 
 def _too_deep() -> str:
     return _("susunan terlalu dalam (lebih dari %(n)s tingkat)", n=MAX_DEPTH)

@@ -14,6 +14,7 @@ import yaml
 from flask_babel import gettext as _
 
 from app.errors import Invalid
+from app.org.vocabulary import SERVICE_AREAS
 from app.reference.citations import normalise as normalise_citations
 from app.tenants.safe_yaml import TooComplex, load_bounded
 from app.tenants.template_org import KEY_RE, OrgSections, PositionSpec, UnitSpec
@@ -60,6 +61,12 @@ class RegionTemplate:
     programs: list[dict[str, Any]] | None = None
     #: capability → {"roles": [...], "legal_basis": ...} (`app.permissions`); a capability left out keeps the default.
     permissions: dict[str, dict] = field(default_factory=dict)
+    #: The region's own service areas (`service_areas:`), each {key, label, maps_to, legal_basis}
+    #: (`app.org.service_areas`); units, partners and the SOP's routing may name them.
+    service_areas: list[dict[str, Any]] = field(default_factory=list)
+    #: What the region's ticket numbers start with (`region.ticket_prefix`); "" = not set by the file
+    #: (onboarding derives it, import keeps the region's; `app.tenants.ticket_prefix`).
+    ticket_prefix: str = ""
 
 
 def load_template_file(path: str | Path, known_regions=None) -> RegionTemplate:
@@ -104,6 +111,7 @@ class _Validator(RegionSections, OrgSections):
         self.data = data
         self.known_regions = known_regions
         self.problems: list[str] = []
+        self.area_keys: set[str] = set(SERVICE_AREAS)  # the built-in areas and the file's own (`service_areas:`)
 
     def fail(self, entry: str, message: str) -> None:
         self.problems.append(f"{entry}: {message}")
@@ -130,6 +138,7 @@ class _Validator(RegionSections, OrgSections):
             self.fail("region", _("bagian 'region' wajib ada"))
             region = {}
         reg = self._region(region)
+        own_areas = self._own_service_areas(data.get("service_areas"))
         units = self._units(data.get("units"))
         positions = self._positions(data.get("positions"), {u.key: u for u in units})
         sop = self._sop(data.get("sop"), units, positions)
@@ -142,7 +151,16 @@ class _Validator(RegionSections, OrgSections):
             raise TemplateError(self.source, self.problems)
         return RegionTemplate(source=self.source, units=units, positions=positions, sop=sop, raw=data,
                               partners=partners, review_chains=review_chains, programs=programs,
-                              permissions=permissions, **reg)
+                              permissions=permissions, service_areas=own_areas, **reg)
+
+    def _own_service_areas(self, items) -> list[dict[str, Any]]:
+        """The `service_areas:` section: the region's own areas; sets `area_keys` for the sections after it."""
+        from app.org.service_areas import check_own_areas
+
+        areas, problems = check_own_areas(items)
+        self.problems.extend(problems)
+        self.area_keys = set(SERVICE_AREAS) | {a.key for a in areas}
+        return [a.to_data() for a in areas]
 
     def _permissions(self, data: dict, positions: list[PositionSpec]) -> dict[str, dict]:
         """The `permissions:` rules (CONFIGURE must stay with a role the file's posts hold)."""
@@ -166,16 +184,19 @@ class _Validator(RegionSections, OrgSections):
 
     def _sop(self, data, units: list[UnitSpec], positions: list[PositionSpec]) -> dict:
         from app.casework.sop import SopError, check_roles_held, parse_sop
+        from app.casework.sop_checks import channel_problems, template_posts
 
         if not data:
             self.fail("sop", _("bagian 'sop' wajib ada (jalur masuk, tahap, langkah, pemetaan bidang)"))
             return {}
         try:
-            sop = parse_sop(data, unit_keys=[u.key for u in units if u.kind == "back_office"])
+            sop = parse_sop(data, unit_keys=[u.key for u in units if u.kind == "back_office"],
+                            own_areas=self.area_keys - set(SERVICE_AREAS))
         except SopError as exc:
             self.problems.extend(exc.problems)
             return data if isinstance(data, dict) else {}
-        self.problems.extend(check_roles_held(sop, {p.role for p in positions}))
+        self.problems.extend(check_roles_held(sop, {p.role for p in positions}, channels=False))
+        self.problems.extend(channel_problems(sop, template_posts(units, positions)))
         if "escalation" in data:
             from app.notices.escalation import parse_escalation
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
+from app.org.decree import Decree
+from app.org.decree import from_yaml as decree_from_yaml
 from app.org.vocabulary import AREA_LEVEL_BY_ROLE, ROLES, SERVICE_AREAS, UNIT_KINDS, AreaLevel
 
 KEY_RE = re.compile(r"^[a-z0-9_]{1,80}$")
@@ -33,12 +35,15 @@ class PositionSpec:
     ex_officio: str = ""
     legal_basis: str = ""
     area: str | None = None
+    #: The appointing decree (`decree:`; empty when the file gives none).
+    decree: Decree = field(default_factory=Decree)
 
 
 class OrgSections:
     """Parsing of units and positions; mixed into the template validator (`fail`, `text`)."""
 
     problems: list[str]
+    area_keys: set[str]  # the service areas units may handle: built-in and the file's own
 
     if TYPE_CHECKING:  # provided by the validator these sections are mixed into
         def fail(self, entry: str, message: str) -> None: ...
@@ -84,9 +89,10 @@ class OrgSections:
                 self.fail(entry, _("'service_areas' harus berupa daftar"))
                 areas = []
             for area in areas:
-                if area not in SERVICE_AREAS:
+                if area not in self.area_keys:
                     self.fail(entry, _("bidang layanan '%(a)s' tidak dikenal (pilihan: %(opts)s)",
-                                       a=area, opts=", ".join(SERVICE_AREAS)))
+                                       a=area, opts=", ".join([*SERVICE_AREAS,
+                                                               *sorted(self.area_keys - set(SERVICE_AREAS))])))
             units.append(UnitSpec(
                 key=key, name=self.text(item, "name", entry), kind=kind,
                 parent=self.text(item, "parent", entry, required=False) or None,
@@ -133,10 +139,13 @@ class OrgSections:
             elif role in AREA_LEVEL_BY_ROLE and area != AREA_LEVEL_BY_ROLE[role]:
                 self.fail(entry, _("peran '%(r)s' bekerja di tingkat '%(l)s', bukan '%(a)s'",
                                    r=role, l=AREA_LEVEL_BY_ROLE[role], a=area))
+            decree, problems = decree_from_yaml(item.get("decree"))
+            for problem in problems:
+                self.fail(entry, problem)
             positions.append(PositionSpec(
                 key=key, unit=unit, title=self.text(item, "title", entry), role=role,
                 ex_officio=self.text(item, "ex_officio", entry, required=False),
                 legal_basis=self.text(item, "legal_basis", entry),
-                area=area,
+                area=area, decree=decree,
             ))
         return positions

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import gettext as _
 
 from app.casework.vocabulary import PartnerLevel
-from app.org.vocabulary import SERVICE_AREAS
+from app.tenants.ticket_prefix import format_problem
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 REGION_KINDS = ("kabupaten", "kota")
@@ -19,6 +19,7 @@ class RegionSections:
 
     problems: list[str]
     known_regions: Any
+    area_keys: set[str]  # the service areas partners may handle: built-in and the file's own
 
     if TYPE_CHECKING:  # provided by the validator these sections are mixed into
         def fail(self, entry: str, message: str) -> None: ...
@@ -44,7 +45,7 @@ class RegionSections:
                 self.fail(entry, _("tingkat '%(l)s' tidak dikenal (pilihan: %(o)s)",
                                    l=level, o=", ".join(PartnerLevel)))
             for area in item.get("service_areas") or []:
-                if area not in SERVICE_AREAS:
+                if area not in self.area_keys:
                     self.fail(entry, _("bidang layanan '%(a)s' tidak dikenal", a=area))
             partners.append({"name": name, "level": level, "kind": self.text(item, "kind", entry, False) or "opd",
                              "contact": self.text(item, "contact", entry, required=False),
@@ -76,6 +77,9 @@ class RegionSections:
             terminology = {}
         terminology = {str(k): self.text(terminology, k, f"{entry}.terminology") for k in terminology
                        if isinstance(k, (str, int))}
+        ticket_prefix = self.text(region, "ticket_prefix", entry, required=False).upper()
+        if ticket_prefix and (problem := format_problem(ticket_prefix)):
+            self.fail(f"{entry}.ticket_prefix", problem)
         return {
             "code": code,
             "slug": slug,
@@ -87,5 +91,6 @@ class RegionSections:
             "regulation_short": self.text(regulation, "short", f"{entry}.regulation"),
             "regulation_about": self.text(regulation, "about", f"{entry}.regulation", required=False),
             "terminology": terminology,
+            "ticket_prefix": ticket_prefix,
         }
 

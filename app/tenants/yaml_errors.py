@@ -22,6 +22,7 @@ YAML_PROBLEMS = (
                                           "pakai tanda kutip tunggal")),
     ("found duplicate anchor", _l("jangkar (&nama) yang sama ditulis dua kali")),
     ("found unhashable key", _l("kunci tidak boleh berupa daftar atau pemetaan")),
+    ("invalid date", _l("tanggal tidak sah: tulis TTTT-BB-HH dengan bulan 01\u201312, misalnya 2019-05-12")),
 )
 
 

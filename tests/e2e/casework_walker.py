@@ -108,7 +108,7 @@ class Walker:
 
 
 def ticket_on(page) -> str:
-    match = re.search(r"PLG-\d{4}-\d{6}", page.content())
+    match = re.search(r"\b[A-Z0-9]{2,12}-\d{4}-\d{6}\b", page.content())  # the region's prefix, year, number
     assert match, "no ticket number on the page"
     return match.group(0)
 

@@ -16,7 +16,8 @@ BLOCKING = {"serious", "critical"}
 SCHEMES = ("light", "dark")
 
 ANONYMOUS = [(None, "/"), (None, "/login"), ("bekasi", "/"), ("bekasi", "/login"), ("bekasi", "/status")]
-MANAGER = ["/home", "/cases/", "CASE", "/org/", "/dashboard/", "/dashboard/reports", "/register/",
+MANAGER = ["/home", "/cases/", "CASE", "/org/", "/dashboard/", "/dashboard/reports",
+           "/dashboard/reports/settings", "/register/",
            "/verval/updates", "/verval/reviews", "/verval/batches", "/households/", "/programs/",
            "/settings/", "/settings/org/", "/settings/org/units/new", "/settings/staff/", "/settings/reviews",
            "/settings/staff/invite", "/settings/procedure", "/settings/sop/", "/settings/terms",

@@ -107,13 +107,17 @@ def test_org_chart_uses_the_regions_own_titles(page, live_server):
     expect(manager_post.locator(".holders")).to_contain_text("(demo)")
     expect(tree.locator(".holders", has_text="(demo)")).to_have_count(tree.locator(".org-positions > li").count())
 
-    # The tree nests: Tim Koordinasi > Sekretariat Teknis > Front Office.
-    team = tree.locator("li.org-unit").filter(
-        has=page.get_by_role("link", name='Tim Koordinasi SLRT "Perjuangan" (TKPKD)', exact=True))
-    secretariat = team.locator("li.org-unit").filter(
+    # The tree nests: Dinas Sosial > Sekretariat Teknis > Front Office (Perbup 54/2021 Pasal 7 ayat (3));
+    # the Tim Koordinasi holds the Pendamping Daerah, not the secretariat.
+    dinas = tree.locator("li.org-unit").filter(
+        has=page.get_by_role("link", name="Dinas Sosial Kabupaten Batu Bara", exact=True))
+    secretariat = dinas.locator("li.org-unit").filter(
         has=page.get_by_role("link", name="Sekretariat Teknis SLRT Daerah", exact=True))
     expect(secretariat.get_by_role("link", name="Front Office", exact=True)).to_be_visible()
+    team = tree.locator("li.org-unit").filter(  # the innermost item: its ancestors hold the link too
+        has=page.get_by_role("link", name='Tim Koordinasi SLRT "Perjuangan" (TKPKD)', exact=True)).last
     expect(team.locator(".position-title", has_text="Pendamping Daerah").first).to_be_visible()
+    expect(team.get_by_role("link", name="Sekretariat Teknis SLRT Daerah", exact=True)).to_have_count(0)
     save_screenshot(page, "page-org-chart-batubara")
 
 

@@ -90,6 +90,7 @@ def test_administrator_onboards_a_region_that_then_takes_a_case(app, live_server
     expect(admin.locator('[aria-current="step"]')).to_have_text("Layanan")
     expect(admin.get_by_label("Subdomain")).to_have_value(SLUG)
     expect(admin.get_by_label("Nama layanan")).to_have_value("SLRT Kota Sukabumi")
+    expect(admin.get_by_label("Awalan nomor tiket")).to_have_value("KOTASUKABUMI")  # from the subdomain
     admin.get_by_label("Subdomain").fill("bekasi")
     admin.get_by_role("button", name="Lanjut").click()
     expect(admin.locator("#slug-error")).to_contain_text("sudah dipakai Kota Bekasi")
@@ -104,6 +105,7 @@ def test_administrator_onboards_a_region_that_then_takes_a_case(app, live_server
     admin.get_by_label("Nama manajer").fill("Asep Manajer")
     admin.get_by_label("Email manajer").fill("manajer@sukabumikota.example.id")
     expect(admin.locator(".summary")).to_contain_text("Manajer SLRT")
+    expect(admin.locator(".first-ticket")).to_have_text(re.compile(r"^KOTASUKABUMI-\d{4}-000001$"))
     save_screenshot(admin, "platform-wizard-4-manager")
     admin.get_by_role("button", name="Buat daerah dan kirim undangan").click()
 
@@ -136,14 +138,15 @@ def test_administrator_onboards_a_region_that_then_takes_a_case(app, live_server
     fill_intake(officer, _citizen(app), name="Siti Sukabumi")
     officer.get_by_role("button", name="Simpan dan buat tiket").click()
     expect(officer.get_by_role("heading", name="Tanda terima pengaduan")).to_be_visible()
-    ticket = re.search(r"PLG-\d{4}-\d{6}", officer.content()).group(0)
+    ticket = re.search(r"\b[A-Z0-9]{2,12}-\d{4}-\d{6}\b", officer.content()).group(0)  # the region's prefix
+    assert re.fullmatch(r"KOTASUKABUMI-\d{4}-000001", ticket)
 
     manager.goto(live_server.url(SLUG, "/cases/?view=all"))
     expect(manager.get_by_role("link", name=ticket, exact=True)).to_be_visible()
     save_screenshot(manager, "platform-new-region-inbox")
 
     # The region is on the public list, and its figures on the console.
-    admin.goto(live_server.url(None, "/console/"))
+    admin.goto(live_server.url(None, f"/console/?q={SLUG}"))  # 50 regions a page: search for it
     row = admin.locator("tr", has=admin.get_by_role("link", name=NAME, exact=True))
     expect(row.locator("td.num").nth(1)).to_have_text("1")  # one open case
     save_screenshot(admin, "platform-console")

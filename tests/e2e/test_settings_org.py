@@ -67,7 +67,8 @@ def test_manager_opens_a_puskesos_and_its_coordinator_takes_a_complaint(new_page
 
     manager.get_by_role("button", name="Buka Puskesos", exact=True).click()
     manager.get_by_label("Kelurahan/desa").select_option(code)
-    expect(manager.get_by_label("Dasar hukum (pasal)")).to_have_value(re.compile(r"Pasal 8 ayat \(1\)"))
+    basis = manager.get_by_role("group", name="Dasar hukum (pasal)").get_by_label("Pasal", exact=True)
+    expect(basis).to_have_value(re.compile(r"Pasal 8 ayat \(1\)"))
     shoot(manager, "puskesos-new")
     manager.get_by_role("button", name="Buka Puskesos", exact=True).click()
     card = manager.locator(".settings-card")
@@ -158,7 +159,7 @@ def test_units_are_edited_in_place(new_page, live_server, app, clean_chart):
     card.get_by_role("link", name="+ Jabatan").click()
     card.get_by_label("Nama jabatan (sebutan setempat)").fill("Pendamping Sosial")
     card.get_by_label("Peran dalam aplikasi").select_option("facilitator")
-    card.get_by_label("Pasal asal jabatan").fill("Pasal 13")
+    card.get_by_role("group", name="Pasal asal jabatan").get_by_label("Pasal", exact=True).fill("Pasal 13")
     shoot(manager, "position-inline")
     card.get_by_role("button", name="Simpan").click()
     expect(card.locator(".position-title", has_text="Pendamping Sosial")).to_be_visible()

@@ -71,6 +71,8 @@ def test_manager_makes_the_manajer_the_referral_approver(new_page, live_server, 
     stage.get_by_text("Ubah nama tahap dan batas waktu", exact=True).click()
     stage.get_by_label("Nama tahap", exact=True).fill("Menunggu persetujuan rujukan oleh Manajer")
     stage.get_by_role("button", name="Simpan tahap").click()
+    expect(stage.locator(".rename-confirm")).to_contain_text("Ubah nama tahap ini?")  # asked by the server
+    stage.get_by_role("button", name="Ya, ubah nama tahap").click()
     expect(manager.locator("#stage-referral_approval h3")).to_contain_text("oleh Manajer")
     changes = manager.locator("#changes")
     expect(changes).to_contain_text("Setujui rujukan")

@@ -62,7 +62,7 @@ def test_manager_builds_a_two_approval_chain_and_a_case_walks_it(new_page, live_
     proposal = manager.locator("#step-request_referral")
     proposal.get_by_text("Tambah persetujuan sesudah langkah ini", exact=True).click()
     proposal.get_by_label("Manajer", exact=True).check()
-    proposal.get_by_label(re.compile(r"^\s*Dasar hukum")).fill("Pasal 7 ayat (3) huruf f")
+    proposal.get_by_role("group", name="Dasar hukum").get_by_label("Pasal", exact=True).fill("Pasal 7 ayat (3) huruf f")
     proposal.get_by_label(re.compile(r"^\s*Batas waktu")).fill("24")
     expect(proposal.get_by_label(re.compile(r"^\s*Bila dikembalikan"))).to_have_value("analysis")
     proposal.scroll_into_view_if_needed()

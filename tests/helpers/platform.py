@@ -14,7 +14,7 @@ from app.tenancy.models import Tenant, TenantStatus
 from app.tenants.onboarding import onboard_region
 
 WIZARD_URL = "/console/regions/new"
-RESERVED_CODES = {"32.72", "32.78"}
+RESERVED_CODES = {"32.72", "32.78", "33.72"}  # onboarded by browser tests (test_platform, test_onboard_any_procedure)
 
 
 def free_region_code(province: str | None = None) -> str:

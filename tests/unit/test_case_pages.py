@@ -52,7 +52,7 @@ def test_case_page_shows_timeline_article_and_masked_nik(app, staff):
     page = staff("intake_officer", "cianjur").get(f"/cases/{case_id}").get_data(as_text=True)
     assert ticket in page and "Riwayat" in page
     assert nik not in page and nik[:6] + "••••••" + nik[-4:] in page
-    assert re.search(r"Dasar: Pasal \d+", page)  # each step shows its article
+    assert re.search(r'Dasar: <span class="citation"><span class="citation-text">Pasal \d+', page)  # its article
 
 
 def test_only_my_steps_are_offered(app, staff):

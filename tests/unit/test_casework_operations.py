@@ -46,7 +46,9 @@ def in_region(app_ctx):
 def test_intake_gives_ticket_and_starts_at_channel_entry(in_region):
     in_region("cianjur")
     case = make_case("cianjur")
-    assert case.ticket.startswith("PLG-") and len(case.ticket) == len("PLG-2026-000001")
+    prefix = tenant("cianjur").ticket_prefix  # the region's own (`app.tenants.ticket_prefix`), not PLG-
+    assert prefix and prefix != "PLG"
+    assert case.ticket.startswith(f"{prefix}-") and len(case.ticket) == len(f"{prefix}-2026-000001")
     assert case.state == "registered" and case.due_at is not None
     assert case.events[0].action == "intake" and case.events[0].legal_basis
 

@@ -17,12 +17,12 @@ from sqlalchemy import select
 
 from app.casework.models import Partner
 from app.citizens.models import Citizen
-from app.dashboard.figures import figures
 from app.dashboard.lists import prelist_rows, referral_rows
 from app.extensions import db
 from app.platform.models import PlatformAuditEvent
-from app.reports.activity import region_facts
 from app.reports.cells import SafeCsvWriter, safe_value
+from app.reports.contents import report_contents
+from app.reports.office import region_facts
 from app.reports.workbook import national_workbook, region_workbook
 from tests.helpers.reports import FEBRUARY
 
@@ -67,10 +67,10 @@ def test_region_report_workbook_neutralises_names(in_known_region, known):
     citizen.name = HYPERLINK
     db.session.scalar(select(Partner).where(Partner.name == known["partners"]["regency"])).name = CMD
     db.session.flush()
-    figs = figures(in_known_region, FEBRUARY)
-    facts = region_facts(in_known_region, "monthly", figs, "@SUM(1+1)*cmd|' /C calc'!A0", "01-03-2025 09:00 WIB")
+    contents = report_contents(in_known_region, FEBRUARY)
+    facts = region_facts(in_known_region, "monthly", contents, "@SUM(1+1)*cmd|' /C calc'!A0", "01-03-2025 09:00 WIB")
     out = io.BytesIO()
-    region_workbook(out, facts, figs, prelist_rows(FEBRUARY), referral_rows(FEBRUARY))
+    region_workbook(out, facts, contents, prelist_rows(FEBRUARY), referral_rows(FEBRUARY))
     db.session.rollback()
     wb = load_workbook(io.BytesIO(out.getvalue()))
     _assert_no_formula(wb, [HYPERLINK, CMD, "@SUM(1+1)*cmd|' /C calc'!A0"])

@@ -53,7 +53,9 @@ def test_intake_opens_one_case_and_shows_the_receipt(app, staff):
     assert re.search(r"/intake/cases/[0-9a-f-]{36}/receipt$", response.headers["Location"])
     assert count_cases(app, "bekasi") == before + 1
     receipt = page(client.get(response.headers["Location"]))
-    assert re.search(r"PLG-\d{4}-\d{6}", receipt)
+    with app.app_context():
+        prefix = tenant("bekasi").ticket_prefix
+    assert re.search(re.escape(prefix) + r"-\d{4}-\d{6}", receipt)
     assert "Pengaduan tercatat dengan nomor tiket" in receipt  # the flash
 
 
@@ -184,7 +186,7 @@ def _member(role, unit_kind):
 
 
 @pytest.mark.parametrize("role, unit_kind, expected", [
-    ("intake_officer", "front_office", ["walk_in"]),
+    ("intake_officer", "front_office", ["walk_in", "klink"]),  # KLINK (own, counted as walk-in): not for Puskesos
     ("intake_officer", "welfare_center", ["welfare_center"]),
     ("welfare_center_coordinator", "welfare_center", ["welfare_center"]),
     ("facilitator", "field", ["home_visit"]),
@@ -199,4 +201,4 @@ def test_puskesos_officer_sees_the_puskesos_channel(app, staff):
     form = page(staff("intake_officer-2", "batubara").get("/intake/"))
     assert 'name="channel" value="welfare_center"' in form and "walk_in" not in form
     front = page(staff("intake_officer", "batubara").get("/intake/"))
-    assert 'name="channel" value="walk_in"' in front and 'value="welfare_center"' not in front
+    assert 'value="walk_in"' in front and 'value="klink"' in front and 'value="welfare_center"' not in front

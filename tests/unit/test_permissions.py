@@ -42,6 +42,11 @@ BEFORE = {
     "manage_programs": {"manager", "unit_head"},
     "exchange_siks": {"data_officer", "manager", "unit_head"},
     "rank_candidates": {"manager", "unit_head"},
+    # new with monitoring and evaluation (issue 15): Cianjur Tugas SLRT a, Payakumbuh Pasal 7 (1) a and k,
+    # Batu Bara Pasal 20 (1), Palembang Pasal 27 (1)
+    "plan_activities": {"manager", "unit_head", "admin_staff"},
+    "monitor_welfare_centers": {"manager", "unit_head", "monitoring_officer", "supervisor"},
+    "evaluate": {"unit_head", "monitoring_officer"},
 }
 
 

@@ -55,6 +55,27 @@ def _invitation():
     return {"invitation_id": inv.id}
 
 
+def _own_district():
+    from app.reference.models import District
+    from app.tenancy.context import tenant_in_context
+
+    return db.session.scalars(select(District.code).where(
+        District.regency_code == tenant_in_context().region_code).order_by(District.code)).first()
+
+
+def _own_area():
+    """A service area of the current region's own (made once per region), by key."""
+    from app.org.own_areas import add_area
+    from app.org.service_areas import own_areas
+    from app.tenancy.context import tenant_in_context
+
+    region = tenant_in_context()
+    key = f"uji_akses_{region.slug.replace('-', '_')}"[:40]  # each region its own: another region's is a 404
+    if not any(a.key == key for a in own_areas(region, retired=True)):
+        add_area(region, key=key, label="Bidang Uji Akses", maps_to="sosial", legal_basis="Pasal 1")
+    return {"key": key}
+
+
 #: endpoint → (method, URL values of a Bekasi object) for the cross-tenant test.
 CROSS_TENANT = {
     "settings_org.unit_node": ("GET", lambda: {"unit_id": _first(OrgUnit).id}),
@@ -70,6 +91,9 @@ CROSS_TENANT = {
     "settings_org.member_reassign": ("POST", lambda: {"membership_id": _member_id()}),
     "settings_org.member_nip": ("POST", lambda: {"membership_id": _member_id()}),
     "settings_org.invitation_revoke": ("POST", _invitation),
+    "settings_org.coverage_district": ("GET", lambda: {"district_code": _own_district()}),
+    "settings_org.service_area_edit": ("POST", _own_area),
+    "settings_org.service_area_remove": ("POST", _own_area),
 }
 
 
@@ -92,6 +116,7 @@ def test_every_settings_route_is_in_the_403_test(app):
 ACCESS_CASES = {
     "settings_org.index": "GET", "settings_org.org": "GET", "settings_org.unit_new": "GET",
     "settings_org.welfare_center_new": "GET", "settings_org.staff": "GET", "settings_org.staff_invite": "GET",
+    "settings_org.coverage": "GET", "settings_org.service_areas": "GET", "settings_org.service_area_new": "POST",
     **{endpoint: method for endpoint, (method, _b) in CROSS_TENANT.items()},
 }
 
@@ -197,7 +222,7 @@ def test_edit_a_position_in_place(app, staff):
     client = staff("manager", "palembang")
     response = client.post(f"/settings/org/positions/{position_id}/edit", headers=htmx(unit_id),
                            data={"title": "Operator Data", "role": "data_officer", "legal_basis": "Pasal 9 huruf b",
-                                 "area_level": ""})
+                                 "area_level": "", "confirm_title": "Operator Data"})
     assert response.status_code == 200 and "Operator Data" in response.get_data(as_text=True)
     wrong = client.post(f"/settings/org/positions/{position_id}/edit", headers=htmx(unit_id),
                         data={"title": "Operator Data", "role": "supervisor", "legal_basis": "Pasal 9",

@@ -68,7 +68,9 @@ def test_the_procedure_reads_with_local_titles_sla_and_legal_basis(staff):
     page = staff("unit_head", "payakumbuh").get("/settings/sop/").get_data(as_text=True)
     assert "Menunggu persetujuan rujukan oleh Kepala UPT" in page
     assert "Kepala UPT" in page and "Setujui rujukan" in page
-    assert "Pasal 7 ayat (5) (kedua) huruf d Perwal Payakumbuh 22/2017" in page
+    assert '<span class="citation-text">Pasal 7 ayat (5) (kedua) huruf d</span>' in page  # with its kind badge
+    assert "huruf d Perwal Payakumbuh" not in page  # the regulation is named once, not after each article
+    assert "Pasal yang tidak menyebut peraturannya adalah pasal Perwal Payakumbuh 22/2017." in page
     assert "2 hari (48 jam)" in page
     assert "Datang ke UPT-PSPK" in page and "Back Office (bagian rujukan keluhan)" in page  # channels, routing
     assert re.search(r"Versi \d+</a>", page)
@@ -110,7 +112,7 @@ def test_draft_edit_validate_diff_publish(app, staff, restore_region):
     stage_prefix = "stage-referral_approval"
     response = client.post("/settings/sop/draft/stages", data={
         "key": "referral_approval", f"{stage_prefix}-label": "Menunggu persetujuan rujukan (uji)",
-        f"{stage_prefix}-sla_hours": "12"})
+        f"{stage_prefix}-sla_hours": "12", f"{stage_prefix}-confirm_rename": "Menunggu persetujuan rujukan (uji)"})
     assert response.status_code == 302 and response.headers["Location"].endswith("#stage-referral_approval")
     page = client.get("/settings/sop/draft").get_data(as_text=True)
     assert "12 jam" in page and "Menunggu persetujuan rujukan (uji)" in page

@@ -207,7 +207,8 @@ def test_reorder_rename_and_remove_through_the_page(app, staff, restore_region):
     assert gone.status_code == 200 and 'id="stage-follow_up"' not in gone.get_data(as_text=True)
     assert "Draf lolos pemeriksaan." in gone.get_data(as_text=True)
     renamed_stage = client.post("/settings/sop/draft/stages", headers=HX, data={
-        "key": "informing", "stage-informing-label": "Memberi tahu warga", "stage-informing-sla_hours": "48"})
+        "key": "informing", "stage-informing-label": "Memberi tahu warga", "stage-informing-sla_hours": "48",
+        "stage-informing-confirm_rename": "Memberi tahu warga"})  # a rename is confirmed (test_rename_confirmation)
     assert renamed_stage.status_code == 200 and "Memberi tahu warga" in renamed_stage.get_data(as_text=True)
 
 

@@ -101,8 +101,9 @@ BROKEN = {
     "no role": (lambda d: d["transitions"][0].pop("role"), "sop.transitions[1] (handle): 'role' wajib diisi"),
     "no channels": (lambda d: d.pop("channels"), "sop.channels: minimal satu jalur masuk wajib ada"),
     "unknown channel": (lambda d: d["channels"][0].update(key="drive_thru"),
-                        "sop.channels[1] (drive_thru): jalur 'drive_thru' tidak dikenal "
-                        "(pilihan: walk_in, welfare_center, home_visit)"),
+                        "sop.channels[1] (drive_thru): jalur 'drive_thru' bukan jalur bawaan "
+                        "(walk_in, welfare_center, home_visit): sebagai jalur milik daerah wajib memakai 'maps_to', "
+                        "jalur bawaan tempat ia dihitung dalam angka nasional"),
     "channel twice": (lambda d: d["channels"].append(dict(d["channels"][0])),
                       "sop.channels[2] (walk_in): jalur 'walk_in' muncul lebih dari sekali"),
     "channel into a missing stage": (lambda d: d["channels"][0].update(entry="nowhere"),

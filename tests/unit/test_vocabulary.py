@@ -57,7 +57,9 @@ def test_the_coded_columns_are_all_checked(app_ctx):
         ("program_rankings", "status"), ("program_rankings", "job_status"), ("data_updates", "kind"),
         ("data_updates", "status"),
         ("data_updates", "result"), ("export_batches", "status"), ("review_steps", "record_kind"),
-        ("review_steps", "action"), ("review_steps", "decision")}
+        ("review_steps", "action"), ("review_steps", "decision"),
+        # monitoring and evaluation (issue 15)
+        ("budget_lines", "source")}
 
 
 def _rows() -> dict[str, uuid.UUID]:
@@ -77,7 +79,7 @@ def _rows() -> dict[str, uuid.UUID]:
             "report_jobs": jobs[0].id, "platform_report_jobs": jobs[1].id, "register_import_jobs": jobs[2].id,
             "attachments": attach_to_case(case.id, "manager@bekasi.demo")["id"],
             "outbound_emails": _outbox_row(), "api_tokens": _api_token_row(user.id),
-            **_notice_rows(user.id), **_household_rows(user.id)}
+            **_notice_rows(user.id), **_household_rows(user.id), "budget_lines": _budget_line_row()}
 
 
 def _household_rows(user_id) -> dict:
@@ -107,6 +109,12 @@ def _household_rows(user_id) -> dict:
             "program_needs": rows["needs"].id, "program_rankings": rows["rankings"].id,
             "data_updates": rows["updates"].id, "export_batches": rows["batches"].id,
             "review_steps": rows["steps"].id}
+
+
+def _budget_line_row() -> uuid.UUID:
+    from tests.helpers.monitoring import make_plan
+
+    return make_plan("bekasi")[2].id
 
 
 def _notice_rows(user_id) -> dict:

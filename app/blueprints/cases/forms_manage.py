@@ -69,8 +69,14 @@ class WithdrawForm(_Versioned):
 
 class MergeForm(_Versioned):
     survivor = StringField(_l("Tiket kasus yang dipertahankan"), validators=[
-        DataRequired(_l("Tiket wajib diisi.")), Length(max=24)], render_kw={"placeholder": "PLG-2026-000123"})
+        DataRequired(_l("Tiket wajib diisi.")), Length(max=24)])
     reason = _reason()
+
+    def __init__(self, *args, **kwargs):
+        from app.tenants.ticket_prefix import example_ticket
+
+        super().__init__(*args, **kwargs)
+        self.survivor.render_kw = {**(self.survivor.render_kw or {}), "placeholder": example_ticket()}
 
 
 class ReassignForm(_Versioned):

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.org.vocabulary import SERVICE_AREAS
+from app.org.service_areas import service_areas
 from app.programs.participation import NOTE_MAX, REASON_MAX
 from app.programs.vocabulary import ParticipationSource
 
@@ -53,7 +53,7 @@ class NeedForm(_ForMember):
         Length(max=REASON_MAX, message=_l("Alasan terlalu panjang."))], render_kw={"rows": 3})
 
     def fill_areas(self) -> None:
-        self.service_area.choices = [("", "—")] + [(k, str(v)) for k, v in SERVICE_AREAS.items()]
+        self.service_area.choices = [("", "—"), *service_areas().items()]
 
 
 class EndForm(FlaskForm):

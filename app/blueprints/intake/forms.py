@@ -11,7 +11,7 @@ from wtforms import DateField, HiddenField, RadioField, SelectChoice, SelectFiel
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from app.blueprints.intake.visit_form import HomeVisitFields
-from app.org.vocabulary import SERVICE_AREAS
+from app.org.service_areas import service_areas
 
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 SEXES = {"L": _l("Laki-laki (L)"), "P": _l("Perempuan (P)")}
@@ -26,6 +26,11 @@ def digits_of_phone(raw: str) -> str:
     """`0812-3456 7890` → `081234567890`; a leading + is kept."""
     raw = (raw or "").strip()
     return ("+" if raw.startswith("+") else "") + re.sub(r"\D", "", raw)
+
+
+def area_choices() -> list[SelectChoice]:
+    """The region's service areas (built-in and its own), read each time a form is made."""
+    return [SelectChoice(k, v) for k, v in service_areas().items()]
 
 
 class IntakeForm(HomeVisitFields, FlaskForm):
@@ -57,10 +62,8 @@ class IntakeForm(HomeVisitFields, FlaskForm):
     complaint = TextAreaField(_l("Keluhan atau kebutuhan warga"), validators=[
         DataRequired(_l("Keluhan wajib diisi.")), Length(max=4000, message=_l("Keluhan paling banyak 4000 karakter."))],
         render_kw={"rows": 5})
-    service_area = RadioField(_l("Bidang layanan"), choices=[SelectChoice(k, v) for k, v in SERVICE_AREAS.items()],
-                              validate_choice=False,
-                              validators=[InputRequired(_l("Bidang layanan wajib dipilih.")),
-                                          AnyOf(list(SERVICE_AREAS), message=_l("Pilih bidang layanan dari daftar."))])
+    service_area = RadioField(_l("Bidang layanan"), choices=area_choices,
+                              validate_choice=False, validators=[InputRequired(_l("Bidang layanan wajib dipilih."))])
     channel = RadioField(_l("Jalur pengaduan"), choices=[], validate_choice=False,
                          validators=[InputRequired(_l("Jalur pengaduan wajib dipilih."))])
     #: When the person already has an open case: "new", or the id of the case to add this complaint to.
@@ -95,6 +98,10 @@ class IntakeForm(HomeVisitFields, FlaskForm):
     def validate_birth_date(self, field) -> None:
         if field.data and field.data > local_today():
             raise ValidationError(_l("Tanggal lahir tidak boleh di masa depan."))
+
+    def validate_service_area(self, field) -> None:
+        if field.data not in service_areas():
+            raise ValidationError(_l("Pilih bidang layanan dari daftar."))
 
     def validate_channel(self, field) -> None:
         if field.data not in {c.value for c in field.choices}:

@@ -37,6 +37,7 @@ class GroupIntakeForm(FlaskForm):
     channel = IntakeForm.channel
 
     set_villages = IntakeForm.set_villages
+    validate_service_area = IntakeForm.validate_service_area
     validate_channel = IntakeForm.validate_channel
     validate_intake_token = IntakeForm.validate_intake_token
 

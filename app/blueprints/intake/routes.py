@@ -22,7 +22,8 @@ from app.casework.sop_store import current_version
 from app.citizens.identity import check_identity
 from app.errors import Invalid
 from app.extensions import db, htmx
-from app.org.vocabulary import ROLES, SERVICE_AREAS
+from app.org.service_areas import service_areas
+from app.org.vocabulary import ROLES
 from app.tenancy.context import tenant_in_context
 
 
@@ -79,7 +80,7 @@ def new():
         form = _form(channels, obj=check.known) if check.known else _form(channels, nik=nik or None)
         # A gap turned into a referral (`programs.refer_gap`) brings the complaint and its service area.
         form.complaint.data = request.args.get("complaint", "")[:4000] or form.complaint.data
-        if request.args.get("service_area") in SERVICE_AREAS:
+        if request.args.get("service_area") in service_areas():
             form.service_area.data = request.args["service_area"]
         form.intake_token.data = uuid.uuid4().hex
         return _render(form, sop, check=check)

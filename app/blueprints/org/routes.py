@@ -5,6 +5,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.auth import staff_required
 from app.accounts.models import Membership
 from app.blueprints.org import bp
+from app.casework.sop_checks import current_coverage
 from app.extensions import db
 from app.org.chart import active_holders, org_tree
 from app.org.models import OrgUnit, Position
@@ -14,7 +15,8 @@ from app.org.models import OrgUnit, Position
 @staff_required()
 def chart():
     """The org chart as a tree: units, local titles, legal basis and who holds each post."""
-    return render_template("org/chart.html", roots=org_tree(), holders=active_holders)
+    return render_template("org/chart.html", roots=org_tree(), holders=active_holders,
+                           coverage_gaps=current_coverage())
 
 
 @bp.get("/units/<uuid:unit_id>")

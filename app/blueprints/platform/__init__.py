@@ -1,7 +1,8 @@
 """The platform console on the apex domain (national administrator, auditors).
 
 Route modules: `regions` (list, detail, lifecycle), `onboarding` (the wizard), `users`
-(platform users), `trail` (audit trail and its CSV), `compare` (cross-region comparison).
+(platform users), `trail` (audit trail and its CSV), `compare` (cross-region comparison, its
+exports and the national trends), `region_figures` (one region's figures, the comparison's drill-down).
 National administrators may do everything; auditors only read, and each page they view or
 file they download is itself recorded in the platform audit log.
 """
@@ -18,7 +19,7 @@ LIFECYCLE_LABELS = {"region.onboard": _l("Didaftarkan (persiapan)"), "region.act
                     "region.alias_remove": _l("Alamat lama tidak dialihkan lagi")}
 
 #: Endpoints whose GET is a download rather than a page view (for the auditor log).
-DOWNLOADS = {"platform.audit_csv"}
+DOWNLOADS = {"platform.audit_csv", "platform.compare_xlsx", "platform.compare_csv"}
 
 
 @bp.after_request
@@ -52,4 +53,14 @@ def platform_navigation():
             "starting_point": starting_point}
 
 
-from app.blueprints.platform import compare, onboarding, region_read, regions, rescue, trail, users  # noqa: E402,F401
+from app.blueprints.platform import (  # noqa: E402,F401
+    compare,
+    help_pages,
+    onboarding,
+    region_figures,
+    region_read,
+    regions,
+    rescue,
+    trail,
+    users,
+)

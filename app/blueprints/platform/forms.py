@@ -30,6 +30,11 @@ class OnboardForm(FlaskForm):
     service_name = StringField(_l("Nama layanan"))
     regulation_title = TextAreaField(_l("Judul peraturan daerah"))
     regulation_short = StringField(_l("Singkatan peraturan"))
+    ticket_prefix = StringField(_l("Awalan nomor tiket"), render_kw={"maxlength": 12, "autocapitalize": "characters",
+                                                                     "autocomplete": "off", "spellcheck": "false"},
+                                description=_l("2\u201312 huruf kapital atau angka, unik antardaerah; tiket pertama "
+                                               "berbunyi AWALAN-tahun-000001. Kosongkan untuk awalan bawaan dari "
+                                               "subdomain. Manajer dapat mengubahnya nanti (hanya untuk tiket baru)."))
     manager_name = StringField(_l("Nama manajer"))
     manager_email = EmailField(_l("Email manajer"))
 

@@ -130,7 +130,8 @@ def _finish(data: WizardData):
         return _render(data, first_step(errors), errors, 422)
     except IntegrityError:  # another administrator onboarded it a moment ago
         db.session.rollback()
-        errors = validate(1, data) or {"slug": [_("Subdomain ini baru saja dipakai daerah lain.")]}
+        errors = validate(1, data) or validate(3, data) or {
+            "slug": [_("Subdomain ini baru saja dipakai daerah lain.")]}
         return _render(data, first_step(errors), errors, 422)
     flash(_("%(name)s dibuat dengan status Persiapan: hanya petugasnya yang dapat masuk. Undangan untuk "
             "manajer dikirim ke %(email)s. Aktifkan daerah ini bila sudah siap tayang.",

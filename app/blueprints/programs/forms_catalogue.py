@@ -5,10 +5,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import TextArea
 
 from app.programs.attributes import attribute_choices, operator_choices
 from app.programs.catalogue_forms import Row, rows_of
 from app.programs.vocabulary import ProgramLevel
+from app.reference.citation_form import CitationField
 
 BLANK_ROWS = 2
 MAX_ROWS = 30
@@ -20,7 +22,7 @@ class ConditionRowForm(Form):
     attribute = SelectField(_l("Atribut"), choices=[], validate_choice=False)
     op = SelectField(_l("Operator"), choices=[], validate_choice=False)
     value = StringField(_l("Nilai"), validators=[Length(max=500)])
-    legal_basis = StringField(_l("Dasar hukum"), validators=[Length(max=500)])
+    legal_basis = CitationField(_l("Dasar hukum"), validators=[Length(max=500)])
 
 
 class WeightRowForm(ConditionRowForm):
@@ -40,7 +42,8 @@ class ProgramForm(FlaskForm):
     partner_id = SelectField(_l("Lembaga pengelola"), choices=[], validate_choice=False)
     description = TextAreaField(_l("Keterangan untuk warga"), validators=[Length(max=4000)], render_kw={"rows": 4},
                                 description=_l("Bahasa sederhana: apa bantuannya dan untuk siapa."))
-    legal_basis = TextAreaField(_l("Dasar hukum program"), validators=[Length(max=2000)], render_kw={"rows": 2})
+    legal_basis = CitationField(_l("Dasar hukum program"), validators=[Length(max=2000)], render_kw={"rows": 2},
+                                widget=TextArea())
     register_flag = StringField(_l("Kode di data register (DTKS)"), validators=[Optional(), Length(max=40)],
                                 description=_l("Kolom program di berkas register, mis. pkh; kosongkan bila tidak ada."))
     member_level = BooleanField(_l("Diterima per orang (bukan per rumah tangga)"))

@@ -3,4 +3,10 @@ from flask import Blueprint
 
 bp = Blueprint("settings_org", __name__, url_prefix="/settings")
 
-from app.blueprints.settings_org import routes_nip, routes_org, routes_staff  # noqa: E402,F401
+from app.blueprints.settings_org import (  # noqa: E402,F401
+    routes_areas,
+    routes_coverage,
+    routes_nip,
+    routes_org,
+    routes_staff,
+)

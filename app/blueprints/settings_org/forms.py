@@ -8,13 +8,31 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.org.vocabulary import ROLES, SERVICE_AREAS, UNIT_KINDS
+from app.org.decree import Decree
+from app.org.service_areas import service_areas
+from app.org.vocabulary import ROLES, UNIT_KINDS
+from app.reference.citation_form import CitationField
 
 AREA_LEVEL_CHOICES = [("", _l("Menurut peran")), ("district", _l("Per kecamatan")),
                       ("village", _l("Per kelurahan/desa"))]
+
+
+def area_choices() -> list[tuple[str, str]]:
+    """The region's service areas (built-in and its own), read each time a form is made."""
+    return list(service_areas().items())
 
 
 class CheckboxList(SelectMultipleField):
@@ -34,10 +52,20 @@ class UnitForm(FlaskForm):
     ])
     kind = SelectField(_l("Jenis unit"), choices=[(k, v) for k, v in UNIT_KINDS.items()], validate_choice=False)
     parent_id = SelectField(_l("Di bawah unit"), choices=[], validate_choice=False)
-    legal_basis = StringField(_l("Dasar hukum (pasal)"), validators=[Optional(), Length(max=500)],
-                              description=_l("Misalnya \u201cPasal 8 ayat (2) huruf b\u201d."))
-    service_areas = CheckboxList(_l("Bidang layanan yang ditangani"), choices=list(SERVICE_AREAS.items()),
+    legal_basis = CitationField(_l("Dasar hukum (pasal)"), validators=[Optional(), Length(max=500)],
+                                description=_l("Misalnya \u201cPasal 8 ayat (2) huruf b\u201d."))
+    service_areas = CheckboxList(_l("Bidang layanan yang ditangani"), choices=area_choices,
                                  description=_l("Hanya untuk unit Back Office."))
+
+
+class DecreeDateField(DateField):
+    """A date (`YYYY-MM-DD`, as the browser's date input sends it) with the error in Indonesian."""
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(_l("Tanggal tidak sah; pilih dari kalender (tahun-bulan-tanggal)."))) from None
 
 
 class PositionForm(FlaskForm):
@@ -47,13 +75,27 @@ class PositionForm(FlaskForm):
                        validate_choice=False, description=_l("Menentukan apa yang boleh dikerjakan pemegang jabatan."))
     ex_officio = StringField(_l("Dijabat secara ex officio oleh"), validators=[Optional(), Length(max=300)],
                              description=_l("Kosongkan bila tidak ada, misalnya \u201cKepala Dinas Sosial\u201d."))
-    legal_basis = StringField(_l("Pasal asal jabatan"), validators=[
+    legal_basis = CitationField(_l("Pasal asal jabatan"), validators=[
         DataRequired(_l("Tulis pasal asal jabatan ini, misalnya \u201cPasal 8 ayat (4) huruf a\u201d.")),
         Length(max=500)])
     area_level = SelectField(_l("Wilayah kerja"), choices=AREA_LEVEL_CHOICES, validate_choice=False,
                              description=_l("Menurut peran: Supervisor per kecamatan; Fasilitator dan Koordinator "
                                             "Puskesos per kelurahan/desa; peran lain seluruh daerah. Petugas "
                                             "Puskesos: pilih per kelurahan/desa."))
+    # The appointing decree (Keputusan pengangkatan); checked with the post by `app.org.decree.check`.
+    decree_number = StringField(_l("Nomor"), validators=[Optional(), Length(max=120, message=_l(
+        "Paling banyak 120 karakter."))], description=_l("Misalnya \u201c400.9/123/Kep/2024\u201d."))
+    decree_date = DecreeDateField(_l("Tanggal"), validators=[Optional()])
+    decree_authority = StringField(_l("Ditetapkan oleh"), validators=[Optional(), Length(max=200, message=_l(
+        "Paling banyak 200 karakter."))], description=_l("Misalnya \u201cWali Kota\u201d atau \u201cLurah\u201d."))
+
+    #: The new title sent back from the confirmation step: a post is renamed only once confirmed.
+    confirm_title = HiddenField()
+
+    def decree(self) -> Decree:
+        """The decree typed in the form (empty when all three fields are)."""
+        return Decree(authority=(self.decree_authority.data or "").strip(),
+                      number=(self.decree_number.data or "").strip(), date=self.decree_date.data)
 
 
 class WelfareCenterForm(FlaskForm):
@@ -61,7 +103,7 @@ class WelfareCenterForm(FlaskForm):
                                validators=[DataRequired(_l("Pilih kelurahan/desa."))])
     name = StringField(_l("Nama Puskesos"), validators=[Optional(), Length(max=200)],
                        description=_l("Kosongkan untuk memakai \u201cPuskesos\u201d diikuti nama kelurahan/desa."))
-    legal_basis = StringField(_l("Dasar hukum (pasal)"), validators=[
+    legal_basis = CitationField(_l("Dasar hukum (pasal)"), validators=[
         DataRequired(_l("Tulis pasal dasar pembentukan Puskesos.")), Length(max=500)])
 
 

@@ -17,6 +17,8 @@ from app.accounts.auth import current_membership
 from app.blueprints.settings_org import bp
 from app.blueprints.settings_org.common import configuring, load, refused
 from app.blueprints.settings_org.forms import ConfirmForm, PositionForm, UnitForm, WelfareCenterForm
+from app.casework.rename_effects import position_rename
+from app.casework.sop_checks import current_coverage
 from app.extensions import htmx
 from app.org.chart import active_holders, org_tree
 from app.org.lookups import card_node, find, parent_choices
@@ -41,7 +43,8 @@ def index():
 @configuring
 def org():
     """The region's chart as an editable tree."""
-    return render_template("settings_org/org.html", roots=org_tree(), holders=active_holders)
+    return render_template("settings_org/org.html", roots=org_tree(), holders=active_holders,
+                           coverage_gaps=current_coverage())
 
 
 def _inline(unit: OrgUnit) -> bool:
@@ -144,7 +147,8 @@ def unit_retire(unit_id):
 
 def _position_values(form: PositionForm) -> dict:
     return dict(title=form.title.data or "", role=form.role.data or "", ex_officio=form.ex_officio.data or "",
-                legal_basis=form.legal_basis.data or "", area_level=form.area_level.data or None)
+                legal_basis=form.legal_basis.data or "", area_level=form.area_level.data or None,
+                decree=form.decree())
 
 
 @bp.route("/org/units/<uuid:unit_id>/positions/new", methods=["GET", "POST"])
@@ -170,7 +174,7 @@ def position_new(unit_id):
 @bp.route("/org/positions/<uuid:position_id>/edit", methods=["GET", "POST"])
 @configuring
 def position_edit(position_id):
-    """Edit a post in place."""
+    """Edit a post in place; a new title is saved only once confirmed (what it affects shown first)."""
     position = load(Position, position_id)
     unit = position.unit
     if request.method == "GET":
@@ -179,6 +183,10 @@ def position_edit(position_id):
         return _card(unit, edit="position", editing_id=position.id, form=form)
     form = PositionForm()
     if form.validate_on_submit():
+        rename = position_rename(position, form.title.data or "")
+        if rename is not None and not rename.confirmed_by(form.confirm_title.data):  # asked first, on the server
+            form.x_rename, form.confirm_title.data = rename, rename.new
+            return _card(unit, edit="position", editing_id=position.id, form=form)
         try:
             update_position(position, actor=current_membership, **_position_values(form))
         except ConfigError as exc:

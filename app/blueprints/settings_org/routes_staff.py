@@ -25,6 +25,7 @@ from app.accounts.staff import (
 from app.blueprints.settings_org import bp
 from app.blueprints.settings_org.common import configuring, load, refused
 from app.blueprints.settings_org.forms import ConfirmForm, InviteForm, MoveForm, NipForm, ReassignForm
+from app.casework.sop_checks import current_coverage
 from app.extensions import db, htmx
 from app.org.lookups import districts, find, members, parse_id, position_choices, villages_by_district
 from app.org.models import Position
@@ -75,7 +76,8 @@ def staff():
     titles = {p.id: p.title for p in db.session.scalars(select(Position).where(Position.id.in_(ids)))} if ids else {}
     return render_template("settings_org/staff.html", members=members(active), active=active,
                            invitations=invitations, position_titles=titles, form=ConfirmForm(),
-                           mail_failures=last_failures(current_tenant_id(), [i.email for i in invitations]))
+                           mail_failures=last_failures(current_tenant_id(), [i.email for i in invitations]),
+                           coverage_gaps=current_coverage() if active else [])
 
 
 @bp.route("/staff/invite", methods=["GET", "POST"])

@@ -28,6 +28,7 @@ def settings_trail():
 
 
 from app.blueprints.settings_sop import (  # noqa: E402,F401
+    routes_channels,
     routes_config,
     routes_draft,
     routes_format,
@@ -36,4 +37,6 @@ from app.blueprints.settings_sop import (  # noqa: E402,F401
     routes_permissions,
     routes_reviews,
     routes_sop,
+    routes_stage,
+    routes_ticket,
 )

@@ -24,10 +24,17 @@ from app.blueprints.settings_sop.forms import (
     StepDetailsForm,
     StepForm,
 )
+from app.blueprints.settings_sop.own_channels import own_channel_context, region_routing_form
 from app.casework.models import SopVersion
 from app.casework.sop import CHANNELS
 from app.casework.sop_diff import CHANNEL_LABELS
-from app.casework.sop_drafts import back_office_units, check_definition, draft_changes, place_problems
+from app.casework.sop_drafts import (
+    back_office_units,
+    check_definition,
+    draft_changes,
+    place_problems,
+    publish_warnings,
+)
 from app.casework.sop_edits import removable_review, roles_of
 from app.casework.sop_flow import FIRST, NEW_STAGE, incoming
 from app.casework.sop_presets import default_return, return_before
@@ -188,10 +195,8 @@ def channel_form(key: str, definition: dict, titles, form: ChannelForm | None = 
 
 
 def routing_form(definition: dict, units, form: RoutingForm | None = None) -> RoutingForm:
-    """The form mapping each service area to a back-office unit."""
-    form = form or RoutingForm(prefix="routing", formdata=None, data=dict(definition.get("routing") or {}))
-    form.set_units(units)
-    return form
+    """The form mapping each service area (built-in and the region's own) to a back-office unit."""
+    return form or region_routing_form(units, formdata=None, data=dict(definition.get("routing") or {}))
 
 
 def meta_form(draft: SopVersion, form: MetaForm | None = None) -> MetaForm:
@@ -226,4 +231,6 @@ def draft_context(draft: SopVersion, *, focus: str | None = None, notice: str | 
         channel_names={k: str(v) for k, v in CHANNEL_LABELS.items()},
         routing_form=routing_form(definition, back_office_units(), submitted.get("routing")),
         meta_form=meta_form(draft, submitted.get("meta")),
+        **own_channel_context(definition, lambda selected: role_choices(titles, selected), submitted),
+        publish_warnings=[] if problems else publish_warnings(definition),
     )

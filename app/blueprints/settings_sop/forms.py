@@ -20,7 +20,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.casework.vocabulary import PartnerKind, PartnerLevel
+from app.org.service_areas import service_areas
 from app.org.vocabulary import ROLES, SERVICE_AREAS
+from app.reference.citation_form import CitationField
 
 MAX_SLA_HOURS = 24 * 365
 LEGAL_BASIS_HINT = _l("Pasal dan ayat yang menjadi dasar, misalnya \u201cPasal 7 ayat (5) huruf d\u201d.")
@@ -57,7 +59,7 @@ class StepForm(FlaskForm):
     """Who may take a step (the approver, for an approval) and its legal basis."""
 
     roles = CheckboxesField(_l("Yang boleh mengambil langkah ini"), choices=list(ROLES.items()), validate_choice=False)
-    legal_basis = StringField(_l("Dasar hukum"), validators=[
+    legal_basis = CitationField(_l("Dasar hukum"), validators=[
         DataRequired(_l("Dasar hukum wajib diisi.")), _len(500)], description=LEGAL_BASIS_HINT)
     with_pair = BooleanField(_l("Terapkan juga pada langkah pengembalian dari tahap yang sama"), default=True)
     confirm_basis = BooleanField(_l("Dasar hukum ini tetap berlaku untuk yang baru mengambil langkah ini"),
@@ -100,7 +102,7 @@ class NewStepForm(FlaskForm):
                             description=_l("Hanya bila \u201cLalu ke tahap\u201d adalah tahap baru."))
     roles = CheckboxesField(_l("Yang boleh mengambil langkah ini"), choices=list(ROLES.items()), validate_choice=False)
     note = _note_field()
-    legal_basis = StringField(_l("Dasar hukum"), validators=[
+    legal_basis = CitationField(_l("Dasar hukum"), validators=[
         DataRequired(_l("Dasar hukum wajib diisi untuk langkah baru.")), _len(500)], description=LEGAL_BASIS_HINT)
     before = SelectField(_l("Letak di antara langkah tahap ini"), choices=[], validate_choice=False)
 
@@ -112,7 +114,7 @@ class NewStageForm(FlaskForm):
                         description=_l("Apa yang sedang ditunggu kasus, misalnya \u201cMenunggu telaah data\u201d."))
     after = SelectField(_l("Letak"), choices=[], validate_choice=False)
     sla_hours = _sla_field()
-    legal_basis = StringField(_l("Dasar hukum"), validators=[Optional(), _len(500)])
+    legal_basis = CitationField(_l("Dasar hukum"), validators=[Optional(), _len(500)])
     final = BooleanField(_l("Tahap akhir (kasus selesai di tahap ini)"))
 
 
@@ -123,7 +125,7 @@ class ApprovalForm(FlaskForm):
     label = StringField(_l("Nama tahap persetujuan"), validators=[Optional(), _len(200)],
                         description=_l("Kosongkan untuk \u201cMenunggu persetujuan\u201d diikuti jabatan penyetuju."))
     sla_hours = _sla_field()
-    legal_basis = StringField(_l("Dasar hukum"), validators=[
+    legal_basis = CitationField(_l("Dasar hukum"), validators=[
         DataRequired(_l("Dasar hukum wajib diisi untuk langkah baru.")), _len(500)], description=LEGAL_BASIS_HINT)
     return_to = SelectField(_l("Bila dikembalikan, kasus kembali ke"), choices=[], validate_choice=False)
 
@@ -139,7 +141,9 @@ class StageForm(FlaskForm):
 
     label = StringField(_l("Nama tahap"), validators=[DataRequired(_l("Nama tahap wajib diisi.")), _len(200)])
     sla_hours = _sla_field()
-    legal_basis = StringField(_l("Dasar hukum"), validators=[Optional(), _len(500)])
+    legal_basis = CitationField(_l("Dasar hukum"), validators=[Optional(), _len(500)])
+    #: The new name sent back from the confirmation step: a rename is saved only once confirmed.
+    confirm_rename = HiddenField()
 
 
 class ReviewForm(FlaskForm):
@@ -148,7 +152,7 @@ class ReviewForm(FlaskForm):
     label = StringField(_l("Nama tahap persetujuan"), default=_l("Menunggu persetujuan Supervisor"),
                         validators=[DataRequired(_l("Nama tahap wajib diisi.")), _len(200)])
     sla_hours = _sla_field()
-    legal_basis = StringField(_l("Dasar hukum"), validators=[
+    legal_basis = CitationField(_l("Dasar hukum"), validators=[
         DataRequired(_l("Dasar hukum wajib diisi untuk langkah baru.")), _len(500)],
         description=LEGAL_BASIS_HINT)
 
@@ -174,7 +178,7 @@ class ChannelForm(FlaskForm):
     label = StringField(_l("Nama jalur"), validators=[Optional(), _len(200)])
     entry = SelectField(_l("Tahap awal"), choices=[], validate_choice=False)
     roles = CheckboxesField(_l("Yang mencatat pengaduan"), choices=list(ROLES.items()), validate_choice=False)
-    legal_basis = StringField(_l("Dasar hukum"), validators=[Optional(), _len(500)])
+    legal_basis = CitationField(_l("Dasar hukum"), validators=[Optional(), _len(500)])
 
 
 class MetaForm(FlaskForm):
@@ -195,7 +199,7 @@ class PartnerForm(FlaskForm):
 
     name = StringField(_l("Nama lembaga"), validators=[DataRequired(_l("Nama lembaga wajib diisi.")),
                                                        Length(max=200, message=_l("Paling banyak 200 karakter."))])
-    level = SelectField(_l("Tingkat"), choices=list(PartnerLevel.labels().items()),
+    level = SelectField(_l("Tingkat"), choices=list(PartnerLevel.labels().items()), default=PartnerLevel.REGENCY.value,
                         validators=[DataRequired(_l("Pilih tingkat."))],
                         invalid_choice_message=_l("Pilih tingkat dari daftar."))
     kind = SelectField(_l("Jenis"), choices=list(PartnerKind.labels().items()),
@@ -203,7 +207,7 @@ class PartnerForm(FlaskForm):
                        invalid_choice_message=_l("Pilih jenis dari daftar."))
     contact = TextAreaField(_l("Kontak"), validators=[Optional(), Length(max=1000)], render_kw={"rows": 2},
                             description=_l("Alamat, telepon, surel, atau nama petugas penghubung."))
-    service_areas = CheckboxesField(_l("Bidang layanan yang ditangani"), choices=list(SERVICE_AREAS.items()),
+    service_areas = CheckboxesField(_l("Bidang layanan yang ditangani"), choices=lambda: list(service_areas().items()),
                                     invalid_choice_message=_l("Bidang layanan tidak dikenal."))
 
 

@@ -12,12 +12,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
+from wtforms import HiddenField
 
 from app.blueprints.settings_sop import bp
 from app.blueprints.settings_sop.forms import LEGAL_BASIS_HINT, CheckboxesField
 from app.errors import Invalid
 from app.permissions import Capability, requires, rule_for
+from app.reference.citation_form import CitationField
 from app.tenancy.context import tenant_in_context
 from app.tenants.permission_rules import capability_or_404, reset_rule, role_choices, save_rule, view_rules
 
@@ -29,7 +30,7 @@ class RuleForm(FlaskForm):
 
     capability = HiddenField()
     roles = CheckboxesField(_l("Dipegang oleh"), choices=[], validate_choice=False)
-    legal_basis = StringField(_l("Dasar hukum"), description=LEGAL_BASIS_HINT)
+    legal_basis = CitationField(_l("Dasar hukum"), description=LEGAL_BASIS_HINT)
 
 
 class ResetForm(FlaskForm):
@@ -71,8 +72,10 @@ def permissions_save():
     """Save who holds a capability (the default again when it is the default without an article)."""
     form = RuleForm()
     capability = capability_or_404(form.capability.data or "")
-    if not form.validate_on_submit():
-        return _page(capability, form, 422, [_("Formulir kedaluwarsa; muat ulang halaman lalu coba lagi.")])
+    if not form.validate_on_submit():  # the legal basis's own errors sit at the field
+        stale = set(form.errors) != {"legal_basis"}
+        return _page(capability, form, 422,
+                     [_("Formulir kedaluwarsa; muat ulang halaman lalu coba lagi.")] if stale else [])
     try:
         changed = save_rule(tenant_in_context(), capability, list(form.roles.data or []),
                             form.legal_basis.data or "")

@@ -10,13 +10,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField
+from wtforms import FieldList, Form, FormField, HiddenField, SelectField
 from wtforms.validators import Length
 
 from app.blueprints.settings_sop import bp
 from app.blueprints.settings_sop.forms import LEGAL_BASIS_HINT, CheckboxesField
 from app.errors import Invalid
 from app.permissions import Capability, requires
+from app.reference.citation_form import CitationField
 from app.reviews.chains import MAX_LEGAL_BASIS, MAX_STAGES, chain_for
 from app.reviews.vocabulary import ReviewAction
 from app.tenancy.context import tenant_in_context
@@ -30,8 +31,8 @@ class StageEntry(Form):
 
     action = SelectField(_l("Tindakan"), choices=list(ReviewAction.labels().items()), validate_choice=False)
     roles = CheckboxesField(_l("Oleh"), choices=[], validate_choice=False)
-    legal_basis = StringField(_l("Dasar hukum"), validators=[Length(max=MAX_LEGAL_BASIS)],
-                              description=LEGAL_BASIS_HINT)
+    legal_basis = CitationField(_l("Dasar hukum"), validators=[Length(max=MAX_LEGAL_BASIS)],
+                                description=LEGAL_BASIS_HINT)
 
 
 class ChainForm(FlaskForm):

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from app.blueprints.settings_sop import bp
 from app.blueprints.settings_sop.draft_page import draft_context, place_form
-from app.blueprints.settings_sop.forms import ChannelForm, MetaForm, ReviewForm, RoutingForm, StageForm, StepForm
+from app.blueprints.settings_sop.forms import ChannelForm, MetaForm, ReviewForm, StepForm
+from app.blueprints.settings_sop.own_channels import region_routing_form, routing_values
 from app.casework import sop_edits as edits
 from app.casework import sop_procedure as view
 from app.casework.models import Partner, SopVersion
@@ -20,6 +21,7 @@ from app.casework.sop_drafts import (
     current_draft,
     discard_draft,
     publish_draft,
+    publish_warnings,
     save_draft,
     set_note,
     start_draft,
@@ -27,7 +29,7 @@ from app.casework.sop_drafts import (
 from app.casework.sop_edits import EditError
 from app.casework.sop_store import current_version
 from app.extensions import db, htmx
-from app.org.vocabulary import SERVICE_AREAS
+from app.org.service_areas import own_areas
 from app.permissions import Capability, requires
 
 configure = requires(Capability.CONFIGURE)
@@ -191,16 +193,6 @@ def draft_step():
         basis_confirmed=form.confirm_basis.data))
 
 
-@bp.post("/sop/draft/stages")
-@configure
-def draft_stage():
-    """A stage's name, SLA and legal basis."""
-    key = form_key()
-    form = StageForm(prefix=f"stage-{key}")
-    return edit_draft(f"stage:{key}", form, lambda d: edits.set_stage(
-        d, key, label=form.label.data or "", sla_hours=form.sla_hours.data, legal_basis=form.legal_basis.data or ""))
-
-
 @bp.post("/sop/draft/reviews")
 @configure
 def draft_add_review():
@@ -249,10 +241,9 @@ def draft_channel():
 def draft_routing():
     """Which back-office unit handles each service area."""
     units = back_office_units()
-    form = RoutingForm(prefix="routing")
-    form.set_units(units)
+    form = region_routing_form(units)
     return edit_draft("routing", form, lambda d: edits.set_routing(
-        d, {area: form[area].data for area in SERVICE_AREAS}, [u.key for u in units]))
+        d, routing_values(form), [u.key for u in units], own_areas=[a.key for a in own_areas()]))
 
 
 @bp.post("/sop/draft/publish")
@@ -276,6 +267,8 @@ def publish():
         return render_template("settings_sop/draft.html", **context), 422
     flash(_("SOP versi %(n)s diterbitkan. Kasus baru mengikuti versi ini; kasus yang sedang berjalan tetap "
             "pada versinya.", n=published.number), "success")
+    for warning in publish_warnings(published.definition):
+        flash(warning, "warning")
     return redirect(url_for(".sop"))
 
 
