@@ -131,9 +131,17 @@ def parse_months(values) -> list[int]:
     return sorted({int(v) for v in values or [] if str(v).isdigit() and 1 <= int(v) <= 12})
 
 
-def add_activity(plan: ActivityPlan, *, name: str, target: str, target_unit: str, months: list,
-                 responsible: str) -> PlanActivity:
-    """A planned activity with its target figure and unit, the months it runs and who is responsible."""
+@dataclass(frozen=True)
+class ActivityValues:
+    name: str
+    target: int
+    target_unit: str
+    months: str  # "1,2,3"
+    responsible: str
+
+
+def activity_values(*, name: str, target: str, target_unit: str, months: list, responsible: str) -> ActivityValues:
+    """An activity as typed, checked (`Invalid` with the errors by field); used to add and to edit."""
     errors: dict[str, list[str]] = {"name": [], "target": [], "target_unit": [], "months": [], "responsible": []}
     name, target_unit, responsible = name.strip(), target_unit.strip(), responsible.strip()
     if not name:
@@ -154,17 +162,34 @@ def add_activity(plan: ActivityPlan, *, name: str, target: str, target_unit: str
         errors["responsible"].append(_("Paling banyak 200 huruf."))
     if any(errors.values()):
         raise Invalid(errors=errors)
-    activity = PlanActivity(plan_id=plan.id, name=name, target=figure, target_unit=target_unit,
-                            months=",".join(str(m) for m in chosen), responsible=responsible,
+    assert figure is not None
+    return ActivityValues(name, figure, target_unit, ",".join(str(m) for m in chosen), responsible)
+
+
+def add_activity(plan: ActivityPlan, *, name: str, target: str, target_unit: str, months: list,
+                 responsible: str) -> PlanActivity:
+    """A planned activity with its target figure and unit, the months it runs and who is responsible."""
+    values = activity_values(name=name, target=target, target_unit=target_unit, months=months,
+                             responsible=responsible)
+    activity = PlanActivity(plan_id=plan.id, name=values.name, target=values.target, target_unit=values.target_unit,
+                            months=values.months, responsible=values.responsible,
                             sort_order=_next_order(PlanActivity, plan.id))
     db.session.add(activity)
     db.session.flush()
-    record("monitoring.activity.add", "activity_plan", plan.id, activity=name, target=figure, unit=target_unit)
+    record("monitoring.activity.add", "activity_plan", plan.id, activity=values.name, target=values.target,
+           unit=values.target_unit)
     return activity
 
 
-def add_budget_line(plan: ActivityPlan, *, account: str, amount: str, source: str) -> BudgetLine:
-    """A budget line: account or description, amount in rupiah, source of funds."""
+@dataclass(frozen=True)
+class BudgetValues:
+    account: str
+    amount: int
+    source: str
+
+
+def budget_values(*, account: str, amount: str, source: str) -> BudgetValues:
+    """A budget line as typed, checked (`Invalid` with the errors by field); used to add and to edit."""
     errors: dict[str, list[str]] = {"account": [], "amount": [], "source": []}
     account = account.strip()
     if not account:
@@ -178,11 +203,19 @@ def add_budget_line(plan: ActivityPlan, *, account: str, amount: str, source: st
         errors["source"].append(_("Pilih sumber dana."))
     if any(errors.values()):
         raise Invalid(errors=errors)
-    line = BudgetLine(plan_id=plan.id, account=account, amount=value, source=source,
+    assert value is not None
+    return BudgetValues(account, value, source)
+
+
+def add_budget_line(plan: ActivityPlan, *, account: str, amount: str, source: str) -> BudgetLine:
+    """A budget line: account or description, amount in rupiah, source of funds."""
+    values = budget_values(account=account, amount=amount, source=source)
+    line = BudgetLine(plan_id=plan.id, account=values.account, amount=values.amount, source=values.source,
                       sort_order=_next_order(BudgetLine, plan.id))
     db.session.add(line)
     db.session.flush()
-    record("monitoring.budget.add", "activity_plan", plan.id, account=account, amount=value, source=source)
+    record("monitoring.budget.add", "activity_plan", plan.id, account=values.account, amount=values.amount,
+           source=values.source)
     return line
 
 

@@ -86,6 +86,10 @@ ACTION_LABELS = {
     "monitoring.budget.add": _l("Mata anggaran ditambahkan ke rencana"),
     "monitoring.activity.realise": _l("Realisasi kegiatan dicatat"),
     "monitoring.budget.spend": _l("Realisasi anggaran dicatat"),
+    "monitoring.activity.edit": _l("Kegiatan rencana diubah"),
+    "monitoring.activity.remove": _l("Kegiatan dihapus dari rencana"),
+    "monitoring.budget.edit": _l("Mata anggaran diubah"),
+    "monitoring.budget.remove": _l("Mata anggaran dihapus dari rencana"),
     "monitoring.evaluation.note": _l("Catatan evaluasi akhir tahun ditambahkan"),
     "monitoring.evaluation.download": _l("Evaluasi akhir tahun diunduh (PDF)"),
     # A region's configuration

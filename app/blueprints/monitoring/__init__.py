@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("monitoring", __name__, url_prefix="/monitoring")
 
 
-from app.blueprints.monitoring import evaluation, plans  # noqa: E402,F401
+from app.blueprints.monitoring import evaluation, items, plans  # noqa: E402,F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.monitoring.models import FundSource
@@ -49,6 +49,12 @@ class SpendingForm(FlaskForm):
     amount = StringField(_l("Realisasi (Rp)"), render_kw={"inputmode": "numeric", "placeholder": "1.250.000"})
     note = TextAreaField(_l("Catatan"), render_kw={"rows": 2, "maxlength": 2000},
                          description=_l("Wajib bila realisasi melebihi pagu."))
+
+
+class RemoveForm(FlaskForm):
+    """Removing an activity or a budget line: only with the box ticked (checked by the operation)."""
+
+    confirm = BooleanField(_l("Ya, hapus dari rencana"))
 
 
 class NoteForm(FlaskForm):
