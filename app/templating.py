@@ -44,6 +44,22 @@ def localtime(value) -> str:
     return f"{format_datetime(value, 'dd-MM-yyyy HH:mm')} {zone}".strip()
 
 
+def month_name(number: int) -> str:
+    """`Maret` / `March`: a month's name in the request's language."""
+    from datetime import date
+
+    from flask_babel import format_date
+
+    return format_date(date(2000, int(number), 1), "MMMM")
+
+
+def long_date(value) -> str:
+    """A calendar date as `7 Desember 2026` / `7 December 2026`."""
+    from flask_babel import format_date
+
+    return format_date(value, "d MMMM yyyy") if value else ""
+
+
 def format_number(value) -> str:
     """`1.234` in Indonesian, `1,234` in English."""
     from app.dashboard.periods import number
@@ -80,6 +96,8 @@ def register(app: Flask) -> None:
 
     app.jinja_env.globals["example_ticket"] = example_ticket  # `BEKASI-2026-000123`: the region's ticket format
     app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["month_name"] = month_name
+    app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["number"] = format_number
     from app.citizens.identity import mask_nik
 
