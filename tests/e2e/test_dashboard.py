@@ -8,10 +8,8 @@ thread here builds them (slowed a little, so the progress is there to be seen).
 from __future__ import annotations
 
 import random
-import threading
 import time
 import uuid
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,6 +18,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from tests.e2e.conftest import login, save_screenshot
+from tests.helpers.rq_worker import report_worker
 
 SLUG = "palembang"
 
@@ -61,41 +60,6 @@ def this_month(live_server) -> str:
     """`2026-11`: the current month where the regions are."""
     zone = ZoneInfo(live_server.app.config["BABEL_DEFAULT_TIMEZONE"])
     return datetime.now(zone).strftime("%Y-%m")
-
-
-@contextmanager
-def report_worker(app):
-    """With Redis: an RQ worker in a thread, draining the queue until the block ends."""
-    if not app.config.get("REDIS_URL"):
-        yield
-        return
-    from rq import SimpleWorker
-    from rq.timeouts import TimerDeathPenalty
-
-    from app.jobs.queue import get_queue
-
-    class ThreadWorker(SimpleWorker):
-        death_penalty_class = TimerDeathPenalty
-
-        def _install_signal_handlers(self):  # signals belong to the main thread
-            pass
-
-    stop = threading.Event()
-
-    def loop():
-        with app.app_context():
-            queue = get_queue()
-            while not stop.is_set():
-                ThreadWorker([queue], connection=queue.connection).work(burst=True)
-                stop.wait(0.3)
-
-    thread = threading.Thread(target=loop, name="e2e-rq-worker", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=15)
 
 
 @pytest.fixture()
