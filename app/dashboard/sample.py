@@ -121,7 +121,9 @@ class CaseworkSampler:
         day = birth.day + (40 if sex == "P" else 0)
         prefix = village.replace(".", "")[:6]
         nik = f"{prefix}{day:02d}{birth.month:02d}{birth.year % 100:02d}{n % 10000:04d}"
-        kk = f"{prefix}{uuid.uuid4().int % 10**10:010d}"
+        # "6" after the district code: the demo extract uses "70", test helpers "99", the bulk sample "8",
+        # so a random number here can never be mistaken for (or collide with) one of theirs.
+        kk = f"{prefix}6{uuid.uuid4().int % 10**9:09d}"
         data = CitizenData(nik=nik, kk_number=kk, name=f"Warga Sampel {n}", birth_date=birth, sex=sex,
                            address=f"Jl. Sampel No. {n % 300}", village_code=village, phone=f"0812{n:08d}")
         if self.rng.random() < self.register_share:
