@@ -109,6 +109,8 @@ def register_request_hooks(app: Flask) -> None:
         response.vary.add("HX-Request")
         return response
 
+    app.after_request(logging_setup.note_identity)  # registered last, so it runs before the commit
+
     @app.teardown_request
     def rollback_on_error(exc):
         if exc is not None:

@@ -76,6 +76,20 @@ def start_request() -> None:
     g.request_started = time.perf_counter()
 
 
+def _identity() -> tuple[str | None, str | None]:
+    tenant = g.get("tenant")
+    user = g.get("_login_user")  # only if Flask-Login loaded it: logging never queries
+    return getattr(tenant, "slug", None), str(user.id) if getattr(user, "is_authenticated", False) else None
+
+
+def note_identity(response):
+    """`after_request`, run before the request's commit: the region and user for the log line,
+    read while they are loaded (after the commit they are expired, and reading them would
+    open a transaction and query both again)."""
+    g.log_identity = _identity()
+    return response
+
+
 def finish_request(response):
     """The `X-Request-ID` header, and the request's log line (static files are not logged)."""
     request_id = g.get("request_id") or uuid.uuid4().hex  # a request refused before any hook ran
@@ -83,12 +97,14 @@ def finish_request(response):
     if request.endpoint == "static":
         return response
     started = g.get("request_started", time.perf_counter())
-    tenant = g.get("tenant")
-    user = g.get("_login_user")  # only if Flask-Login loaded it: logging never queries
+    noted = g.pop("log_identity", None)
+    # A streamed body (CSV downloads) runs after this, once the session is gone: it reads the user
+    # and region, which the commit expired, so they are read again here, as before the note.
+    region, user_id = _identity() if noted is None or response.is_streamed else noted
     emit(REQUEST_LOG, {
         "request_id": request_id,
-        "region": getattr(tenant, "slug", None),
-        "user_id": str(user.id) if getattr(user, "is_authenticated", False) else None,
+        "region": region,
+        "user_id": user_id,
         "method": request.method,
         "route": request.url_rule.rule if request.url_rule else None,
         "status": response.status_code,

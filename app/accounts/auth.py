@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from flask_htmx.responses import HTMXResponseClientRedirect
 from flask_login import UserMixin, current_user, login_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.local import LocalProxy
 
 from app.accounts.locale import SESSION_KEY as LOCALE_KEY
@@ -82,7 +82,7 @@ def membership_for(user_id: uuid.UUID) -> Membership | None:
     return db.session.scalar(
         select(Membership)
         .where(Membership.user_id == user_id, Membership.active.is_(True))
-        .options(selectinload(Membership.position).selectinload(Position.unit),
+        .options(joinedload(Membership.position).joinedload(Position.unit),  # one row each: same statement
                  selectinload(Membership.areas))
     )
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app, session
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User, UserSession
 from app.extensions import db
@@ -54,7 +55,8 @@ def live_session(token: str, realm: str) -> tuple[UserSession | None, str | None
 
     A session found idle or too old is ended here, so it stays ended whatever the clock does next.
     """
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token))
+                            .options(joinedload(UserSession.user)))  # the user loader's next read, same statement
     if row is None or row.realm != realm:
         return None, None
     if row.ended_at is not None:

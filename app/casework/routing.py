@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.extensions import db
+from app.kept import kept
 from app.org.models import OrgUnit, Position
 
 
@@ -37,9 +38,14 @@ class UnitTree:
         return scope
 
 
+def unit_tree() -> UnitTree:
+    """The region's unit tree, read once per transaction (`app.kept`; afresh after a unit or post is written)."""
+    return kept("org.unit_tree", UnitTree, watch=(OrgUnit, Position))
+
+
 def unit_scope(unit_id) -> set:
     """The units whose cases a back-office member of `unit_id` covers (see `UnitTree.scope`)."""
-    return UnitTree().scope(unit_id)
+    return unit_tree().scope(unit_id)
 
 
 def covers_unit(membership, case) -> bool:

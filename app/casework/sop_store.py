@@ -1,4 +1,9 @@
-"""Which SOP version applies: the published one for new cases, the pinned one for old cases."""
+"""Which SOP version applies: the published one for new cases, the pinned one for old cases.
+
+`current_version` and `versions_in_use` are asked several times per request (the inbox, the
+counts, the navigation, the notices of a step): each is read once per transaction (`app.kept`),
+and afresh after any flush that writes a SOP version.
+"""
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -6,14 +11,19 @@ from sqlalchemy import func, select
 from app.casework.models import SopVersion
 from app.casework.vocabulary import SopStatus
 from app.extensions import db
+from app.kept import kept
 from app.tenancy.models import utcnow
+
+
+def _current_version() -> SopVersion | None:
+    return db.session.scalar(
+        select(SopVersion).where(SopVersion.status == SopStatus.PUBLISHED).order_by(SopVersion.number.desc())
+    )
 
 
 def current_version() -> SopVersion:
     """The region's published SOP version (new cases start under it)."""
-    version = db.session.scalar(
-        select(SopVersion).where(SopVersion.status == SopStatus.PUBLISHED).order_by(SopVersion.number.desc())
-    )
+    version = kept("sop.current", _current_version, watch=(SopVersion,))
     if version is None:
         raise LookupError("region has no published SOP")
     return version
@@ -32,4 +42,5 @@ def publish_version(definition: dict, regulation: str, user_id=None, note: str =
 
 
 def versions_in_use() -> list[SopVersion]:
-    return list(db.session.scalars(select(SopVersion).where(SopVersion.status != SopStatus.DRAFT)))
+    return list(kept("sop.in_use", lambda: list(db.session.scalars(
+        select(SopVersion).where(SopVersion.status != SopStatus.DRAFT))), watch=(SopVersion,)))

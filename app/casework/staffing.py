@@ -9,15 +9,16 @@ include it — exactly who has it in "Menunggu saya" and may act (`steps.allowed
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Membership, User
 from app.casework.models import Case
-from app.casework.routing import UnitTree
+from app.casework.routing import UnitTree, unit_tree
 from app.casework.sop_store import versions_in_use
 from app.casework.steps import covers
 from app.extensions import db
@@ -32,15 +33,18 @@ _RULE_COLUMNS = (Case.id, Case.sop_version_id, Case.state, Case.assignee_id, Cas
                  Case.village_code, Case.unit_id)
 
 
-def active_members() -> list[Membership]:
-    """Every member who can work today: active post holder, active account, post not retired."""
-    return list(db.session.scalars(
-        select(Membership).join(User, User.id == Membership.user_id)
-        .join(Position, Position.id == Membership.position_id)
-        .where(Membership.active.is_(True), User.active.is_(True), Position.retired_at.is_(None))
-        .options(selectinload(Membership.areas), selectinload(Membership.user),
-                 selectinload(Membership.position).selectinload(Position.unit))
-        .order_by(User.name)))
+def active_members(roles: Collection[str] | None = None) -> list[Membership]:
+    """Every member who can work today: active post holder, active account, post not retired
+    (only those holding one of `roles`, when given)."""
+    stmt = (select(Membership).join(User, User.id == Membership.user_id)
+            .join(Position, Position.id == Membership.position_id)
+            .where(Membership.active.is_(True), User.active.is_(True), Position.retired_at.is_(None))
+            .options(selectinload(Membership.areas), joinedload(Membership.user),  # one row each: joined
+                     joinedload(Membership.position).joinedload(Position.unit))
+            .order_by(User.name))
+    if roles is not None:
+        stmt = stmt.where(Position.role.in_(sorted(roles)))
+    return list(db.session.scalars(stmt))
 
 
 @dataclass
@@ -77,12 +81,14 @@ class Staffing:
         for member in members:
             self.by_role[member.position.role].add(member)
         self.sops = {v.id: v.sop for v in versions_in_use()}
-        self._tree = UnitTree()
+        self._tree: UnitTree | None = None  # loaded when a back-office member's scope is first needed
         self._scopes: dict = {}
 
     @classmethod
-    def now(cls) -> Staffing:
-        return cls(active_members())
+    def now(cls, roles: Collection[str] | None = None) -> Staffing:
+        """Who works here now (only the holders of `roles`, when given: enough for `takers` of a
+        case waiting on those roles)."""
+        return cls(active_members(roles))
 
     def waiting_roles(self, case) -> set[str]:
         sop = self.sops.get(case.sop_version_id) or case.sop_version.sop
@@ -93,6 +99,8 @@ class Staffing:
         if unit.kind != BACK_OFFICE or case.unit_id is None:
             return True
         if unit.id not in self._scopes:
+            if self._tree is None:
+                self._tree = unit_tree()
             self._scopes[unit.id] = self._tree.scope(unit.id)
         return case.unit_id in self._scopes[unit.id]
 

@@ -24,15 +24,22 @@ def notify(users: Iterable[User], kind: NoticeKind, case=None, *, stage: str = "
     if case is not None:
         params.setdefault("ticket", case.ticket)
     made = []
-    for user in {u.id: u for u in users if u is not None}.values():
-        exists = db.session.scalar(select(Notice.id).where(Notice.recipient_id == user.id, Notice.dedupe == dedupe))
-        if exists is not None:
+    recipients = {u.id: u for u in users if u is not None}
+    # Two reads for all recipients (not two per recipient): who has this notice, who wants it by email.
+    have = set(db.session.scalars(select(Notice.recipient_id).where(
+        Notice.recipient_id.in_(list(recipients)), Notice.dedupe == dedupe))) if recipients else set()
+    emailed = set(db.session.scalars(select(NoticePreference.user_id).where(
+        NoticePreference.user_id.in_([i for i in recipients if i not in have]),
+        NoticePreference.kind == kind.value, NoticePreference.email.is_(True)))) if len(have) < len(recipients) \
+        else set()
+    for user in recipients.values():
+        if user.id in have:
             continue
         notice = Notice(recipient_id=user.id, kind=kind.value, case_id=case.id if case is not None else None,
                         params=params, dedupe=dedupe)
         db.session.add(notice)
         made.append(notice)
-        if wants_email(user.id, kind):
+        if user.id in emailed:
             _email(user, notice)
     db.session.flush()
     return made
