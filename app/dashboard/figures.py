@@ -19,6 +19,7 @@ from app.dashboard.periods import Period, formatted
 from app.dashboard.program_access import Receipts
 from app.dashboard.program_figures import access_section, overlap_section
 from app.dashboard.queries import Figures, Labels, Reader, Section, Table
+from app.dashboard.sections import section_keys, section_title
 from app.org.service_areas import area_label, area_labels
 
 
@@ -27,12 +28,26 @@ def figures(tenant, period: Period, district: str = "") -> Figures:
     reader, labels = Reader(period, district), Labels(tenant)
     receipts = Receipts.read(district)
     totals: dict = {}
-    sections = [prelist_section(reader, labels, totals), access_section(reader, labels, totals, receipts),
-                overlap_section(reader, labels, totals, receipts), gap_section(reader, labels, totals),
-                referrals_section(reader, labels, totals), casework_section(reader, labels, totals)]
-    if len(period.months()) > 1:
-        sections.append(monthly_section(reader))
-    headline = [
+    sections = [build_section(key, reader, labels, totals, receipts) for key in section_keys(period)]
+    return Figures(period=period, district=district, district_name=labels.district(district) if district else "",
+                   headline=headline_rows(totals), sections=sections, totals=totals)
+
+
+def build_section(key: str, reader: Reader, labels: Labels, totals: dict, receipts: Receipts | None) -> Section:
+    """One section of the board; fills the `totals` it knows. `receipts` is needed by "access" and "overlap"."""
+    if key in ("access", "overlap"):
+        assert receipts is not None
+        return (access_section if key == "access" else overlap_section)(reader, labels, totals, receipts)
+    if key == "monthly":
+        return monthly_section(reader)
+    builders = {"prelist": prelist_section, "gaps": gap_section, "referrals": referrals_section,
+                "casework": casework_section}
+    return builders[key](reader, labels, totals)
+
+
+def headline_rows(totals: dict) -> list[tuple[str, str, object, str]]:
+    """The figures at the top of the board, from `totals` (all sections', or `board.headline_totals`)."""
+    return [
         ("received", _("Pengaduan diterima"), totals["received"], "int"),
         ("closed", _("Selesai"), totals["closed"], "int"),
         ("open", _("Terbuka saat ini"), totals["open"], "int"),
@@ -45,8 +60,6 @@ def figures(tenant, period: Period, district: str = "") -> Figures:
          "int"),
         ("receiving_3plus", _("Penerima 3 program atau lebih"), totals["receiving_3plus"], "int"),
     ]
-    return Figures(period=period, district=district, district_name=labels.district(district) if district else "",
-                   headline=headline, sections=sections, totals=totals)
 
 
 def prelist_section(r: Reader, L: Labels, totals: dict) -> Section:
@@ -64,7 +77,7 @@ def prelist_section(r: Reader, L: Labels, totals: dict) -> Section:
                   note=_("Usulan rumah tangga baru (verval) yang dibuat dalam periode ini; tahap adalah keadaannya "
                          "sekarang: dalam penelaahan, disetujui atau ditolak penelaah, lalu hasil dari Kementerian "
                          "Sosial."))
-    return Section("prelist", _("a. Ringkasan usulan penambahan data penerima manfaat"), "", [table])
+    return Section("prelist", section_title("prelist"), "", [table])
 
 
 def referrals_section(r: Reader, L: Labels, totals: dict) -> Section:
@@ -89,7 +102,7 @@ def referrals_section(r: Reader, L: Labels, totals: dict) -> Section:
                          "tindak lanjut, menurut tanggal masing-masing langkah dalam periode ini."))
     intro = _("Rujukan yang dibuat sekretariat dari pengaduan: apa yang dimintakan kepada program, bukan program "
               "yang diterima rumah tangga (itu ada di bagian b dan c).")
-    return Section("referrals", _("Rujukan ke program"), intro, [table, *referral_overlap_tables(r, L, totals)])
+    return Section("referrals", section_title("referrals"), intro, [table, *referral_overlap_tables(r, L, totals)])
 
 
 def gap_section(r: Reader, L: Labels, totals: dict) -> Section:
@@ -130,7 +143,7 @@ def gap_section(r: Reader, L: Labels, totals: dict) -> Section:
                     [_("Bidang layanan"), _("Tertangani"), _("Tidak terlayani"), _("Belum selesai"), _("Diterima")],
                     by_area, chart_columns=(1, 2, 3))
     totals["gap_rows_flagged"] = sum(flags)
-    return Section("gaps", _("d. Informasi dan analisis kesenjangan layanan sosial"), "", [summary, detail])
+    return Section("gaps", section_title("gaps"), "", [summary, detail])
 
 
 def casework_section(r: Reader, L: Labels, totals: dict) -> Section:
@@ -168,7 +181,7 @@ def casework_section(r: Reader, L: Labels, totals: dict) -> Section:
               [[str(INFORM_CHANNELS.get(k, k)), v] for k, v in sorted(r.by("informed", "detail").items(),
                                                                      key=lambda i: -i[1])]),
     ]
-    return Section("casework", _("Kinerja layanan dan rujukan"), "", tables)
+    return Section("casework", section_title("casework"), "", tables)
 
 
 def referrals_table(r: Reader, L: Labels, totals: dict) -> Table:
@@ -196,4 +209,4 @@ def monthly_section(r: Reader) -> Section:
                                       for m in ("received", "closed", "referral_requested", "informed")]])
     table = Table("monthly", _("Per bulan"), [_("Bulan"), _("Diterima"), _("Selesai"), _("Rujukan"),
                                                _("Diberi tahu")], rows, chart_columns=(1, 2), stacked=False)
-    return Section("monthly", _("Perkembangan per bulan"), "", [table])
+    return Section("monthly", section_title("monthly"), "", [table])

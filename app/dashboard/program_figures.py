@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from app.dashboard.periods import number
 from app.dashboard.program_access import Receipts
 from app.dashboard.queries import Labels, Reader, Section, Table
+from app.dashboard.sections import section_title
 from app.programs.vocabulary import ProgramLevel
 
 #: Programs in the matrix (the most received); every pair is in the pairs table.
@@ -61,7 +62,7 @@ def access_section(r: Reader, L: Labels, totals: dict, receipts: Receipts) -> Se
                        formats=("text", "text", "int", "int", "int", "percent"), chart_columns=(2,),
                        note=_("Satu rumah tangga dapat tercatat di data register dan di kepesertaan sekaligus; "
                               "ia dihitung sekali sebagai penerima."))
-    return Section("access", _("b. Akses program pusat dan daerah"), _now_note(receipts),
+    return Section("access", section_title("access"), _now_note(receipts),
                    [by_level, by_district, by_program])
 
 
@@ -106,4 +107,4 @@ def overlap_section(r: Reader, L: Labels, totals: dict, receipts: Receipts) -> S
     programs = sorted(receipts.by_program, key=lambda p: p.rank)
     if programs:
         intro += " " + _("Kode program: %(legend)s.", legend="; ".join(f"{p.short} = {p.name}" for p in programs))
-    return Section("overlap", _("c. Komplementaritas dan irisan program"), intro, [sizes, matrix, pairs, combos])
+    return Section("overlap", section_title("overlap"), intro, [sizes, matrix, pairs, combos])

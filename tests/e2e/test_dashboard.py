@@ -97,7 +97,10 @@ def test_manager_filters_the_dashboard_and_downloads_the_monthly_pdf(live_server
     # Parts b and c count what households receive (the register's flags, approved participation).
     receiving = page.locator(".stat", has_text="Rumah tangga penerima program").locator(".stat-value")
     assert int(receiving.inner_text().replace(".", "").replace(",", "")) >= 35
+    # The parts load as they come into view (the first response is the headline only).
+    page.locator("#overlap").scroll_into_view_if_needed()
     expect(page.locator("#fig-overlap_matrix table")).to_be_visible()
+    page.locator("#access").scroll_into_view_if_needed()
     expect(page.locator("#fig-access_levels svg")).to_be_visible()
     received = page.locator(".stat", has_text="Pengaduan diterima").locator(".stat-value")
     expect(received).not_to_have_text("0")
@@ -112,7 +115,9 @@ def test_manager_filters_the_dashboard_and_downloads_the_monthly_pdf(live_server
     expect(page.locator(".period-label")).to_contain_text(f"Kecamatan {name}")
     page.wait_for_url(lambda url: f"district={code}" in url)
     assert 0 < int(received.inner_text().replace(".", "")) <= total
+    page.locator("#casework").scroll_into_view_if_needed()
     figure = page.locator("#fig-by_area")
+    expect(figure).to_be_visible()
     if figure.locator("details").count():
         figure.get_by_text("Lihat tabel").click()
         expect(figure.locator("table")).to_be_visible()

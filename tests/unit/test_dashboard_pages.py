@@ -34,8 +34,20 @@ def headline(page: str) -> dict[str, str]:
             re.findall(r'stat-value">([^<]+)</p><p class="stat-label">([^<]+)<', page)}
 
 
+def board(client, url: str) -> str:
+    """The dashboard as a browser ends up showing it: the first response with every part's fragment in place."""
+    page = client.get(url).get_data(as_text=True)
+    for part_url in re.findall(r'hx-get="(/dashboard/section\?[^"]+)"', page):
+        fragment = client.get(part_url.replace("&amp;", "&"), headers={"HX-Request": "true"})
+        assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
+        start = page.index(f'hx-get="{part_url}"')
+        start, end = page.rindex("<div", 0, start), page.index("</div>", start) + len("</div>")
+        page = page[:start] + fragment.get_data(as_text=True) + page[end:]
+    return page
+
+
 def test_manager_sees_the_four_parts_and_casework(known, region_client):
-    page = manager(region_client).get(FEB).get_data(as_text=True)
+    page = board(manager(region_client), FEB)
     for title in ("a. Ringkasan usulan penambahan data penerima manfaat", "b. Akses program pusat dan daerah",
                   "c. Komplementaritas dan irisan program", "d. Informasi dan analisis kesenjangan layanan sosial",
                   "Rujukan ke program", "Kinerja layanan dan rujukan"):
@@ -100,7 +112,7 @@ def test_apex_and_anonymous(region_client):
 
 
 def test_empty_period_says_so(staff):
-    page = staff("manager", "payakumbuh").get("/dashboard/?from=2001-01-01&to=2001-01-31").get_data(as_text=True)
+    page = board(staff("manager", "payakumbuh"), "/dashboard/?from=2001-01-01&to=2001-01-31")
     assert "Belum ada data untuk periode ini." in page
 
 
@@ -125,3 +137,45 @@ def test_a_long_chart_keeps_the_largest_rows(app):
 def test_region_of_the_test_data_exists(app, known):
     with app.app_context():
         assert db.session.scalar(select(Tenant).where(Tenant.slug == SLUG)) is not None
+
+
+def test_the_first_response_is_the_headline_and_the_parts_come_when_asked(known, region_client):
+    """The first response carries no tables (at 10 million cases it stays small); each part is a fragment
+    with the same filters, and its figures are those the report builds."""
+    client = manager(region_client)
+    d2_code, _name = known["d2"]
+    first = client.get(f"{FEB}&district={d2_code}").get_data(as_text=True)
+    assert "<table" not in first and 'id="fig-' not in first
+    parts = re.findall(r'hx-get="/dashboard/section\?part=([a-z]+)&amp;([^"]+)"', first)
+    assert [key for key, _args in parts] == ["prelist", "access", "overlap", "gaps", "referrals", "casework"]
+    assert all(f"district={d2_code}" in args and "from=2025-02-01" in args for _key, args in parts)
+    year = client.get("/dashboard/?from=2025-01-01&to=2025-12-31").get_data(as_text=True)
+    assert "part=monthly" in year  # a period of more than one month has the monthly part
+    fragment = client.get(f"/dashboard/section?part=casework&from=2025-02-01&to=2025-02-28&district={d2_code}",
+                          headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'id="fig-by_area"' in fragment and "<html" not in fragment
+    # Without JavaScript the part's link opens it as a page of its own, with the way back.
+    page = client.get("/dashboard/section?part=access&from=2025-02-01&to=2025-02-28").get_data(as_text=True)
+    assert "<html" in page and 'id="fig-access_levels"' in page and "Kembali ke dasbor" in page
+    assert client.get("/dashboard/section?part=nothing").status_code == 404
+    assert client.get(f"{FEB.replace('/dashboard/?', '/dashboard/section?part=monthly&')}").status_code == 404
+
+
+def test_the_headline_reads_what_the_parts_add_up_to(known, app):
+    """The first paint's own reads give the totals every part computes for the report."""
+    from app.dashboard.board import first_paint
+    from app.dashboard.figures import figures
+    from app.dashboard.periods import Period
+    from app.tenancy.context import tenant_context
+
+    with app.app_context():
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == SLUG))
+        with tenant_context(tenant):
+            for district in ("", known["d2"][0]):
+                period = Period.from_args("2025-01-01", "2025-03-31", Period.year(2025))[0]
+                assert first_paint(tenant, period, district).headline == figures(tenant, period, district).headline
+
+
+def test_only_the_dashboards_readers_get_its_parts(staff):
+    assert staff("intake_officer", "bekasi").get("/dashboard/section?part=casework").status_code == 403
+    assert staff("manager", "bekasi").get("/dashboard/section?part=casework").status_code == 200
