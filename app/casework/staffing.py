@@ -142,7 +142,11 @@ class Staffing:
 
     def reasons(self, cases) -> dict:
         """case id -> why nobody can take it, for the cases among `cases` that nobody can take."""
-        return {c.id: self.reason(c) for c in cases if not self.takers(c)}
+        untaken = [c for c in cases if not self.takers(c)]
+        places = _load_places(untaken)  # held while the reasons are written, so `_place` finds them
+        reasons = {c.id: self.reason(c) for c in untaken}
+        del places
+        return reasons
 
     def unstaffed_ids(self, *conditions) -> set:
         """The ids of the open cases (matching `conditions`) that no active member can take."""
@@ -153,6 +157,18 @@ class Staffing:
         """Those of `cases` that `member` can take and no other active member can (they depend on them)."""
         return [c for c in cases if self.can_take(member, c)
                 and all(t.id == member.id for t in self.takers(c))]
+
+
+def _load_places(cases) -> list:
+    """The districts and villages of `cases` in two statements (a page of cases, not one per row)."""
+    districts = {c.district_code for c in cases if c.district_code}
+    villages = {c.village_code for c in cases if c.village_code}
+    loaded: list = []
+    if districts:
+        loaded += db.session.scalars(select(District).where(District.code.in_(districts))).all()
+    if villages:
+        loaded += db.session.scalars(select(Village).where(Village.code.in_(villages))).all()
+    return loaded
 
 
 def _place(case) -> str:

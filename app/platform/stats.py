@@ -57,8 +57,11 @@ def _with_figures(tenants: list[Tenant]) -> list[RegionRow]:
     staff = (select(Membership.tenant_id, func.count()).join(User, User.id == Membership.user_id)
              .where(Membership.active.is_(True), User.active.is_(True), Membership.tenant_id.in_(ids))
              .group_by(Membership.tenant_id))
-    last = select(AuditEvent.tenant_id, func.max(AuditEvent.at)).where(AuditEvent.tenant_id.in_(ids)).group_by(
-        AuditEvent.tenant_id)
+    # The newest event of each region on the page: one probe of (tenant_id, at) per region, not a
+    # max() over every event those regions ever recorded (300 ms at 100,000 cases).
+    newest = (select(AuditEvent.at).where(AuditEvent.tenant_id == Tenant.id).order_by(AuditEvent.at.desc())
+              .limit(1).correlate(Tenant).scalar_subquery())
+    last = select(Tenant.id, newest).where(Tenant.id.in_(ids))
     staff_counts, load, latest = _grouped(staff), case_load(utcnow(), ids=ids), _grouped(last)
     return [RegionRow(tenant=t, staff=staff_counts.get(t.id, 0), open_cases=load.get(t.id, (0, 0))[0],
                       overdue=load.get(t.id, (0, 0))[1], last_activity=latest.get(t.id)) for t in tenants]

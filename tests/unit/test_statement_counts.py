@@ -136,3 +136,23 @@ def test_kept_sop_versions_follow_a_publication_in_the_same_transaction(app):
         db.session.rollback()
         assert current_version().id == first.id
         assert db.session.scalar(select(Case.id).limit(0)) is None  # the session is usable after
+
+
+def test_the_places_of_a_page_of_unstaffed_cases_are_read_at_once(app):
+    """The manager's inbox says where each case nobody can take lies: one read for the page, not per row."""
+    from types import SimpleNamespace
+
+    from app.casework.staffing import _load_places, _place
+    from app.reference.models import District, Village
+
+    with app.app_context(), tenant_context(tenant("cianjur")):
+        villages = db.session.execute(select(Village.code, Village.district_code).join(District).where(
+            District.regency_code == tenant("cianjur").region_code).order_by(Village.code).limit(20)).all()
+        rows = [SimpleNamespace(district_code=d, village_code=v) for v, d in villages]
+        db.session.expunge_all()
+        with counted(app) as loading:
+            held = _load_places(rows)
+        with counted(app) as placing:
+            places = [_place(row) for row in rows]
+        assert len(loading) == 2 and placing == [] and len(held) > 20
+        assert all(", Kecamatan " in place for place in places)

@@ -15,7 +15,7 @@ from app.accounts.auth import platform_required
 from app.blueprints.platform import bp
 from app.dashboard.periods import parse_day
 from app.extensions import db, htmx
-from app.platform.audit import PLATFORM_ONLY, AuditFilters, iter_events, page_of_events
+from app.platform.audit import COUNT_CAP, PLATFORM_ONLY, AuditFilters, iter_events, page_of_events
 from app.platform.audit_labels import ACTION_LABELS, action_choices, action_label
 from app.reports.cells import SafeCsvWriter
 from app.templating import localtime
@@ -68,7 +68,7 @@ def audit():
     pager = None if filters.errors else page_of_events(filters)
     regions = db.session.scalars(select(Tenant).order_by(Tenant.name)).all()
     context = dict(filters=filters, events=pager.items if pager else [], total=pager.total if pager else 0,
-                   pager=pager, regions=regions,
+                   count_cap=COUNT_CAP, pager=pager, regions=regions,
                    names={t.id: t.name for t in regions}, platform_only=PLATFORM_ONLY,
                    actions=action_choices(), action_label=action_label)
     status = 422 if filters.errors else 200
