@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, g, url_for
+from flask_babel import get_locale, get_translations
 from werkzeug.local import LocalProxy
 
 from app.org.service_areas import area_labels
@@ -73,8 +74,33 @@ def _label(name: str, key: str) -> str:
     return str(getattr(steps, name).get(key, key))
 
 
+def _translations():
+    """The current locale's catalogue, looked up once per request and locale. Flask-Babel's own lookup
+    walks its request context six times per message: 20 ms on an inbox page of 230 messages."""
+    if not g:
+        return get_translations()
+    state = getattr(g, "_flask_babel", None)
+    locale = getattr(state, "babel_locale", None) if state is not None else None
+    key = str(locale if locale is not None else get_locale())  # force_locale changes it: kept per locale
+    kept = g.setdefault("_translations_by_locale", {})
+    if key not in kept:
+        kept[key] = get_translations()
+    return kept[key]
+
+
+def _install_gettext(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+
+
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
+    _install_gettext(app)
     app.jinja_env.globals.update(
         region_url=region_url,
         platform_url=platform_url,
