@@ -43,8 +43,13 @@ run: db
 	@echo ""
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# The suite runs on TEST_WORKERS processes (pytest-xdist), a test file per worker at a time; on
+# PostgreSQL each worker after the first gets its own database from scripts/pg-setup.
+TEST_WORKERS ?= 2
+PYTEST = $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+
 test: lint
-	$(BIN)/python -m pytest -q
+	$(PYTEST)
 
 # Style and type checks (settings in pyproject.toml); `make test` runs them first, and so does CI.
 lint: setup
@@ -52,10 +57,10 @@ lint: setup
 	$(BIN)/mypy app
 
 unit: setup
-	$(BIN)/python -m pytest -q tests/unit
+	$(PYTEST) tests/unit
 
 e2e: setup
-	$(BIN)/python -m pytest -q tests/e2e
+	$(PYTEST) tests/e2e
 
 worker: setup
 	$(BIN)/python -m app.jobs.worker

@@ -9,10 +9,14 @@ seeded regions stay as the templates made them.
 from __future__ import annotations
 
 import os
+import subprocess
+import time
 import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, make_url, select, text
 
 from app import create_app
 from config import TestConfig, _database_url
@@ -63,6 +67,8 @@ def _config(tmp_root) -> dict:
     return {
         key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()
     } | {"DEMO_PASSWORD": DEMO_PASSWORD, "REDIS_URL": os.environ.get("REDIS_URL") or None,
+         # read here, not at import: a parallel worker has its own Redis number (pytest_configure)
+         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
          "ATTACHMENTS_DIR": tmp_root / "attachments"}
 
 
@@ -148,6 +154,49 @@ def staff(region_client):
         return client
 
     return make
+
+
+#: Environment variables naming a PostgreSQL database; a parallel worker gets its own copy.
+_DATABASE_VARS = ("DATABASE_URL", "MIGRATION_DATABASE_URL", "PLATFORM_DATABASE_URL")
+_PG_SETUP = Path(__file__).resolve().parent.parent / "scripts" / "pg-setup"
+
+
+def pytest_configure(config):
+    """Under pytest-xdist each worker after the first gets its own database and Redis number.
+
+    The workers migrate and seed in parallel; sharing one database they would count each
+    other's rows and one worker's reset would drop the other's schema. Worker gw0 keeps the
+    configured database; gwN uses `<db>_gwN`, made by scripts/pg-setup (same roles), and
+    Redis database (n + N) mod 16, emptied first, so no worker takes another's jobs.
+    """
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    if not worker or worker == "gw0":
+        return
+    number = int(worker.removeprefix("gw"))
+    if is_postgres():
+        name = f"{make_url(os.environ['DATABASE_URL']).database}_{worker}"
+        _make_worker_database(name)
+        for var in _DATABASE_VARS:
+            if os.environ.get(var):
+                os.environ[var] = make_url(os.environ[var]).set(database=name).render_as_string(
+                    hide_password=False)
+    if os.environ.get("REDIS_URL"):
+        from redis import Redis
+
+        parts = urlsplit(os.environ["REDIS_URL"])
+        db_number = (int(parts.path.strip("/") or 0) + number) % 16
+        os.environ["REDIS_URL"] = urlunsplit(parts._replace(path=f"/{db_number}"))
+        Redis.from_url(os.environ["REDIS_URL"], socket_connect_timeout=2).flushdb()
+
+
+def _make_worker_database(name: str) -> None:
+    """(Re)create a worker's database with scripts/pg-setup; its role statements may meet another's."""
+    for attempt in range(5):
+        done = subprocess.run([str(_PG_SETUP), name, "--recreate"], capture_output=True, text=True)
+        if done.returncode == 0:
+            return
+        time.sleep(0.5 * (attempt + 1))
+    raise pytest.UsageError(f"scripts/pg-setup {name} failed: {done.stderr.strip()}")
 
 
 def pytest_sessionstart(session):
