@@ -194,7 +194,8 @@ def test_referral_needs_a_note_and_a_partner(payakumbuh):
         "partner_id": ["Pilih lembaga tujuan rujukan dari daftar."]}
 
 
-@pytest.mark.parametrize("partner_id", ["bukan-uuid", str(uuid.uuid4()), "retired"])
+@pytest.mark.parametrize("partner_id", ["bukan-uuid", str(uuid.uuid4()), "retired"],
+                         ids=["not-a-uuid", "unknown-uuid", "retired"])  # ids fixed: parallel workers must agree
 def test_referral_partner_must_be_an_active_one_of_the_region(payakumbuh, partner_id):
     case, partner = payakumbuh
     if partner_id == "retired":
