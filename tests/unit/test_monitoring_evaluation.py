@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from app.casework.models import Referral
+from app.casework.models import Case, Referral
 from app.dashboard.periods import Period
 from app.extensions import db
 from app.monitoring.figures import welfare_center_figures
@@ -55,11 +55,13 @@ def test_evaluation_pdf_has_figures_plan_against_realisation_and_the_offices_not
 
 
 def _two_villages(app):
-    """Two villages without a Puskesos: one in the demo supervisor's district, one outside it."""
+    """Two villages without a Puskesos and without cases (other tests' cases would count in the
+    figures): one in the demo supervisor's district, one outside it."""
     with app.app_context(), tenant_context(tenant(REGION)):
         _user, supervisor = member(f"supervisor@{REGION}.demo")
         own = {a.district_code for a in supervisor.areas}
-        free = villages_without_welfare_center()
+        with_cases = set(db.session.scalars(select(Case.village_code).distinct()))
+        free = [v for v in villages_without_welfare_center() if v[1] not in with_cases]
         inside = next(code for _d, code, _n in free if db.session.get(Village, code).district_code in own)
         outside = next(code for _d, code, _n in free if db.session.get(Village, code).district_code not in own)
         return inside, outside
