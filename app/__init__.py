@@ -47,9 +47,11 @@ def register_models() -> None:
 
 def register_extensions(app: Flask) -> None:
     from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate, talisman
+    from app.tenancy.reads import configure_replica_binds, configure_replica_engines
     from app.tenancy.scoping import configure_platform_bind, install_tenant_scoping
 
     configure_platform_bind(app)
+    configure_replica_binds(app)
     install_tenant_scoping()  # the tenant filter holds from the first statement, tenant or not
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -84,7 +86,9 @@ def register_extensions(app: Flask) -> None:
     configure_hasher(app.config)
 
     with app.app_context():
-        configure_engine_events(db.engine)
+        for engine in db.engines.values():  # the app's, and the platform or replica binds if any
+            configure_engine_events(engine)
+        configure_replica_engines()
 
 
 def register_request_hooks(app: Flask) -> None:

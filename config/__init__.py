@@ -51,6 +51,12 @@ class Config:
     # (app/tenancy/rls.py); unset on SQLite means the same engine.
     PLATFORM_DATABASE_URI = (_database_url(os.environ["PLATFORM_DATABASE_URL"])
                              if os.environ.get("PLATFORM_DATABASE_URL") else None)
+    # Optional read replica (app/tenancy/reads.py): the region dashboards and the console read it
+    # through the app role and the platform role; writes always go to the primary.
+    REPLICA_DATABASE_URI = (_database_url(os.environ["REPLICA_DATABASE_URL"])
+                            if os.environ.get("REPLICA_DATABASE_URL") else None)
+    PLATFORM_REPLICA_DATABASE_URI = (_database_url(os.environ["PLATFORM_REPLICA_DATABASE_URL"])
+                                     if os.environ.get("PLATFORM_REPLICA_DATABASE_URL") else None)
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RQ_QUEUE = os.environ.get("RQ_QUEUE", "slrt")
     # Outgoing mail (app/accounts/mailer.py): smtp://user:pass@host:587?starttls=1 or smtps://…;

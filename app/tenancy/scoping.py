@@ -12,8 +12,11 @@
   option is refused. On SQLite without a platform URL the platform bind is the app's engine.
 * New tenant-owned rows get `tenant_id` from the context; a row for another tenant
   is refused before it reaches the database.
-* On PostgreSQL each transaction carries `app.tenant_id` (`set_config(..., true)`), so
-  row-level security sees the same tenant as the ORM.
+* On PostgreSQL each transaction carries `app.tenant_id` (`set_config(..., true)`) on every
+  connection it uses (primary, platform, replica), so row-level security sees the same tenant
+  as the ORM.
+* A request marked `app.tenancy.reads.read_from_replica()` sends its plain SELECTs to the read
+  replica's binds when configured (see there); writes stay on the primary.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from app.tenancy.context import ALL_TENANTS, current_tenant_id
 from app.tenancy.models import TenantOwned
+from app.tenancy.reads import replica_for
 
 #: Flask-SQLAlchemy bind key of the platform role's engine (no model is mapped to it).
 PLATFORM_BIND = "platform"
@@ -91,16 +95,34 @@ def _set_pg_tenant(connection, tenant_id) -> None:
 
 
 def apply_tenant_setting() -> None:
-    """Re-apply the tenant to a transaction already open when the context changed."""
+    """Re-apply the tenant to a transaction already open when the context changed (each of its connections)."""
     from app.extensions import db
 
     session = db.session()
-    if session.in_transaction() and _is_postgres(session):
-        _set_pg_tenant(session.connection(), current_tenant_id())
+    if not session.in_transaction():
+        return
+    tenant_id = current_tenant_id()
+    primary = session.connection() if _is_postgres(session) else None
+    if primary is not None:
+        _set_pg_tenant(primary, tenant_id)
+    for connection in _open_pg_connections(session):  # a replica's or the platform role's
+        if connection is not primary:
+            _set_pg_tenant(connection, tenant_id)
+
+
+#: `session.info` key: the PostgreSQL connections the session's transactions began (see `_after_begin`).
+_PG_CONNECTIONS = "tenancy_pg_connections"
+
+
+def _open_pg_connections(session) -> list[Connection]:
+    return [c for c in session.info.get(_PG_CONNECTIONS, ()) if not c.closed and c.in_transaction()]
 
 
 def _after_begin(session, transaction, connection) -> None:
+    # Runs for every connection a session transaction begins, whichever engine (bind) it is on.
     if connection.dialect.name == "postgresql":
+        session.info[_PG_CONNECTIONS] = [*(c for c in _open_pg_connections(session) if c is not connection),
+                                         connection]
         _set_pg_tenant(connection, _safe_tenant_id())
 
 
@@ -124,13 +146,17 @@ def _scope_to_tenant(state: ORMExecuteState):
             TenantOwned, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
         )
     state.statement = state.statement.options(criteria)
-    return None
+    replica = replica_for(state)
+    if replica is None:
+        return None
+    return state.invoke_statement(bind_arguments={"bind": replica})
 
 
 def _execute_all_tenants(state: ORMExecuteState):
     if state.is_update or state.is_delete or state.is_insert:
         raise CrossTenantWrite("the all_tenants option is for reading; write in the region's tenant context")
-    return state.invoke_statement(bind_arguments={"bind": platform_engine()})
+    engine = replica_for(state, all_tenants=True) or platform_engine()
+    return state.invoke_statement(bind_arguments={"bind": engine})
 
 
 def _stamp_tenant(session, flush_context, instances) -> None:

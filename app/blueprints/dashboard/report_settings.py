@@ -29,6 +29,7 @@ from app.reports.settings import (
     update_signer,
 )
 from app.tenancy.context import current_tenant
+from app.tenancy.reads import reads_primary
 
 OFFICIAL = "official"
 
@@ -77,6 +78,7 @@ def _page(schedule_form: ScheduleForm | None = None, signer_form: SignerForm | N
 
 
 @bp.get("/reports/settings")
+@reads_primary
 @requires(Capability.CONFIGURE)
 def report_settings():
     """Which reports are built each month, and who signs the region's reports."""

@@ -30,6 +30,7 @@ from app.jobs.vocabulary import JobStatus
 from app.permissions import Capability, requires
 from app.reports.settings import SCHEDULABLE, scheduled_reports
 from app.tenancy.context import tenant_in_context
+from app.tenancy.reads import reads_primary
 
 
 def _own_job(job_id) -> ReportJob:
@@ -69,6 +70,7 @@ def _render(form: ReportForm, status: int = 200):
 
 
 @bp.get("/reports")
+@reads_primary
 @requires(Capability.REQUEST_REPORTS)
 def reports():
     """Ask for the monthly or yearly report (PDF or Excel); my recent reports and their progress."""
@@ -91,6 +93,7 @@ def request_report():
 
 
 @bp.get("/reports/<uuid:job_id>")
+@reads_primary
 @requires(Capability.REQUEST_REPORTS)
 def report_status(job_id):
     """One job's row (htmx polls it every 2 seconds while the report is being built)."""
@@ -113,6 +116,7 @@ def report_retry(job_id):
 
 
 @bp.get("/reports/<uuid:job_id>/download")
+@reads_primary
 @requires(Capability.REQUEST_REPORTS)
 def report_download(job_id):
     """The finished file, for the user who asked for it, while the link is fresh."""

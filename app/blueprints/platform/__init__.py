@@ -4,13 +4,20 @@ Route modules: `regions` (list, detail, lifecycle), `onboarding` (the wizard), `
 (platform users), `trail` (audit trail and its CSV), `compare` (cross-region comparison, its
 exports and the national trends), `region_figures` (one region's figures, the comparison's drill-down).
 National administrators may do everything; auditors only read, and each page they view or
-file they download is itself recorded in the platform audit log.
+file they download is itself recorded in the platform audit log (on the primary).
+
+Its pages read the read replica when one is configured (`app.tenancy.reads`), except those
+marked `@reads_primary`: a region's page and the platform users, where the forms that change
+them redirect to.
 """
 from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.tenancy.reads import replica_reads
+
 bp = Blueprint("platform", __name__, url_prefix="/console")
+replica_reads(bp)
 
 #: What a region's lifecycle events are called on its page.
 LIFECYCLE_LABELS = {"region.onboard": _l("Didaftarkan (persiapan)"), "region.activate": _l("Diaktifkan (tayang)"),

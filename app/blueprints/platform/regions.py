@@ -18,6 +18,7 @@ from app.platform.readiness import region_readiness
 from app.platform.regions import region_history
 from app.platform.stats import region_page, region_rows
 from app.tenancy.models import Tenant, TenantStatus
+from app.tenancy.reads import reads_primary
 
 READERS = ("national_admin", "auditor")
 STATUSES = tuple(s.value for s in TenantStatus)
@@ -68,6 +69,7 @@ def _render_region(tenant: Tenant, status: int = 200, **forms):
 
 
 @bp.get("/regions/<uuid:tenant_id>")
+@reads_primary
 @platform_required(*READERS)
 def region(tenant_id):
     """One region: status, figures, former subdomains, invitations, lifecycle history."""

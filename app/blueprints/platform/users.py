@@ -19,6 +19,7 @@ from app.platform.operations import (
     platform_users,
     reactivate_platform_user,
 )
+from app.tenancy.reads import reads_primary
 
 
 def _render(form: InviteUserForm | None = None, status: int = 200):
@@ -28,6 +29,7 @@ def _render(form: InviteUserForm | None = None, status: int = 200):
 
 
 @bp.get("/users")
+@reads_primary
 @platform_required("national_admin")
 def users():
     """Platform users with their role and status, open invitations, and the invite form."""
