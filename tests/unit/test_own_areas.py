@@ -3,7 +3,6 @@ counted under them nationally, managed in the browser; partner levels from the v
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 import pytest
 import yaml
@@ -12,6 +11,7 @@ from sqlalchemy import select
 from app.casework.models import Case, Partner
 from app.dashboard.national_areas import breakdown_tables, received_by_area, received_by_channel
 from app.dashboard.periods import Period
+from app.dashboard.periods import today as local_today
 from app.extensions import db
 from app.org.models import OrgUnit
 from app.org.service_areas import area_label, national_area, service_areas
@@ -135,7 +135,7 @@ def test_the_seeded_region_has_its_own_area_and_channel(app_ctx):
 def test_a_case_with_an_own_area_and_channel_counts_under_the_built_in_ones_nationally(app):
     with app.app_context():
         region = tenant("batubara")
-        today = date.today()
+        today = local_today()  # the region's date (WIB): after 17:00 UTC it is tomorrow's
         period = Period(today, today)
         with tenant_context(None):
             before_area = received_by_area(period, only=region.id).get(region.id, {})
@@ -169,7 +169,7 @@ def test_the_regions_own_dashboard_shows_its_own_area_by_name(app):
             make_case("batubara", channel="klink", service_area="kekerasan_perempuan_anak")
             from app.dashboard.figures import figures
 
-            today = date.today()
+            today = local_today()  # the region's date (WIB): after 17:00 UTC it is tomorrow's
             figs = figures(region, Period(today, today))
             by_area = {row[0]: row[1] for row in figs.table("by_area").rows}
             by_channel = {row[0]: row[1] for row in figs.table("by_channel").rows}
