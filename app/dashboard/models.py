@@ -45,6 +45,9 @@ class CaseRollup(TenantOwned, Model):
     __table_args__ = (
         UniqueConstraint("tenant_id", "day", "metric", *DIMENSIONS, name="uq_case_rollups_key"),
         Index("ix_case_rollups_metric_day", "tenant_id", "metric", "day"),
+        # The auditors' comparison: a metric over a period across every region, index-only on PostgreSQL.
+        Index("ix_case_rollups_metric_day_all_regions", "metric", "day",
+              postgresql_include=["tenant_id", "partner_level", "bucket", "detail", "value"]),
     )
 
     day: Mapped[date] = mapped_column(Date)

@@ -107,6 +107,19 @@ def test_a_case_nobody_can_take_is_unstaffed_with_the_reason(region):
     assert [m.id for m in staffing.takers(near)] == [supervisor.id]
 
 
+def test_the_unstaffed_count_is_the_number_of_unstaffed_cases(region):
+    """The home page counts by groups of the rule's columns; the same cases as the ids, one by one."""
+    region("cianjur")
+    far, other_far = _far_home_visit(), _far_home_visit()  # same place and stage: one group of two
+    home_visit(member("facilitator@cianjur.demo")[1], village_of("cianjur"))
+    staffing = Staffing.now()
+    ids = staffing.unstaffed_ids()
+    assert {far.id, other_far.id} <= ids
+    assert staffing.unstaffed_total() == len(ids)
+    in_district = Case.district_code == far.district_code
+    assert staffing.unstaffed_total(in_district) == len(staffing.unstaffed_ids(in_district)) >= 2
+
+
 def test_manager_sees_tanpa_petugas_on_inbox_and_home_and_assigns(app, staff):
     case = in_region(app, "cianjur", lambda: (lambda c: {"id": c.id, "ticket": c.ticket})(_far_home_visit()))
     manager = staff("manager", "cianjur")
