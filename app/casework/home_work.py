@@ -7,7 +7,10 @@ open cases of each of their villages; everyone else sees what waits on them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import and_, false, func, or_, select
 
 from app.casework.access import visible_condition
@@ -53,10 +56,18 @@ def _count(*conditions) -> int:
     return db.session.scalar(select(func.count(Case.id)).where(*conditions)) or 0
 
 
-def region_figures() -> RegionFigures:
+def local_month_start(now: datetime) -> datetime:
+    """The first instant of `now`'s month in the platform's time zone (WIB), in UTC: a month's
+    figures begin at local midnight, not at 07:00 WIB."""
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Jakarta")
+    local = now.astimezone(zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return local.astimezone(UTC)
+
+
+def region_figures(now: datetime | None = None) -> RegionFigures:
     """Open, overdue, received and closed this month: four counts on the region's cases."""
-    now = utcnow()
-    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    now = now or utcnow()
+    month_start = local_month_start(now)
     return RegionFigures(open=_count(Case.closed_at.is_(None)), overdue=_count(Case.is_overdue(now)),
                          received_this_month=_count(Case.created_at >= month_start),
                          closed_this_month=_count(Case.closed_at >= month_start))
