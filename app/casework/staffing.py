@@ -90,6 +90,16 @@ class Staffing:
         case waiting on those roles)."""
         return cls(active_members(roles))
 
+    @classmethod
+    def for_cases(cls, cases) -> Staffing:
+        """Enough of who works here to judge `cases`: the holders of the roles they wait on (an
+        inbox page's rows need a few roles, not every member of the region with their areas)."""
+        sops = {v.id: v.sop for v in versions_in_use()}
+        roles: set[str] = set()
+        for case in cases:
+            roles |= (sops.get(case.sop_version_id) or case.sop_version.sop).waiting_roles(case.state)
+        return cls.now(roles)
+
     def waiting_roles(self, case) -> set[str]:
         sop = self.sops.get(case.sop_version_id) or case.sop_version.sop
         return sop.waiting_roles(case.state)
@@ -194,7 +204,7 @@ def unstaffed_reasons(membership, cases) -> dict:
 
     if not can(membership, Capability.OVERSEE_CASES) or not cases:
         return {}
-    return Staffing.now().reasons(cases)
+    return Staffing.for_cases(cases).reasons(cases)
 
 
 def unstaffed_count(membership) -> int:

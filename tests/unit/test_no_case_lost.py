@@ -120,6 +120,17 @@ def test_the_unstaffed_count_is_the_number_of_unstaffed_cases(region):
     assert staffing.unstaffed_total(in_district) == len(staffing.unstaffed_ids(in_district)) >= 2
 
 
+def test_staffing_for_a_page_of_cases_holds_only_the_roles_they_wait_on(region):
+    """The inbox flags its rows with the holders of the roles those rows wait on, and says the same."""
+    region("cianjur")
+    far = _far_home_visit()
+    near = home_visit(member("facilitator@cianjur.demo")[1], village_of("cianjur"))
+    everyone, few = Staffing.now(), Staffing.for_cases([far, near])
+    waiting = few.waiting_roles(far) | few.waiting_roles(near)
+    assert {m.position.role for m in few.members} <= waiting < {m.position.role for m in everyone.members}
+    assert few.reasons([far, near]) == everyone.reasons([far, near]) and far.id in few.reasons([far, near])
+
+
 def test_manager_sees_tanpa_petugas_on_inbox_and_home_and_assigns(app, staff):
     case = in_region(app, "cianjur", lambda: (lambda c: {"id": c.id, "ticket": c.ticket})(_far_home_visit()))
     manager = staff("manager", "cianjur")
