@@ -105,6 +105,8 @@ def onboard(admin, live_server) -> tuple[str, str]:
     admin.get_by_role("button", name="Lanjut").click()
 
     expect(admin.locator('[aria-current="step"]')).to_have_text("Layanan")
+    # htmx focuses the autofocus field after the swap settles: typing before that would land there
+    expect(admin.get_by_label("Subdomain")).to_be_focused()
     slug = admin.get_by_label("Subdomain").input_value()
     admin.get_by_label("Judul peraturan daerah").fill("Peraturan Wali Kota Surakarta tentang SLRT (rancangan)")
     admin.get_by_label("Singkatan peraturan").fill("Perwal Surakarta (rancangan)")

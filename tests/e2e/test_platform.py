@@ -88,12 +88,15 @@ def test_administrator_onboards_a_region_that_then_takes_a_case(app, live_server
 
     # Step 3: suggestions; the city shares its name with a regency, hence the prefix.
     expect(admin.locator('[aria-current="step"]')).to_have_text("Layanan")
+    expect(admin.get_by_label("Subdomain")).to_be_focused()
     expect(admin.get_by_label("Subdomain")).to_have_value(SLUG)
     expect(admin.get_by_label("Nama layanan")).to_have_value("SLRT Kota Sukabumi")
     expect(admin.get_by_label("Awalan nomor tiket")).to_have_value("KOTASUKABUMI")  # from the subdomain
     admin.get_by_label("Subdomain").fill("bekasi")
     admin.get_by_role("button", name="Lanjut").click()
     expect(admin.locator("#slug-error")).to_contain_text("sudah dipakai Kota Bekasi")
+    # htmx focuses the autofocus field after the swap settles: typing before that would land there
+    expect(admin.get_by_label("Subdomain")).to_be_focused()
     admin.get_by_label("Subdomain").fill(SLUG)
     admin.get_by_label("Judul peraturan daerah").fill("Peraturan Wali Kota Sukabumi tentang SLRT (rancangan)")
     admin.get_by_label("Singkatan peraturan").fill("Perwal Sukabumi (rancangan)")
