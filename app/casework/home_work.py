@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import and_, false, func, or_, select
 
 from app.casework.access import visible_condition
@@ -18,6 +16,7 @@ from app.casework.inbox import InboxFilters, overdue_count, page_of_cases
 from app.casework.models import Case
 from app.casework.sop_store import versions_in_use
 from app.extensions import db
+from app.localtime import local_zone
 from app.permissions import Capability, can
 from app.reference.models import District, Village
 from app.tenancy.models import utcnow
@@ -59,7 +58,7 @@ def _count(*conditions) -> int:
 def local_month_start(now: datetime) -> datetime:
     """The first instant of `now`'s month in the platform's time zone (WIB), in UTC: a month's
     figures begin at local midnight, not at 07:00 WIB."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Jakarta")
+    zone = local_zone()
     local = now.astimezone(zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     return local.astimezone(UTC)
 

@@ -12,9 +12,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -24,6 +22,7 @@ from app.casework.models import Case, CaseEvent, Referral, bump_year_counter
 from app.casework.vocabulary import ReferralStatus
 from app.errors import NotFound
 from app.extensions import Model, db
+from app.localtime import local_zone
 from app.tenancy.context import tenant_in_context
 from app.tenancy.keys import tenant_fk, tenant_join
 from app.tenancy.models import TenantOwned
@@ -72,7 +71,7 @@ class ReferralLetter(TenantOwned, Model):
 
 def local_date(moment: datetime) -> date:
     """The date in the region's time zone (a letter dated in WIB, not UTC)."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Jakarta")
+    zone = local_zone()
     return moment.astimezone(zone).date()
 
 

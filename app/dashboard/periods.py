@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import format_date, format_decimal, format_percent, get_locale
 from flask_babel import lazy_gettext as _l
+
+from app.localtime import local_zone
 
 RESOLUTIONS = {"handled": _l("Ditangani sekretariat"), "served": _l("Dilayani program"),
                "not_served": _l("Tidak dapat dilayani"), "redirected": _l("Dialihkan")}
@@ -20,7 +20,7 @@ MIN_YEAR = 2000
 
 def today() -> date:
     """Today in the platform's local time zone."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Jakarta")
+    zone = local_zone()
     return datetime.now(zone).date()
 
 

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from app.casework.models import Case, Partner, SopVersion
@@ -19,6 +17,7 @@ from app.dashboard.metrics import SNAPSHOT_DAY
 from app.dashboard.models import CaseRollup
 from app.dashboard.periods import Period
 from app.extensions import db
+from app.localtime import local_zone
 from app.org.models import OrgUnit
 from app.reference.models import District
 from app.tenancy.models import utcnow
@@ -102,7 +101,7 @@ class Figures:
 
 def day_bounds(period: Period) -> tuple[datetime, datetime]:
     """The period's local days as UTC instants [from, to)."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Jakarta")
+    zone = local_zone()
     lower = datetime.combine(period.start, time.min, zone).astimezone(UTC)
     upper = datetime.combine(period.end + timedelta(days=1), time.min, zone).astimezone(UTC)
     return lower, upper

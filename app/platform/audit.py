@@ -12,9 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app, g, has_request_context, request
+from flask import g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import and_, func, literal, or_, select, union_all
 
@@ -22,6 +21,7 @@ from app.audit.log import _jsonable, record
 from app.audit.models import AuditEvent
 from app.citizens.identity import mask_nik
 from app.extensions import db
+from app.localtime import local_zone
 from app.pagination import Pagination, page_of
 from app.platform.models import PlatformAuditEvent
 from app.tenancy.context import ALL_TENANTS, current_tenant_id
@@ -69,10 +69,6 @@ def save_kept_events() -> None:
         return
     db.session.add_all(kept)
     db.session.commit()
-
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Jakarta"))
 
 
 def day_bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:

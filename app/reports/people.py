@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
@@ -29,6 +28,7 @@ from app.citizens.vocabulary import Disability
 from app.dashboard.periods import Period
 from app.dashboard.queries import Table, day_bounds
 from app.extensions import db
+from app.localtime import local_zone
 
 #: Age groups as social-welfare statistics count them: (key, first age, last age or None, label).
 AGE_GROUPS = (("toddler", 0, 5, _l("0–5 tahun (balita)")),
@@ -98,7 +98,7 @@ def people_served(period: Period, district: str = "") -> PeopleServed:
         stmt = stmt.outerjoin(RegisterEntry, and_(RegisterEntry.tenant_id == Citizen.tenant_id,
                                                   RegisterEntry.nik == Citizen.nik,
                                                   RegisterEntry.import_id == import_id))
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Jakarta")
+    zone = local_zone()
     out = PeopleServed()
     for row in db.session.execute(stmt.execution_options(yield_per=STREAM)):
         sex, birth, first_at = row[0], row[1], row[2]
