@@ -80,7 +80,7 @@ class Staffing:
         self.by_role: dict[str, _RoleHolders] = defaultdict(_RoleHolders)
         for member in members:
             self.by_role[member.position.role].add(member)
-        self.sops = {v.id: v.sop for v in versions_in_use()}
+        self.sops = _sops_in_use()
         self._tree: UnitTree | None = None  # loaded when a back-office member's scope is first needed
         self._scopes: dict = {}
 
@@ -94,15 +94,11 @@ class Staffing:
     def for_cases(cls, cases) -> Staffing:
         """Enough of who works here to judge `cases`: the holders of the roles they wait on (an
         inbox page's rows need a few roles, not every member of the region with their areas)."""
-        sops = {v.id: v.sop for v in versions_in_use()}
-        roles: set[str] = set()
-        for case in cases:
-            roles |= (sops.get(case.sop_version_id) or case.sop_version.sop).waiting_roles(case.state)
-        return cls.now(roles)
+        sops = _sops_in_use()
+        return cls.now(set().union(*(_waiting_roles(sops, case) for case in cases)))
 
     def waiting_roles(self, case) -> set[str]:
-        sop = self.sops.get(case.sop_version_id) or case.sop_version.sop
-        return sop.waiting_roles(case.state)
+        return _waiting_roles(self.sops, case)
 
     def _covers_unit(self, member: Membership, case) -> bool:
         unit = member.position.unit
@@ -176,6 +172,15 @@ class Staffing:
         """Those of `cases` that `member` can take and no other active member can (they depend on them)."""
         return [c for c in cases if self.can_take(member, c)
                 and all(t.id == member.id for t in self.takers(c))]
+
+
+def _sops_in_use() -> dict:
+    return {v.id: v.sop for v in versions_in_use()}
+
+
+def _waiting_roles(sops: dict, case) -> set[str]:
+    """The roles `case` waits on, by the SOP version it follows (in use, or its own)."""
+    return (sops.get(case.sop_version_id) or case.sop_version.sop).waiting_roles(case.state)
 
 
 def _load_places(cases) -> list:

@@ -82,11 +82,6 @@ def platform_connection() -> Connection:
     return db.session.connection(bind_arguments={"bind": platform_engine()})
 
 
-def _is_postgres(session: Session) -> bool:
-    bind = session.get_bind()
-    return bind.dialect.name == "postgresql"
-
-
 def _set_pg_tenant(connection, tenant_id) -> None:
     connection.execute(
         text("SELECT set_config('app.tenant_id', :tid, true)"),
@@ -101,13 +96,9 @@ def apply_tenant_setting() -> None:
     session = db.session()
     if not session.in_transaction():
         return
-    tenant_id = current_tenant_id()
-    primary = session.connection() if _is_postgres(session) else None
-    if primary is not None:
-        _set_pg_tenant(primary, tenant_id)
-    for connection in _open_pg_connections(session):  # a replica's or the platform role's
-        if connection is not primary:
-            _set_pg_tenant(connection, tenant_id)
+    # Connections not begun yet get the new tenant from `_after_begin` when they are.
+    for connection in _open_pg_connections(session):  # the primary's, a replica's, the platform role's
+        _set_pg_tenant(connection, current_tenant_id())
 
 
 #: `session.info` key: the PostgreSQL connections the session's transactions began (see `_after_begin`).
