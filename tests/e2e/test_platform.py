@@ -160,6 +160,9 @@ def test_suspended_region_shows_a_notice_and_comes_back(app, live_server, new_pa
     login(staff, live_server, "payakumbuh", "manager@payakumbuh.demo")
     admin = new_page()
     login(admin, live_server, None, "admin@platform.demo")
+    search = admin.get_by_role("searchbox", name="Cari daerah", exact=False)  # 50 regions a page: look it up
+    search.fill("Payakumbuh")
+    search.press("Enter")
     admin.get_by_role("link", name="Kelola Kota Payakumbuh").click()
     admin.get_by_label("Alasan", exact=False).fill("Uji browser: pemeliharaan")
     admin.once("dialog", lambda dialog: dialog.accept())  # hx-confirm
