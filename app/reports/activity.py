@@ -12,12 +12,10 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, TableStyle
 from reportlab.platypus import Table as PdfTable
 
@@ -25,9 +23,9 @@ from app.dashboard.charts import PALETTE, SERIES_COLOURS
 from app.dashboard.periods import formatted
 from app.dashboard.queries import Figures, Table
 from app.reports import pdf
+from app.reports.list_table import ListTable
 
 WIDTH = A4[0] - 2 * pdf.MARGIN - 12  # the frame's own padding: 6 pt each side
-LIST_CHUNK = 100
 Progress = Callable[[int], None]
 
 
@@ -38,7 +36,6 @@ def _cell_style():
 CELL = _cell_style()
 HEAD = CELL.clone("head", fontName="Helvetica-Bold", fontSize=7.5, leading=9)
 TOTAL = CELL.clone("total", fontName="Helvetica-Bold")
-LIST_CELL = CELL.clone("list_cell", fontSize=7, leading=8.5)
 FONT = "Helvetica"
 
 
@@ -203,40 +200,24 @@ class LazyStory(list):
 
 
 def _cell(value) -> str:
-    """A list cell as text: dates as `03-02-2025`."""
+    """A list cell as text: dates as `03-02-2025` (digits in every language: no locale lookup per row)."""
     if isinstance(value, date):
-        return format_date(value, "dd-MM-yyyy")
+        return value.strftime("%d-%m-%Y")
     return "" if value is None else str(value)
 
 
 def list_story(title: str, columns: list[str], chunks: Iterable[list[list]], widths_mm: list[float],
-               wrap: tuple[bool, ...], progress: Progress = lambda p: None, start: int = 0,
-               end: int = 0) -> Iterator:
-    """A long list as consecutive tables of LIST_CHUNK rows, produced as the PDF is laid out.
-
-    Only the columns marked in `wrap` may become wrapping paragraphs, and only where the text is wider
-    than its column; the others, and every text that fits on one line, stay plain text (a paragraph
-    costs reportlab a line-breaking pass each time the table is measured, split and drawn: most of a
-    long list's layout time).
-    """
+               progress: Progress = lambda p: None, start: int = 0, end: int = 0) -> Iterator:
+    """A long list, one `ListTable` (`app.reports.list_table`) per chunk of rows read, produced as the PDF
+    is laid out; the columns share the page's width in the proportions of `widths_mm`."""
     yield heading(title)
-    header = [Paragraph(pdf.text(c), HEAD) for c in columns]
     scale = WIDTH / (sum(widths_mm) * pdf.mm)
     widths = [w * pdf.mm * scale for w in widths_mm]
-    room = [w - 6 for w in widths]  # the cell's left and right padding (_grid)
     count = 0
-
-    def cell(n: int, value) -> object:
-        text = _cell(value)
-        if not wrap[n] or stringWidth(text, LIST_CELL.fontName, LIST_CELL.fontSize) <= room[n]:
-            return text
-        return Paragraph(pdf.text(text), LIST_CELL)
-
     for step, rows in enumerate(chunks, 1):
-        for i in range(0, len(rows), LIST_CHUNK):
-            part = [[cell(n, c) for n, c in enumerate(row)] for row in rows[i:i + LIST_CHUNK]]
-            count += len(part)
-            yield _grid([header, *part], widths, font_size=LIST_CELL.fontSize)
+        if rows:
+            count += len(rows)
+            yield ListTable.of(columns, [[_cell(c) for c in row] for row in rows], widths)
         if end > start:
             progress(min(end - 1, start + step))
     if not count:

@@ -85,9 +85,8 @@ def region_report_pdf(tenant, kind: str, contents: ReportContents, prelist_chunk
     story = itertools.chain(
         opening, chapters_story(contents), closing_story(contents, made_on),
         list_story(_("Lampiran 1. Daftar usulan penambahan data penerima manfaat"), prelist_columns(),
-                   prelist_chunks, [20, 42, 30, 34, 30, 22], (False, True, False, True, True, False), progress, 30, 55),
+                   prelist_chunks, [20, 42, 30, 34, 30, 22], progress, 30, 55),
         list_story(_("Lampiran 2. Daftar rujukan"), referral_columns(), referral_chunks,
-                   [16, 24, 21, 22, 37, 21, 20, 22], (False, False, True, True, True, True, True, True),
-                   progress, 55, 85))
+                   [16, 30, 20, 21, 34, 18, 20, 24], progress, 55, 85))
     return pdf.build_official_pdf(pdf.RunningHeader(title, tenant.name, tenant.service_name), title, LazyStory(story),
                                   author=tenant.service_name)

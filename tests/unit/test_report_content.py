@@ -177,8 +177,7 @@ def test_long_lists_are_laid_out_while_they_are_read(app):
 
     with app.app_context():
         data = report_pdf(pdf.RegionHeader("L", "D", "P"), "Uji", [("a", "b")],
-                          list_story("Daftar", ["A", "B", "C", "D"], chunks(), [20, 20, 40, 40],
-                                     (False, False, True, True)))
+                          list_story("Daftar", ["A", "B", "C", "D"], chunks(), [20, 20, 40, 40]))
     assert read == list(range(6))
     flat = " ".join(_pdf_text(data).split())
     assert "Jumlah: 1.200 baris." in flat and "PLG-500199" in flat
