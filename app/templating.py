@@ -7,9 +7,10 @@ from flask import Flask, current_app, g, url_for
 from flask_babel import get_locale, get_translations
 from werkzeug.local import LocalProxy
 
+from app.localtime import local_zone
 from app.org.service_areas import area_labels
 from app.org.vocabulary import ROLES, UNIT_KINDS
-from app.tenancy.context import current_tenant
+from app.tenancy.context import current_tenant, current_tenant_or_none
 
 
 def region_url(slug: str, endpoint: str = "home.index", **values) -> str:
@@ -32,17 +33,16 @@ def area_label(area) -> str:
 
 
 def localtime(value) -> str:
-    """A stored UTC time shown in the region's time (WIB by default) as `22-11-2026 14:05 WIB`,
-    through Flask-Babel (its timezone, the request's locale)."""
+    """A stored UTC time shown in the region's time (WIB by default) as `22-11-2026 14:05 WIB`.
+
+    Digits only, so no locale is needed: formatted here rather than through Flask-Babel, whose
+    timezone and locale lookups cost ~0.1 ms a call (an inbox page shows 40 times)."""
     if value is None:
         return ""
-
-    from flask_babel import format_datetime, to_user_timezone
-
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    zone = to_user_timezone(value).tzname() or ""
-    return f"{format_datetime(value, 'dd-MM-yyyy HH:mm')} {zone}".strip()
+    local = value.astimezone(local_zone())
+    return f"{local:%d-%m-%Y %H:%M} {local.tzname() or ''}".strip()
 
 
 def month_name(number: int) -> str:
@@ -74,17 +74,36 @@ def _label(name: str, key: str) -> str:
     return str(getattr(steps, name).get(key, key))
 
 
+def _locale_key() -> str:
+    """The request's locale as Flask-Babel holds it (`force_locale` changes it for an email)."""
+    state = getattr(g, "_flask_babel", None)
+    locale = getattr(state, "babel_locale", None) if state is not None else None
+    return str(locale if locale is not None else get_locale())
+
+
 def _translations():
     """The current locale's catalogue, looked up once per request and locale. Flask-Babel's own lookup
     walks its request context six times per message: 20 ms on an inbox page of 230 messages."""
     if not g:
         return get_translations()
-    state = getattr(g, "_flask_babel", None)
-    locale = getattr(state, "babel_locale", None) if state is not None else None
-    key = str(locale if locale is not None else get_locale())  # force_locale changes it: kept per locale
+    key = _locale_key()  # force_locale changes it: kept per locale
     kept = g.setdefault("_translations_by_locale", {})
     if key not in kept:
         kept[key] = get_translations()
+    return kept[key]
+
+
+def _area_labels() -> dict[str, str]:
+    """`SERVICE_AREAS` in a template: the region's area labels, made once per request, region, language
+    and list of own areas (an inbox page reads them once per row; each making turns every label into text)."""
+    if not g:
+        return area_labels()
+    tenant = current_tenant_or_none()
+    own = getattr(tenant, "own_service_areas", None) if tenant is not None else None
+    key = (getattr(tenant, "id", None), _locale_key(), repr(own))
+    kept = g.setdefault("_area_labels", {})
+    if key not in kept:
+        kept[key] = area_labels()
     return kept[key]
 
 
@@ -107,7 +126,7 @@ def register(app: Flask) -> None:
         current_tenant=current_tenant,
         ROLES=ROLES,
         # The current region's service areas (built-in and its own, in its words); the built-in ones elsewhere.
-        SERVICE_AREAS=LocalProxy(area_labels),
+        SERVICE_AREAS=LocalProxy(_area_labels),
         UNIT_KINDS=UNIT_KINDS,
     )
     from app import permissions
