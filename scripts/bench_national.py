@@ -2,7 +2,7 @@
 """Benchmark (not a test): national scale on PostgreSQL, the product against a bare baseline.
 
     .venv/bin/python scripts/bench_national.py [--cases 100000] [--db slrt_bench] [--keep]
-        [--requests 200] [--concurrency 1,4] [--only "inbox page,home"] [--json out.json]
+        [--requests 200] [--concurrency 1,4] [--only "inbox page,home"] [--json out.json] [--in-process]
 
 1. Builds its own database (scripts/pg-setup: owner, app and platform roles; the app connects as the
    non-owner app role, so row-level security is in force): the official area list, all 514 regions
@@ -11,9 +11,12 @@
    (bench_dashboard's generators), copied in bulk as the owner into every region with a skewed size
    (a few regions 10-15× the rest) until `--cases` in total; rollups rebuilt by the app's own rebuild
    (checked equal to the live ones on the pattern first), ANALYZE. `--keep` reuses a built database.
-2. Measures, interleaved, the product (the real WSGI app) and a bare Flask app running the SQL the
-   product ran for that page (captured), as the same role with the same tenant setting, rendering the
-   rows with a trivial template: p50/p95 at each concurrency, SQL statements per request, response KB.
+2. Captures the SQL one request of each page sends (the real app, in this process), then serves the
+   product (`app:create_app()`) and a bare Flask app running that SQL, as the same role with the same
+   tenant setting, rendering the rows with a trivial template, each from gunicorn with the product's
+   gunicorn.conf.py on 127.0.0.1, and measures them interleaved over HTTP: p50/p95 at each concurrency,
+   SQL statements per request, response KB. `--in-process` drives both as WSGI apps in this process
+   instead (test clients on a thread pool: c > 1 serialises on the GIL).
 """
 from __future__ import annotations
 
@@ -46,7 +49,7 @@ def build(args, echo) -> None:
         echo(f"  regions onboarded at {time.perf_counter() - started:.0f} s")
         tenants = {t.id: (t.slug, t.region_code, t.ticket_prefix) for t in db.session.scalars(select(Tenant))}
         weights = dataset.region_weights(sorted(s for s, _c, _p in tenants.values()), args.seed)
-        pattern = next(i for i, (s, _c, _p) in tenants.items() if s == max(weights, key=weights.get))
+        pattern = next(i for i, (s, _c, _p) in tenants.items() if s == max(weights, key=lambda slug: weights[slug]))
         pattern_slug = tenants[pattern][0]
         dataset.make_pattern(pattern_slug, args.pattern, args.households, args.seed, echo)
         check_rollups(app, pattern, echo)
@@ -89,7 +92,9 @@ def check_rollups(app, tenant_id, echo) -> None:
                 {"t": tenant_id}))
 
     before = snapshot()
-    rebuild_region(db.session.get(Tenant, tenant_id))
+    tenant = db.session.get(Tenant, tenant_id)
+    assert tenant is not None
+    rebuild_region(tenant)
     db.session.commit()
     after = snapshot()
     echo(f"  rollups of the pattern: {len(before)} live, {len(after)} rebuilt, "
@@ -149,6 +154,8 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,4")
     parser.add_argument("--only", default="", help="comma-separated page names (see the table)")
     parser.add_argument("--json", type=Path, help="write the table as JSON here")
+    parser.add_argument("--in-process", action="store_true",
+                        help="drive both as WSGI apps in this process (thread pool), not gunicorn over HTTP")
     parser.add_argument("--pattern", type=int, default=100, help="cases made through the operations, then copied")
     parser.add_argument("--households", type=int, default=300, help="register households in the pattern region")
     parser.add_argument("--regions", type=int, help="onboard only the first N regions (a quick trial)")
@@ -180,11 +187,13 @@ def main() -> None:
     wanted = {n.strip() for n in args.only.split(",") if n.strip()}
     page_list = [p for p in pages.pages(facts) if not wanted or p.name in wanted]
     concurrencies = tuple(int(c) for c in args.concurrency.split(","))
-    rows = measure.measure(app, page_list, args.requests, concurrencies, echo)
+    rows, served = measure.measure(app, page_list, args.requests, concurrencies, echo,
+                                   in_process=args.in_process, wilayah=args.wilayah)
     print(measure.table(rows, concurrencies))
+    print(served)
     if args.json:
         args.json.write_text(json.dumps({"cases": args.cases, "region": facts["slug"], "region_cases": facts["cases"],
-                                         "requests": args.requests, "pages": rows}, indent=1))
+                                         "requests": args.requests, "served": served, "pages": rows}, indent=1))
 
 
 if __name__ == "__main__":

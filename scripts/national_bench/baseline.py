@@ -5,10 +5,13 @@ transaction with the same `set_config('app.tenant_id', …)` the product sends, 
 largest result with a trivial template, and rolls back (so an intake's INSERTs can run again)."""
 from __future__ import annotations
 
+import os
+import pickle
 import random
 import re
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import psycopg
@@ -24,7 +27,7 @@ TEMPLATE = """<!doctype html><title>{{ page }}</title><table>{% for row in rows 
 class Capture:
     statements: list = field(default_factory=list)  # (conninfo, statement, parameters, many)
     form: dict | None = None  # what a POST sent: its values are made new on every replay
-    make_form: object = None
+    make_form: Callable[[], dict] | None = None
 
 
 NEW_ID = re.compile(r"^id(__\d+)?$")
@@ -35,7 +38,7 @@ def fresh(capture: Capture) -> list:
     """The statements with the values a write made unique replaced: ids first written by an INSERT, the
     form's values, the ticket (the product committed them; the baseline would meet them otherwise)."""
     swap: dict = {}
-    if capture.form is not None:
+    if capture.form is not None and capture.make_form is not None:
         new_form = capture.make_form()
         swap = {old: new_form[k] for k, old in capture.form.items() if isinstance(old, str) and len(old) >= 8}
     for _url, statement, parameters, _many in capture.statements:
@@ -139,3 +142,13 @@ def bare_app(recipes: dict[str, Capture]) -> Flask:
         return render_template_string(TEMPLATE, page=page, rows=rows)
 
     return app
+
+
+RECIPES_ENV = "BENCH_RECIPES"
+
+
+def from_env() -> Flask:
+    """The bare app for gunicorn: its recipes from the pickle named by BENCH_RECIPES."""
+    with open(os.environ[RECIPES_ENV], "rb") as f:
+        recipes = pickle.load(f)
+    return bare_app(recipes)

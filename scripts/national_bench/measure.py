@@ -1,14 +1,22 @@
 """Product and bare baseline measured interleaved: for each page and concurrency, a batch of `c`
 concurrent product requests, then `c` baseline requests, and so on until each has `requests`.
-Both are WSGI apps driven in this process by a thread pool (one test client per thread)."""
+
+The SQL of one request of each page is first captured in this process (the real app driven by a
+test client). Then both are served over HTTP by gunicorn with the product's settings (serve.py) and
+driven by HTTP clients on a thread pool here (http_drivers.py); every worker is warmed up on each page
+first. `in_process=True` is the former way: both driven as WSGI apps in this process (test clients
+on the thread pool), where c > 1 serialises on the GIL and the garbage collector."""
 from __future__ import annotations
 
 import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
 
-from national_bench import baseline
+from national_bench import baseline, serve
+from national_bench.http_drivers import HttpDrivers
 from national_bench.pages import Page, key, sign_in
 
 
@@ -33,9 +41,16 @@ class Drivers:
 
     def product(self, page: Page):
         client = self.ready(page)
-        if page.method == "POST":
-            return client.post(page.path, base_url=page.base_url, data=page.form(), headers=page.headers)
-        return client.get(page.path, base_url=page.base_url, headers=page.headers)
+        if page.form is None:
+            return client.get(page.path, base_url=page.base_url, headers=page.headers)
+        # the session as before the POST: its flash messages would be shown (and dropped) by the page it
+        # redirects to, which is not asked for; kept, they would grow the cookie with every request
+        name = self.app.config["SESSION_COOKIE_NAME"]
+        before = client.get_cookie(name, domain=page.hostname)
+        response = client.post(page.path, base_url=page.base_url, data=page.form(), headers=page.headers)
+        if before is not None:
+            client.set_cookie(name, before.value, domain=page.hostname)
+        return response
 
     def baseline(self, page: Page):
         client = self.local.__dict__.setdefault("bare", None) or self.bare.test_client()
@@ -43,7 +58,7 @@ class Drivers:
         return client.open(f"/{key(page.name)}", method=page.method)
 
 
-def timed(call) -> tuple[float, object]:
+def timed(call) -> tuple[float, Any]:
     started = time.perf_counter()
     response = call()
     return (time.perf_counter() - started) * 1000, response
@@ -53,7 +68,7 @@ def capture(app, page: Page, drivers: Drivers, warmup: int = 3):
     """Warm the page up, then capture the SQL of one request: (capture, response bytes)."""
     for _ in range(warmup):
         drivers.product(page)
-    holder = {}
+    holder: dict = {}
     if page.form is not None:  # the captured request's form, so the baseline can vary it like the product
         make, form = page.form, page.form()
         page.form = lambda: form
@@ -62,40 +77,73 @@ def capture(app, page: Page, drivers: Drivers, warmup: int = 3):
     else:
         recipe = baseline.capturing(lambda: holder.setdefault("r", drivers.product(page)))
     response = holder["r"]
-    if response.status_code not in page.expect:
+    if response.status_code not in page.expect or "/login" in (response.headers.get("Location") or ""):
         raise SystemExit(f"{page.name}: {page.path} answered HTTP {response.status_code} "
                          f"({response.headers.get('Location', '')})")
     return recipe, len(response.get_data())
 
 
-def run_page(page: Page, drivers: Drivers, requests: int, concurrency: int) -> dict:
-    product, bare = [], []
+def batch(pool: ThreadPoolExecutor, drivers, call, page: Page, concurrency: int, ok: tuple) -> list[float]:
+    """`concurrency` requests at once; their times in ms (each thread's client made ready untimed)."""
+    def task(_i):
+        drivers.ready(page)
+        return timed(lambda: call(page))
+
+    times = []
+    for ms, response in pool.map(task, range(concurrency)):
+        if response.status_code not in ok or "/login" in (response.headers.get("Location") or ""):
+            raise SystemExit(f"{page.name}: HTTP {response.status_code} during the run "
+                             f"({response.headers.get('Location') or ''})")
+        times.append(ms)
+    return times
+
+
+def warm_up(page: Page, drivers, width: int, rounds: int = 2) -> None:
+    """Untimed: `width` concurrent requests of the page to each, so every server worker has served it."""
+    with ThreadPoolExecutor(width) as pool:
+        for _ in range(rounds):
+            batch(pool, drivers, drivers.product, page, width, page.expect)
+            batch(pool, drivers, drivers.baseline, page, width, (200,))
+
+
+def run_page(page: Page, drivers, requests: int, concurrency: int) -> dict:
+    product: list[float] = []
+    bare: list[float] = []
     with ThreadPoolExecutor(concurrency) as pool:
         for _ in range(max(1, requests // concurrency)):
-            for sink, call, ok in ((product, drivers.product, page.expect), (bare, drivers.baseline, (200,))):
-                def task(_i, call=call):
-                    drivers.ready(page)
-                    return timed(lambda: call(page))
-
-                results = list(pool.map(task, range(concurrency)))
-                for ms, response in results:
-                    if response.status_code not in ok:
-                        raise SystemExit(f"{page.name}: HTTP {response.status_code} during the run")
-                    sink.append(ms)
+            product += batch(pool, drivers, drivers.product, page, concurrency, page.expect)
+            bare += batch(pool, drivers, drivers.baseline, page, concurrency, (200,))
     return {"product_p50": statistics.median(product), "product_p95": percentile(product, .95),
             "baseline_p50": statistics.median(bare), "baseline_p95": percentile(bare, .95),
             "ratio_p95": percentile(product, .95) / max(percentile(bare, .95), 1e-6), "n": len(product)}
 
 
-def measure(app, page_list: list[Page], requests: int, concurrencies: tuple[int, ...], echo) -> list[dict]:
+def measure(app, page_list: list[Page], requests: int, concurrencies: tuple[int, ...], echo,
+            in_process: bool = False, wilayah: Path | None = None) -> tuple[list[dict], str]:
+    """The table's rows, and how the two were served."""
     baseline.install()
     recipes, sizes = {}, {}
-    drivers = Drivers(app, None)
+    local = Drivers(app, None)
     for page in page_list:
-        recipes[key(page.name)], sizes[page.name] = capture(app, page, drivers)
-    drivers.bare = baseline.bare_app(recipes)
+        recipes[key(page.name)], sizes[page.name] = capture(app, page, local)
+    if in_process:
+        local.bare = baseline.bare_app(recipes)
+        served = "in one process: product and baseline as WSGI apps, test clients on a thread pool"
+        echo(f"  {served}")
+        return run_all(page_list, local, recipes, sizes, requests, concurrencies, echo, 0), served
+    with serve.served(recipes, wilayah, echo) as servers:
+        echo(f"  {servers.describe()}")
+        drivers = HttpDrivers(app, servers.product, servers.baseline)
+        width = servers.workers * servers.threads
+        return run_all(page_list, drivers, recipes, sizes, requests, concurrencies, echo, width), servers.describe()
+
+
+def run_all(page_list: list[Page], drivers, recipes: dict, sizes: dict, requests: int,
+            concurrencies: tuple[int, ...], echo, warm: int) -> list[dict]:
     rows = []
     for page in page_list:
+        if warm:
+            warm_up(page, drivers, warm)
         row = {"page": page.name, "path": page.path, "statements": len(recipes[key(page.name)].statements),
                "kb": round(sizes[page.name] / 1024, 1)}
         for c in concurrencies:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -21,12 +22,17 @@ class Page:
     host: str = ""  # region subdomain; "" = the platform apex
     method: str = "GET"
     headers: dict = field(default_factory=dict)
-    form: object = None  # () -> dict for a POST
+    form: Callable[[], dict] | None = None  # for a POST
     expect: tuple = (200,)
 
     @property
+    def hostname(self) -> str:
+        """The Host the page is asked at: the region's subdomain, or the platform apex."""
+        return f"{self.host + '.' if self.host else ''}{BASE_DOMAIN}"
+
+    @property
     def base_url(self) -> str:
-        return f"http://{self.host + '.' if self.host else ''}{BASE_DOMAIN}"
+        return f"http://{self.hostname}"
 
 
 def facts(app) -> dict:
@@ -40,6 +46,7 @@ def facts(app) -> dict:
     with app.app_context():
         tenant_id = _biggest(app)  # read as the owner: the app role sees one region at a time
         tenant = db.session.get(Tenant, tenant_id)
+        assert tenant is not None
         with tenant_context(tenant):
             case_id = db.session.scalar(select(Referral.case_id).order_by(Referral.requested_at.desc()).limit(1)) \
                 or db.session.scalar(select(Case.id).order_by(Case.created_at.desc()).limit(1))
@@ -64,21 +71,24 @@ def _biggest(app):
 _serial = itertools.count(1)
 
 
-def intake_form(f: dict):
-    """A new citizen for every submit (someone with an open case is asked to choose, a 422)."""
-    rng = random.Random()
+class IntakeForm:
+    """A new citizen for every submit (someone with an open case is asked to choose, a 422). An object,
+    not a closure, so the captured recipe that holds it can be pickled for the baseline's server."""
 
-    def make() -> dict:
+    def __init__(self, village: str):
+        self.village = village
+
+    def __call__(self) -> dict:
+        rng = random.Random()
         n = next(_serial)
         born = date(rng.randint(1950, 2005), rng.randint(1, 12), rng.randint(1, 28))
-        digits = f["village"].replace(".", "")[:6]
+        digits = self.village.replace(".", "")[:6]
         nik = f"{digits}{born.day + 40:02d}{born.month:02d}{born.year % 100:02d}{rng.randrange(1, 10000):04d}"
         return {"intake_token": uuid.uuid4().hex, "nik": nik,  # female: day + 40
                 "kk_number": f"{digits}{uuid.uuid4().int % 10**10:010d}", "name": f"Warga Bench {n}",
                 "birth_date": born.isoformat(), "sex": "P", "address": "Jl. Melati No. 7 RT 02/RW 03",
-                "village_code": f["village"], "phone": "0812-3456-7001", "service_area": "kesehatan",
+                "village_code": self.village, "phone": "0812-3456-7001", "service_area": "kesehatan",
                 "channel": "walk_in", "complaint": "Anak sakit, tidak punya biaya berobat ke rumah sakit."}
-    return make
 
 
 def pages(f: dict) -> list[Page]:
@@ -91,7 +101,8 @@ def pages(f: dict) -> list[Page]:
              headers={"HX-Request": "true", "HX-Target": "case-list"}),
         Page("inbox page", manager, "/cases/?view=all", slug),
         Page("case page", manager, f"/cases/{f['case_id']}", slug),
-        Page("intake submit", intake, "/intake/", slug, method="POST", form=intake_form(f), expect=(302,)),
+        Page("intake submit", intake, "/intake/", slug, method="POST", form=IntakeForm(f["village"]),
+             expect=(302,)),
         Page("home", manager, "/home", slug),
         Page("citizen page", manager, f"/households/{f['kk']}", slug),
         Page("dashboard 12 months", manager, f"/dashboard/?{year}", slug),
