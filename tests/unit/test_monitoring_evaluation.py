@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.casework.models import Case, Referral
 from app.dashboard.periods import Period
+from app.dashboard.periods import today as local_today
 from app.extensions import db
 from app.monitoring.figures import welfare_center_figures
 from app.org.welfare_centers import open_welfare_center, villages_without_welfare_center
@@ -90,7 +91,8 @@ def test_each_welfare_center_has_its_own_figures(app, staff):
         cases[3].created_at = now - timedelta(days=400)
         cases[4].origin_unit_id = other.id
         db.session.flush()
-        period = Period.month(now.date().year, now.date().month)
+        local = local_today()  # the region's month (WIB): from 00:00 to 07:00 on the 1st the UTC date is last month's
+        period = Period.month(local.year, local.month)
         rows = {r.name: r for r in welfare_center_figures(period)}
         row = rows[unit.name]
         assert (row.recorded, row.handled, row.referred, row.overdue) == (3, 1, 1 if partner else 0, 2)
