@@ -48,8 +48,18 @@ def _chunks(stmt, order_cols, chunk: int) -> Iterator[list]:
         last = [rows[-1][i] for i in range(len(order_cols))]
 
 
-def _day(moment: datetime) -> date:
-    return local_day(moment, current_app.config.get("BABEL_DEFAULT_TIMEZONE") or DEFAULT_ZONE)
+def _day(moment: datetime, zone: str | None = None) -> date:
+    return local_day(moment, zone or _zone())
+
+
+def _zone() -> str:
+    return current_app.config.get("BABEL_DEFAULT_TIMEZONE") or DEFAULT_ZONE
+
+
+def _texts(labels: dict) -> dict[str, str]:
+    """code → label as text, made once for a whole list (a lazy label turned into text costs a lookup of
+    the request's language each time: three per referral row were most of the time spent reading them)."""
+    return {code: str(label) for code, label in labels.items()}
 
 
 def prelist_columns() -> list[str]:
@@ -74,13 +84,14 @@ def prelist_rows(period: Period, district: str = "", chunk: int = CHUNK) -> Iter
                    DataUpdate.created_at < upper))
     if district:
         stmt = stmt.where(DataUpdate.district_code == district)
+    stages, zone = _texts(PRELIST_STAGES), _zone()
     for rows in _chunks(stmt, (DataUpdate.created_at, DataUpdate.id), chunk):
         out = []
         for at, _id, name, nik, village, district_name, status, result, data, kk in rows:
             head = _head(data)
             name, nik = name or str(head.get("name") or "—"), nik or str(head.get("nik") or "")
-            out.append([_day(at), name, mask_nik(nik or kk), village or "—", district_name or "—",
-                        str(PRELIST_STAGES.get(prelist_stage(status, result), status))])
+            out.append([_day(at, zone), name, mask_nik(nik or kk), village or "—", district_name or "—",
+                        stages.get(prelist_stage(status, result), status)])
         yield out
 
 
@@ -100,8 +111,8 @@ def referral_rows(period: Period, district: str = "", chunk: int = CHUNK) -> Ite
             .where(Referral.requested_at >= lower, Referral.requested_at < upper))
     if district:
         stmt = stmt.where(Case.district_code == district)
-    labels = area_labels()
+    labels, zone = area_labels(), _zone()
+    levels, statuses, outcomes = (_texts(v.labels()) for v in (PartnerLevel, ReferralStatus, Outcome))
     for rows in _chunks(stmt, (Referral.requested_at, Referral.id), chunk):
-        yield [[_day(r[0]), r[2], labels.get(r[3], r[3]), r[4], r[5],
-                PartnerLevel.label_of(r[6]), ReferralStatus.label_of(r[7]),
-                Outcome.label_of(r[8]) if r[8] else "—"] for r in rows]
+        yield [[_day(r[0], zone), r[2], labels.get(r[3], r[3]), r[4], r[5], levels.get(r[6], r[6]),
+                statuses.get(r[7], r[7]), outcomes.get(r[8], r[8]) if r[8] else "—"] for r in rows]

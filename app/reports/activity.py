@@ -214,10 +214,11 @@ def list_story(title: str, columns: list[str], chunks: Iterable[list[list]], wid
     scale = WIDTH / (sum(widths_mm) * pdf.mm)
     widths = [w * pdf.mm * scale for w in widths_mm]
     count = 0
+    memo: dict = {}  # cells fitted to their column, for this list only
     for step, rows in enumerate(chunks, 1):
         if rows:
             count += len(rows)
-            yield ListTable.of(columns, [[_cell(c) for c in row] for row in rows], widths)
+            yield ListTable.of(columns, [[_cell(c) for c in row] for row in rows], widths, memo=memo)
         if end > start:
             progress(min(end - 1, start + step))
     if not count:

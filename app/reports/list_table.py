@@ -21,6 +21,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 ELLIPSIS = "…"
+MEMO_LIMIT = 20_000  # fitted cells kept per list: cleared past this (unique tickets would otherwise pile up)
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,20 @@ def _broken(word: str, font: str, size: float, room: float) -> list[str]:
 
 
 def lay_out(cells: Sequence[str], widths: Sequence[float], font: str, size: float, leading: float,
-            look: ListLook = LOOK) -> Row:
-    """A row's cells broken into the lines they are drawn on, and the row's height."""
-    laid = tuple(fitted(text, font, size, width - 2 * look.pad_x, look.max_lines)
-                 for text, width in zip(cells, widths, strict=True))
-    return Row(laid, max(len(lines) for lines in laid) * leading + look.pad_top + look.pad_bottom)
+            look: ListLook = LOOK, memo: dict | None = None) -> Row:
+    """A row's cells broken into the lines they are drawn on, and the row's height. `memo` keeps what
+    was fitted for one list: most cells repeat (days, districts, institutions, statuses). It is the
+    caller's, so names and numbers do not outlive the document being made."""
+    memo = {} if memo is None else memo
+    if len(memo) > MEMO_LIMIT:
+        memo.clear()
+    laid = []
+    for text, width in zip(cells, widths, strict=True):
+        key = (text, width)
+        if key not in memo:
+            memo[key] = fitted(text, font, size, width - 2 * look.pad_x, look.max_lines)
+        laid.append(memo[key])
+    return Row(tuple(laid), max(len(lines) for lines in laid) * leading + look.pad_top + look.pad_bottom)
 
 
 class ListTable(Flowable):
@@ -105,9 +115,11 @@ class ListTable(Flowable):
 
     @classmethod
     def of(cls, columns: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
-           look: ListLook = LOOK) -> ListTable:
+           look: ListLook = LOOK, memo: dict | None = None) -> ListTable:
+        """`memo`: one dict for every chunk of the same list (see `lay_out`)."""
+        memo = {} if memo is None else memo
         head = lay_out(columns, widths, look.head_font, look.head_size, look.head_leading, look)
-        return cls(head, [lay_out(cells, widths, look.font, look.size, look.leading, look) for cells in rows],
+        return cls(head, [lay_out(cells, widths, look.font, look.size, look.leading, look, memo) for cells in rows],
                    widths, look)
 
     def wrap(self, availWidth, availHeight):

@@ -71,3 +71,15 @@ def test_a_page_break_is_a_cut_between_rows():
     assert len(first.rows) + len(rest.rows) == 100 and first.head is rest.head
     assert table.split(200, table.head.height + table.rows[0].height - 1) == []  # not even one row: next page
     assert table.split(200, table.height) == [table]
+
+
+def test_what_a_list_remembers_of_its_cells_is_bounded_and_its_own(monkeypatch):
+    from app.reports import list_table
+
+    monkeypatch.setattr(list_table, "MEMO_LIMIT", 10)
+    memo: dict = {}
+    for n in range(25):
+        list_table.lay_out([f"UJI-{n}", "Kota"], [60, 60], FONT, SIZE, LOOK.leading, memo=memo)
+    assert 0 < len(memo) <= 11
+    fresh = ListTable.of(["A"], [["x"]], [60])  # no memo given: one of its own, not a shared one
+    assert fresh.rows[0].lines == (("x",),)
