@@ -267,7 +267,9 @@ class Referral(TenantOwned, Model):
     """A case handed to a partner, from request through approval to its outcome."""
 
     __tablename__ = "referrals"
-    __table_args__ = (tenant_fk("case_id", "cases"), tenant_fk("partner_id", "partners"))
+    __table_args__ = (tenant_fk("case_id", "cases"), tenant_fk("partner_id", "partners"),
+                      # the report's list, read in (requested_at, id) chunks (app.dashboard.lists)
+                      Index("ix_referrals_requested", "tenant_id", "requested_at", "id"))
 
     case_id: Mapped[uuid.UUID] = mapped_column(index=True)
     partner_id: Mapped[uuid.UUID] = mapped_column()

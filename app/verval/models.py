@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import Model
@@ -26,6 +26,8 @@ class DataUpdate(Reviewed, TenantOwned, Model):
         tenant_fk("case_id", "cases"),
         tenant_fk("citizen_id", "citizens"),
         tenant_fk("batch_id", "export_batches"),
+        # the report's list of proposals, read in (created_at, id) chunks (app.dashboard.lists)
+        Index("ix_data_updates_kind_created", "tenant_id", "kind", "created_at", "id"),
     )
 
     kind: Mapped[str] = mapped_column(String(20), UpdateKind.check("kind"))
