@@ -56,6 +56,16 @@ def kept(name: str, load: Callable[[], T], watch: tuple[type, ...]) -> T:
     return entry[1]
 
 
+def already_kept(name: str, watch: tuple[type, ...]):
+    """What `kept(name, …)` holds now in this transaction and region, or None when nothing is kept (or it
+    would not be used: a `watch` instance has unflushed changes). Lets one kept value answer from another."""
+    session = db.session()
+    if _pending(session, watch):
+        return None
+    entry = (session.info.get(_INFO) or {}).get((name, current_tenant_id()))
+    return entry[1] if entry is not None and _in_session(entry[1], session) else None
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _forget_on_transaction_end(session, transaction) -> None:
     # Each flush runs in an inner transaction of its own: only the real end (or a savepoint's) counts.

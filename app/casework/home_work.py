@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, false, func, or_, select
 
 from app.casework.access import visible_condition
-from app.casework.inbox import InboxFilters, overdue_count, page_of_cases
+from app.casework.inbox import InboxFilters, count_cases, overdue_count
 from app.casework.models import Case
 from app.casework.sop_store import versions_in_use
 from app.extensions import db
@@ -114,7 +114,7 @@ def village_cases(membership) -> list[PlaceCount]:
 
 def home_work(membership) -> HomeWork:
     """The blocks of this member's home page."""
-    work = HomeWork(waiting=page_of_cases(membership, InboxFilters(view="mine")).total or 0,
+    work = HomeWork(waiting=count_cases(membership, InboxFilters(view="mine")),
                     overdue=overdue_count(membership))
     role = membership.position.role
     if can(membership, Capability.SEE_DASHBOARD):

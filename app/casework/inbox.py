@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.casework.access import visible_condition
 from app.casework.models import Case
@@ -94,18 +95,35 @@ def visible_cases(membership, filters: InboxFilters):
 
 def page_of_cases(membership, filters: InboxFilters) -> Pagination:
     """The page of this member's view that `filters` asks for (`.items` are the cases)."""
-    return page_of(ordered_cases(membership, filters), filters.page, PAGE_SIZE)
+    pager = page_of(ordered_cases(membership, filters), filters.page, PAGE_SIZE)
+    _attach_versions(pager.items)
+    return pager
 
 
 def ordered_cases(membership, filters: InboxFilters):
-    """This member's view in the order `filters.sort` asks for, with what a row shows loaded."""
+    """This member's view in the order `filters.sort` asks for, with what a row shows loaded (the SOP
+    version apart: see `_attach_versions`)."""
     return visible_cases(membership, filters).order_by(*_order(filters)).options(
-        selectinload(Case.citizen), selectinload(Case.sop_version), selectinload(Case.unit),
-        selectinload(Case.assignee))
+        selectinload(Case.citizen), selectinload(Case.unit), selectinload(Case.assignee))
+
+
+def _attach_versions(cases) -> None:
+    """Each case's SOP version from the versions in use, which the request reads anyway (the view's filter,
+    the counts): loading them again with the page read every definition a second time. A case whose
+    version is not among them (none should be) loads its own when asked."""
+    by_id = {version.id: version for version in versions_in_use()}
+    for case in cases:
+        version = by_id.get(case.sop_version_id)
+        if version is not None and "sop_version" not in case.__dict__:
+            set_committed_value(case, "sop_version", version)
+
+
+def count_cases(membership, filters: InboxFilters) -> int:
+    """How many cases this member's view holds under `filters`: the inbox's total, without a page."""
+    stmt = visible_cases(membership, filters)
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
 
 
 def overdue_count(membership) -> int:
-    filters = InboxFilters(view="all" if can(membership, Capability.OVERSEE_CASES) else "mine",
-                           overdue=True)
-    stmt = visible_cases(membership, filters)
-    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    return count_cases(membership, InboxFilters(view="all" if can(membership, Capability.OVERSEE_CASES) else "mine",
+                                                overdue=True))

@@ -11,11 +11,14 @@ from sqlalchemy import func, select
 from app.casework.models import SopVersion
 from app.casework.vocabulary import SopStatus
 from app.extensions import db
-from app.kept import kept
+from app.kept import already_kept, kept
 from app.tenancy.models import utcnow
 
 
 def _current_version() -> SopVersion | None:
+    in_use = already_kept("sop.in_use", watch=(SopVersion,))
+    if in_use is not None:  # already read in this transaction: the published one is among them
+        return max((v for v in in_use if v.status == SopStatus.PUBLISHED), key=lambda v: v.number, default=None)
     return db.session.scalar(
         select(SopVersion).where(SopVersion.status == SopStatus.PUBLISHED).order_by(SopVersion.number.desc())
     )
