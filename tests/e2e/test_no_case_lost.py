@@ -36,20 +36,24 @@ def _far_village(slug) -> Village:
 
 
 def _puskesos_officer(slug) -> str | None:
-    """The email of a Puskesos front-office officer (a Puskesos is opened when the region has none)."""
+    """The email of a Puskesos front-office officer: one who may record through the Puskesos channel and
+    whom a new case then waits on (a coordinator may record too, but does not act next). A Puskesos is
+    opened when the region has none."""
     sop = current_version().sop
     channel = sop.channels.get("welfare_center")
     if channel is None:
         return None
+    acting = [role for role in channel.roles if role in sop.waiting_roles(channel.entry)]
     posts = db.session.scalars(select(Position).join(OrgUnit, OrgUnit.id == Position.unit_id).where(
-        OrgUnit.kind == "welfare_center", Position.role.in_(channel.roles), Position.retired_at.is_(None))).all()
+        OrgUnit.kind == "welfare_center", Position.role.in_(acting), Position.retired_at.is_(None))
+        .order_by(Position.key, Position.id)).all()
     for post in posts:
         holder = db.session.scalar(select(Membership).where(Membership.position_id == post.id))
         if holder is not None:
             return holder.user.email
     village = village_of(slug)
     unit = welfare_center_in(village.code) or open_welfare_center(village_code=village.code, legal_basis="Pasal uji")
-    post = next(p for p in unit.positions if p.role in channel.roles)
+    post = next(p for p in unit.positions if p.role in acting)
     return new_member(position=post, areas=[(village.district_code, village.code)], name="Petugas Puskesos").user.email
 
 
