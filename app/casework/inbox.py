@@ -96,18 +96,18 @@ def visible_cases(membership, filters: InboxFilters):
 def page_of_cases(membership, filters: InboxFilters) -> Pagination:
     """The page of this member's view that `filters` asks for (`.items` are the cases)."""
     pager = page_of(ordered_cases(membership, filters), filters.page, PAGE_SIZE)
-    _attach_versions(pager.items)
+    attach_versions(pager.items)
     return pager
 
 
 def ordered_cases(membership, filters: InboxFilters):
     """This member's view in the order `filters.sort` asks for, with what a row shows loaded (the SOP
-    version apart: see `_attach_versions`)."""
+    version apart: see `attach_versions`)."""
     return visible_cases(membership, filters).order_by(*_order(filters)).options(
         selectinload(Case.citizen), selectinload(Case.unit), selectinload(Case.assignee))
 
 
-def _attach_versions(cases) -> None:
+def attach_versions(cases) -> None:
     """Each case's SOP version from the versions in use, which the request reads anyway (the view's filter,
     the counts): loading them again with the page read every definition a second time. A case whose
     version is not among them (none should be) loads its own when asked."""

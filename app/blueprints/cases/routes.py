@@ -13,7 +13,7 @@ from app.blueprints.cases.forms_manage import manage_forms
 from app.casework.access import visible_case
 from app.casework.case_admin import merged_here
 from app.casework.errors import StaleCase, StepInvalid, StepNotAllowed
-from app.casework.inbox import SORTS, InboxFilters, overdue_count, page_of_cases
+from app.casework.inbox import SORTS, InboxFilters, attach_versions, overdue_count, page_of_cases
 from app.casework.letters import case_letters
 from app.casework.models import Case, Referral
 from app.casework.staffing import unstaffed_reasons
@@ -69,10 +69,12 @@ def export():
 
 def _load_case(case_id) -> Case:
     """The case if this member may see it; 404 otherwise, as for another region's case."""
-    return db.one_or_404(visible_case(
+    case = db.one_or_404(visible_case(
         current_membership, case_id, selectinload(Case.citizen).selectinload(Citizen.village),
         selectinload(Case.events), selectinload(Case.referrals).selectinload(Referral.partner),
-        selectinload(Case.sop_version), selectinload(Case.unit)))
+        selectinload(Case.unit)))
+    attach_versions([case])  # its SOP version from the versions in use, which the page reads anyway
+    return case
 
 
 def _render_case(case: Case, forms: dict | None = None, status: int = 200, conflict: bool = False,
