@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
+from app.kept import kept
 from app.reference.models import District
 
 
@@ -36,7 +37,11 @@ def district_code_of(number: str) -> str:
 
 
 def _district_exists(code: str) -> bool:
-    return db.session.scalar(select(District.code).where(District.code == code)) is not None
+    """Whether the official area list has this district (asked per NIK and KK checked: once per
+    transaction and code)."""
+    return kept(f"district.exists:{code}",
+                lambda: db.session.scalar(select(District.code).where(District.code == code)) is not None,
+                watch=(District,))
 
 
 def nik_birth_date(nik: str, century_hint: date | None = None) -> tuple[date | None, str | None]:

@@ -16,6 +16,7 @@ from app.citizens.identity import mask_nik
 from app.citizens.models import RegisterEntry, RegisterImport
 from app.citizens.vocabulary import ImportStatus
 from app.extensions import db
+from app.kept import kept
 from app.pagination import page_of
 from app.reference.models import District, Village
 from app.tenancy.context import tenant_in_context
@@ -33,9 +34,11 @@ def current_import_id():
     """The id of the region's current register import, or None before the first one.
 
     Every read of "the register" (households, members, flags) filters on it: pending and
-    previous imports share the tables.
+    previous imports share the tables. Read once per transaction (an intake asked three times):
+    `app.kept` drops it when an import is written, or by any ORM UPDATE such as a swap of imports.
     """
-    return db.session.scalar(_current_import_query())
+    return kept("register.current_import", lambda: db.session.scalar(_current_import_query()),
+                watch=(RegisterImport,))
 
 
 def in_current(model):

@@ -100,7 +100,7 @@ def test_intake_costs_a_fixed_number_of_statements(app, staff):
         return len(statements)
 
     submit()
-    assert submit() <= 56  # a new citizen: identity checks, register match, program rollups, case, rollups
+    assert submit() <= 53  # a new citizen: identity checks, register match, program rollups, case, rollups
 
 
 def test_a_step_reads_only_the_members_it_may_notify(app):
@@ -170,3 +170,21 @@ def test_the_places_of_a_page_of_unstaffed_cases_are_read_at_once(app):
             places = [_place(row) for row in rows]
         assert len(loading) == 2 and placing == [] and len(held) > 20
         assert all(", Kecamatan " in place for place in places)
+
+
+def test_the_current_register_import_is_read_once_and_follows_a_change(app):
+    from app.citizens.models import RegisterImport
+    from app.citizens.register import current_import_id
+    from app.citizens.vocabulary import ImportStatus
+
+    with app.app_context(), tenant_context(tenant(SLUG)):
+        first = current_import_id()
+        assert first is not None
+        with counted(app) as statements:
+            assert current_import_id() == first
+        assert statements == []  # kept for the transaction
+        current = db.session.scalars(select(RegisterImport).where(RegisterImport.id == first)).one()
+        current.status = ImportStatus.PREVIOUS  # not flushed: read again
+        assert current_import_id() is None
+        db.session.rollback()
+        assert current_import_id() == first
