@@ -48,11 +48,9 @@ def kept(name: str, load: Callable[[], T], watch: tuple[type, ...]) -> T:
     session = db.session()
     if _pending(session, watch):
         return load()
-    memo: dict = session.info.setdefault(_INFO, {})
-    key = (name, current_tenant_id())
-    entry = memo.get(key)
-    if entry is None or not _in_session(entry[1], session):
-        entry = memo[key] = (watch, load())
+    entry = _entry(session, name)
+    if entry is None:
+        entry = session.info.setdefault(_INFO, {})[(name, current_tenant_id())] = (watch, load())
     return entry[1]
 
 
@@ -60,10 +58,14 @@ def already_kept(name: str, watch: tuple[type, ...]):
     """What `kept(name, …)` holds now in this transaction and region, or None when nothing is kept (or it
     would not be used: a `watch` instance has unflushed changes). Lets one kept value answer from another."""
     session = db.session()
-    if _pending(session, watch):
-        return None
+    entry = None if _pending(session, watch) else _entry(session, name)
+    return entry[1] if entry is not None else None
+
+
+def _entry(session: Session, name: str) -> tuple | None:
+    """The (watch, value) kept under `name` for the region in context, if its instances are still in the session."""
     entry = (session.info.get(_INFO) or {}).get((name, current_tenant_id()))
-    return entry[1] if entry is not None and _in_session(entry[1], session) else None
+    return entry if entry is not None and _in_session(entry[1], session) else None
 
 
 @event.listens_for(Session, "after_transaction_end")

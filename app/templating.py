@@ -74,10 +74,11 @@ def _label(name: str, key: str) -> str:
     return str(getattr(steps, name).get(key, key))
 
 
-def _locale():
-    """The request's locale as Flask-Babel holds it (`force_locale` changes it for an email)."""
-    state = getattr(g, "_flask_babel", None)
-    locale = getattr(state, "babel_locale", None) if state is not None else None
+def _locale(here=None):
+    """The request's locale as Flask-Babel holds it (`force_locale` changes it for an email); `here` is
+    the request's globals when the caller already has them (each reach through `g` is a lookup)."""
+    state = getattr(g if here is None else here, "_flask_babel", None)
+    locale = getattr(state, "babel_locale", None)
     return locale if locale is not None else get_locale()
 
 
@@ -89,13 +90,11 @@ def _translations():
         here = g._get_current_object()
     except RuntimeError:  # no application context
         return get_translations()
-    state = getattr(here, "_flask_babel", None)
-    locale = getattr(state, "babel_locale", None)
     kept = here.__dict__.setdefault("_translations_by_locale", {})
-    found = kept.get(locale) if locale is not None else None
-    if found is None:
-        found = kept[locale if locale is not None else get_locale()] = get_translations()
-    return found
+    locale = _locale(here)
+    if locale not in kept:
+        kept[locale] = get_translations()
+    return kept[locale]
 
 
 def _area_labels() -> dict[str, str]:

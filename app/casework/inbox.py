@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, false, func, inspect, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -114,7 +114,7 @@ def attach_versions(cases) -> None:
     by_id = {version.id: version for version in versions_in_use()}
     for case in cases:
         version = by_id.get(case.sop_version_id)
-        if version is not None and "sop_version" not in case.__dict__:
+        if version is not None and "sop_version" in inspect(case).unloaded:
             set_committed_value(case, "sop_version", version)
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, select, tuple_
 
@@ -23,9 +22,10 @@ from app.casework.models import Case, Partner, Referral
 from app.casework.vocabulary import Outcome, PartnerLevel, ReferralStatus
 from app.citizens.identity import mask_nik
 from app.citizens.models import Citizen
-from app.dashboard.metrics import DEFAULT_ZONE, PRELIST_STAGES, local_day, prelist_stage
+from app.dashboard.metrics import PRELIST_STAGES, local_day, prelist_stage
 from app.dashboard.periods import Period
 from app.dashboard.queries import day_bounds
+from app.dashboard.rollups import zone as region_zone
 from app.extensions import db
 from app.org.service_areas import area_labels
 from app.reference.models import District, Village
@@ -49,11 +49,7 @@ def _chunks(stmt, order_cols, chunk: int) -> Iterator[list]:
 
 
 def _day(moment: datetime, zone: str | None = None) -> date:
-    return local_day(moment, zone or _zone())
-
-
-def _zone() -> str:
-    return current_app.config.get("BABEL_DEFAULT_TIMEZONE") or DEFAULT_ZONE
+    return local_day(moment, zone or region_zone())
 
 
 def _texts(labels: dict) -> dict[str, str]:
@@ -84,7 +80,7 @@ def prelist_rows(period: Period, district: str = "", chunk: int = CHUNK) -> Iter
                    DataUpdate.created_at < upper))
     if district:
         stmt = stmt.where(DataUpdate.district_code == district)
-    stages, zone = _texts(PRELIST_STAGES), _zone()
+    stages, zone = _texts(PRELIST_STAGES), region_zone()
     for rows in _chunks(stmt, (DataUpdate.created_at, DataUpdate.id), chunk):
         out = []
         for at, _id, name, nik, village, district_name, status, result, data, kk in rows:
@@ -111,7 +107,7 @@ def referral_rows(period: Period, district: str = "", chunk: int = CHUNK) -> Ite
             .where(Referral.requested_at >= lower, Referral.requested_at < upper))
     if district:
         stmt = stmt.where(Case.district_code == district)
-    labels, zone = area_labels(), _zone()
+    labels, zone = area_labels(), region_zone()
     levels, statuses, outcomes = (_texts(v.labels()) for v in (PartnerLevel, ReferralStatus, Outcome))
     for rows in _chunks(stmt, (Referral.requested_at, Referral.id), chunk):
         yield [[_day(r[0], zone), r[2], labels.get(r[3], r[3]), r[4], r[5], levels.get(r[6], r[6]),
