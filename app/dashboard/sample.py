@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import Membership
 from app.casework.intake import CitizenData, open_case
 from app.casework.models import Case, Partner
+from app.casework.sop import Transition
 from app.casework.sop_store import current_version
 from app.casework.steps import INFORM_CHANNELS, StepInput, allowed_steps, take_step
 from app.casework.vocabulary import AnswerResult
@@ -195,13 +196,23 @@ class CaseworkSampler:
 
     def step(self, case: Case, clock: Clock) -> bool:
         """Take one step the SOP allows now (returns are rarer); False when none can be taken."""
+        chosen = self.choose(case)
+        if chosen is None:
+            return False
+        transition, member, data = chosen
+        with frozen_clock(clock):
+            take_step(case, transition.key, data, user=member.user, membership=member, expected_version=case.version)
+        return True
+
+    def choose(self, case: Case) -> tuple[Transition, Membership, StepInput] | None:
+        """A step the SOP allows now, who takes it and what they fill in (None when none can be taken)."""
         choices = []
         for transition in self.sop.transitions_from(case.state):
             member = self._member_for(transition.roles, case, transition.key)
             if member is not None:
                 choices.append((transition, member, 1 if transition.kind != "return" else 0.2))
         if not choices:
-            return False
+            return None
         transition, member, _w = self.rng.choices(choices, weights=[c[2] for c in choices])[0]
         data = StepInput(note="Catatan sampel.")
         if transition.needs_partner:
@@ -212,9 +223,7 @@ class CaseworkSampler:
             data.inform_channel = self.rng.choice(list(INFORM_CHANNELS))
         if "answer_result" in transition.step_kind.fields:
             data.answer_result = self.rng.choice(list(AnswerResult))
-        with frozen_clock(clock):
-            take_step(case, transition.key, data, user=member.user, membership=member, expected_version=case.version)
-        return True
+        return transition, member, data
 
     def walk(self, case: Case, clock: Clock, until: datetime, max_steps: int = 30) -> int:
         """Move `case` on, each step after a wait around its stage's SLA, until closed or `until`."""

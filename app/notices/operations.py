@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.accounts.models import User
 from app.extensions import db
@@ -17,37 +18,50 @@ from app.tenancy.context import current_tenant_id
 from app.tenancy.models import utcnow
 
 
-def notify(users: Iterable[User], kind: NoticeKind, case=None, *, stage: str = "", **params) -> list[Notice]:
-    """A notice of `kind` about `case` for each of `users` (in the current region), once per
-    (user, kind, case, stage); those who chose email for `kind` also get an email."""
+def notify(users: Iterable[User | uuid.UUID], kind: NoticeKind, case=None, *, stage: str = "",
+           **params) -> list[uuid.UUID]:
+    """A notice of `kind` about `case` for each of `users` (accounts or their ids, in the current region),
+    once per (user, kind, case, stage); those who chose email for `kind` also get an email. Returns the ids
+    of those who got a new notice.
+
+    One INSERT for all recipients that skips those who already have this notice (the unique `dedupe`
+    key decides, so two steps at once cannot make it twice), and one read of who wants it by email,
+    only when someone got one."""
     dedupe = f"{kind.value}:{case.id if case is not None else params.get('key', '')}:{stage}"[:200]
     if case is not None:
         params.setdefault("ticket", case.ticket)
-    made = []
-    recipients = {u.id: u for u in users if u is not None}
-    # Two reads for all recipients (not two per recipient): who has this notice, who wants it by email.
-    have = set(db.session.scalars(select(Notice.recipient_id).where(
-        Notice.recipient_id.in_(list(recipients)), Notice.dedupe == dedupe))) if recipients else set()
-    emailed = set(db.session.scalars(select(NoticePreference.user_id).where(
-        NoticePreference.user_id.in_([i for i in recipients if i not in have]),
-        NoticePreference.kind == kind.value, NoticePreference.email.is_(True)))) if len(have) < len(recipients) \
-        else set()
-    for user in recipients.values():
-        if user.id in have:
-            continue
-        notice = Notice(recipient_id=user.id, kind=kind.value, case_id=case.id if case is not None else None,
-                        params=params, dedupe=dedupe)
-        db.session.add(notice)
-        made.append(notice)
-        if user.id in emailed:
-            _email(user, notice)
-    db.session.flush()
+    recipients = {u if isinstance(u, uuid.UUID) else u.id: u for u in users if u is not None}
+    if not recipients:
+        return []
+    tenant_id, now = current_tenant_id(), utcnow()
+    rows = [{"tenant_id": tenant_id, "id": uuid.uuid4(), "recipient_id": user_id, "kind": kind.value,
+             "case_id": case.id if case is not None else None, "params": params, "dedupe": dedupe, "created_at": now}
+            for user_id in recipients]
+    made = list(db.session.scalars(_insert_new(db.engine.dialect.name).values(rows)))
+    if not made:
+        return []
+    for user_id in db.session.scalars(select(NoticePreference.user_id).where(
+            NoticePreference.user_id.in_(made), NoticePreference.kind == kind.value, NoticePreference.email.is_(True))):
+        user = recipients[user_id]
+        account = user if isinstance(user, User) else db.session.get(User, user_id)
+        if account is not None:
+            _email(account, kind, params)
     return made
+
+
+def _insert_new(dialect: str):
+    """INSERT INTO notices … ON CONFLICT (tenant_id, recipient_id, dedupe) DO NOTHING RETURNING recipient_id."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (insert(Notice).on_conflict_do_nothing(index_elements=["tenant_id", "recipient_id", "dedupe"])
+            .returning(Notice.recipient_id))
 
 
 def message(notice: Notice) -> str:
     """The notice's text, in the reader's language."""
-    p = notice.params or {}
+    return _text(notice.kind, notice.params or {})
+
+
+def _text(kind: str, p: dict) -> str:
     texts = {
         NoticeKind.CASE_WAITING: lambda: _("Kasus %(t)s menunggu Anda pada tahap %(s)s.", t=p.get("ticket", ""),
                                            s=p.get("stage_label", "")),
@@ -59,18 +73,18 @@ def message(notice: Notice) -> str:
                                          t=p.get("ticket", ""), s=p.get("stage_label", "")),
         NoticeKind.INVITATION_ACCEPTED: lambda: _("%(n)s menerima undangan Anda.", n=p.get("name", "")),
     }
-    return texts[NoticeKind(notice.kind)]()
+    return texts[NoticeKind(kind)]()
 
 
-def _email(user: User, notice: Notice) -> None:
+def _email(user: User, kind: NoticeKind, params: dict) -> None:
     """The notice by email, in the member's language, through the outbox."""
     from flask_babel import force_locale
 
     from app.accounts.outbox import send_mail
 
     with force_locale(user.locale or "id"):
-        subject = _("Pemberitahuan SLRT: %(k)s", k=NoticeKind.label_of(notice.kind))
-        body = message(notice) + "\n\n" + _("Lihat pemberitahuan Anda di SLRT Cloud.")
+        subject = _("Pemberitahuan SLRT: %(k)s", k=NoticeKind.label_of(kind.value))
+        body = _text(kind.value, params) + "\n\n" + _("Lihat pemberitahuan Anda di SLRT Cloud.")
     send_mail(user.email, subject, body, tenant_id=current_tenant_id(), locale=user.locale)
 
 

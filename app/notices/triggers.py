@@ -19,7 +19,7 @@ def after_step(case: Case, event: CaseEvent, actor) -> None:
     sop = case.sop_version.sop
     if not case.is_closed:
         roles = sop.waiting_roles(case.state)  # only their holders can be takers: load no one else
-        takers = [m.user for m in Staffing.now(roles).takers(case) if m.user_id != actor.id] if roles else []
+        takers = [m.user_id for m in Staffing.holding(roles).takers(case) if m.user_id != actor.id] if roles else []
         notify(takers, NoticeKind.CASE_WAITING, case, stage=_visit(case), stage_label=sop.state(case.state).label)
     decision = (event.data or {}).get("referral")
     if decision in (ReferralStatus.APPROVED, ReferralStatus.RETURNED):

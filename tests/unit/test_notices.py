@@ -169,3 +169,51 @@ def test_email_only_when_chosen(payakumbuh):
 
 def _mail_count(email):
     return len(db.session.scalars(select(OutboundEmail).where(OutboundEmail.to == email)).all())
+
+
+def test_the_light_holders_find_the_same_takers_as_the_members(payakumbuh):
+    """Whom a step notifies comes from plain rows (`Staffing.holding`); for every open case of the region,
+    in every stage, they are exactly the members `Staffing.now` finds (areas, units, assignees and all)."""
+    from app.casework.models import Case
+
+    case = make_case(SLUG)
+    _step(case, "forward_to_back_office", f"intake_officer@{SLUG}.demo")
+    assigned = make_case(SLUG)
+    assigned.assignee_id = member(f"case_officer@{SLUG}.demo")[0].id
+    db.session.flush()
+    members = Staffing.now()
+    checked = 0
+    for open_case in db.session.scalars(select(Case).where(Case.closed_at.is_(None))):
+        roles = members.waiting_roles(open_case)
+        if not roles:
+            continue
+        light = [m.user_id for m in Staffing.holding(roles).takers(open_case)]
+        assert light == [m.user_id for m in Staffing.now(roles).takers(open_case)], open_case.ticket
+        checked += 1
+    assert checked >= 2
+    # And member by member, for every role: the same post, unit and areas as the ORM reads them.
+    from app.casework.staffing import active_members, role_holders
+    from app.org.vocabulary import ROLES
+
+    def shape(m):
+        areas = sorted((a.district_code, a.village_code or "") for a in m.areas)
+        return m.user_id, m.position.role, m.position.unit.id, m.position.unit.kind, areas
+
+    light = [shape(m) for m in role_holders(ROLES)]
+    assert light == [shape(m) for m in active_members(ROLES)]
+    assert any(areas for *_rest, areas in light) and len({unit for _u, _r, unit, _k, _a in light}) > 1
+
+
+def test_a_notice_already_given_is_neither_made_nor_emailed_again(payakumbuh):
+    from app.notices.operations import notify
+
+    officer, _m = member(f"case_officer@{SLUG}.demo")
+    set_email_choices(officer.id, [NoticeKind.CASE_WAITING.value])
+    case = make_case(SLUG)
+    before = _mail_count(officer.email)
+    assert notify([officer.id], NoticeKind.CASE_WAITING, case, stage="uji", stage_label="Uji") == [officer.id]
+    assert notify([officer], NoticeKind.CASE_WAITING, case, stage="uji", stage_label="Uji") == []
+    assert _recipients(case, NoticeKind.CASE_WAITING) == {officer.id}
+    assert _mail_count(officer.email) == before + 1
+    notice = db.session.scalar(select(Notice).where(Notice.case_id == case.id))
+    assert notice.params == {"ticket": case.ticket, "stage_label": "Uji"} and notice.created_at is not None
