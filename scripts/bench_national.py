@@ -86,10 +86,14 @@ def check_rollups(app, tenant_id, echo) -> None:
     def snapshot():
         with dataset.owner_engine(app).connect() as conn:  # RLS is forced for the owner too
             conn.execute(text("SELECT set_config('app.tenant_id', :t, false)"), {"t": str(tenant_id)})
-            return sorted(tuple(r) for r in conn.execute(text(
+            days = sorted(tuple(r) for r in conn.execute(text(
                 "SELECT day, metric, district_code, service_area, channel, state, unit_id::text, partner_level, "
                 "partner_id::text, detail, bucket, value FROM case_rollups WHERE tenant_id = :t AND value <> 0"),
                 {"t": tenant_id}))
+            months = sorted(tuple(r) for r in conn.execute(text(
+                "SELECT month, metric, partner_level, detail, bucket, value FROM case_rollup_months "
+                "WHERE tenant_id = :t AND value <> 0"), {"t": tenant_id}))
+            return days, months
 
     before = snapshot()
     tenant = db.session.get(Tenant, tenant_id)
@@ -97,8 +101,8 @@ def check_rollups(app, tenant_id, echo) -> None:
     rebuild_region(tenant)
     db.session.commit()
     after = snapshot()
-    echo(f"  rollups of the pattern: {len(before)} live, {len(after)} rebuilt, "
-         f"{'equal' if before == after else 'DIFFERENT'}")
+    echo(f"  rollups of the pattern: {len(before[0])} daily and {len(before[1])} monthly live, "
+         f"{len(after[0])} and {len(after[1])} rebuilt, {'equal' if before == after else 'DIFFERENT'}")
 
 
 def in_parallel(step: str, args, echo) -> None:

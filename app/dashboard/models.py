@@ -64,6 +64,29 @@ class CaseRollup(TenantOwned, Model):
     value: Mapped[int] = mapped_column(Integer, default=0)
 
 
+#: The dimensions a month's counter keeps: what the comparison across regions and the trends group by.
+MONTH_DIMENSIONS = ("partner_level", "detail", "bucket")
+
+
+class CaseRollupMonth(TenantOwned, Model):
+    """The rollups of one month summed over the place, service area, channel, stage, unit and partner:
+    kept with the daily ones in the same statement batch (`app.dashboard.rollups.upsert_counters`), so
+    the national figures read 514 regions × months × metrics rows, whatever the number of cases."""
+
+    __tablename__ = "case_rollup_months"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "month", "metric", *MONTH_DIMENSIONS, name="uq_case_rollup_months_key"),
+        Index("ix_case_rollup_months_metric_month", "metric", "month"),
+    )
+
+    month: Mapped[date] = mapped_column(Date)  # the month's first day
+    metric: Mapped[str] = mapped_column(String(32))
+    partner_level: Mapped[str] = mapped_column(String(20), default="")
+    detail: Mapped[str] = mapped_column(String(20), default="")
+    bucket: Mapped[int] = mapped_column(SmallInteger, default=0)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class CitizenProgram(TenantOwned, Model):
     """A citizen referred to (and perhaps served by) one program: the base of the overlap matrix."""
 

@@ -2,8 +2,9 @@
 national summary report, and one region's figures on the console.
 
 Platform code: each statement uses the `all_tenants` execution option and groups by
-region, so the cost does not grow with one query per region. Every figure comes from the
-same rollups as the region's own dashboard and report, and every median from the one
+region, so the cost does not grow with one query per region; the sums come from the month
+counters for whole months (`app.dashboard.month_sums`), so they do not grow with the cases
+either. Every figure comes from the same rollups as the region's own dashboard and report, and every median from the one
 `median_hours` (`app.dashboard.metrics`), so the console and the region agree.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import func, select
 from app.casework.models import Case
 from app.casework.vocabulary import PartnerLevel
 from app.dashboard.metrics import median_hours
-from app.dashboard.models import CaseRollup
+from app.dashboard.month_sums import monthly_sums
 from app.dashboard.periods import Period
 from app.dashboard.sla import MET, MISSED, sla_share
 from app.extensions import db
@@ -85,10 +86,6 @@ def national_columns() -> list[str]:
             _("Usulan daftar awal"), _("Median jam sampai selesai")]
 
 
-def _in_period(period: Period) -> tuple:
-    return CaseRollup.day >= period.start, CaseRollup.day <= period.end
-
-
 def _add_count(row: NationalRow, metric: str, level: str, detail: str, total: int) -> None:
     if metric == "received":
         row.received += total
@@ -122,23 +119,16 @@ def national_summary(period: Period, only: uuid.UUID | None = None, query: str =
             for t in db.session.scalars(stmt)}
     if not rows:
         return []
-    narrow = (CaseRollup.tenant_id == only,) if only is not None else ()
-    counts = (select(CaseRollup.tenant_id, CaseRollup.metric, CaseRollup.partner_level, CaseRollup.detail,
-                     func.sum(CaseRollup.value))
-              .where(CaseRollup.metric.in_(COUNTED), *_in_period(period), *narrow)
-              .group_by(CaseRollup.tenant_id, CaseRollup.metric, CaseRollup.partner_level, CaseRollup.detail))
-    for tid, metric, level, detail, total in db.session.execute(counts.execution_options(**_ALL)):
-        if tid in rows and total:
-            _add_count(rows[tid], metric, level, detail, int(total))
-    histograms = (select(CaseRollup.tenant_id, CaseRollup.metric, CaseRollup.partner_level, CaseRollup.bucket,
-                         func.sum(CaseRollup.value))
-                  .where(CaseRollup.metric.in_(HISTOGRAMS), *_in_period(period), *narrow)
-                  .group_by(CaseRollup.tenant_id, CaseRollup.metric, CaseRollup.partner_level, CaseRollup.bucket))
-    for tid, metric, level, bucket, total in db.session.execute(histograms.execution_options(**_ALL)):
-        if tid not in rows or not total:
+    sums = monthly_sums(period.month_parts(), COUNTED + HISTOGRAMS, ["tenant_id", "partner_level", "detail", "bucket"],
+                        only)
+    for (_month, metric, tid, level, detail, bucket), total in sums.items():
+        if tid not in rows:
             continue
-        target = rows[tid].histogram if metric == "close_hours" else rows[tid].response.setdefault(level, {})
-        target[bucket] = target.get(bucket, 0) + int(total)
+        if metric in HISTOGRAMS:
+            target = rows[tid].histogram if metric == "close_hours" else rows[tid].response.setdefault(level, {})
+            target[bucket] = target.get(bucket, 0) + total
+        else:
+            _add_count(rows[tid], metric, level, detail, total)
     overdue = select(Case.tenant_id, func.count()).where(Case.is_overdue(utcnow()))
     if only is not None:
         overdue = overdue.where(Case.tenant_id == only)

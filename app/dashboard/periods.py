@@ -104,6 +104,16 @@ class Period:
             cursor = (cursor + timedelta(days=32)).replace(day=1)
         return out
 
+    def month_parts(self) -> list[Period]:
+        """The calendar months the period covers, the first and last cut to the period's own days."""
+        parts = self.months()
+        parts[0] = Period(max(parts[0].start, self.start), parts[0].end)
+        parts[-1] = Period(parts[-1].start, min(parts[-1].end, self.end))
+        return parts
+
+    def is_whole_month(self) -> bool:
+        return self == Period.month(self.start.year, self.start.month)
+
 
 def current_month() -> Period:
     now = today()

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 
 from app.dashboard.facts import SopCache, all_case_ids, load_histories
 from app.dashboard.metrics import prelist_key, prelist_stage
-from app.dashboard.models import CaseRollup, CitizenProgram
+from app.dashboard.models import CaseRollup, CaseRollupMonth, CitizenProgram
 from app.dashboard.program_rollups import rebuild_program_rollups
 from app.dashboard.rollups import upsert_counters, upsert_programs, zone
 from app.extensions import db
@@ -59,8 +59,9 @@ def rebuild_region(tenant: Tenant) -> int:
     with tenant_context(tenant):
         session = db.session
         counters, programs = compute_from_raw(session, tenant.id)
-        session.execute(delete(CaseRollup).where(CaseRollup.tenant_id == tenant.id)
-                        .execution_options(synchronize_session=False))
+        for model in (CaseRollup, CaseRollupMonth):
+            session.execute(delete(model).where(model.tenant_id == tenant.id)
+                            .execution_options(synchronize_session=False))
         session.execute(delete(CitizenProgram).where(CitizenProgram.tenant_id == tenant.id)
                         .execution_options(synchronize_session=False))
         connection = session.connection()

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from app.casework.models import Case, CaseEvent
 from app.dashboard.facts import load_histories
 from app.dashboard.metrics import DEFAULT_ZONE, CaseFacts, Key, prelist_key, prelist_stage
-from app.dashboard.models import CaseRollup, CitizenProgram
+from app.dashboard.models import MONTH_DIMENSIONS, CaseRollup, CaseRollupMonth, CitizenProgram
 from app.verval.models import DataUpdate
 from app.verval.vocabulary import UpdateKind
 
@@ -44,9 +44,10 @@ def _upsert(dialect: str, name: str):
     if key not in _STATEMENTS:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         stmt: postgresql.Insert | sqlite.Insert
-        if name == "counters":
-            table = CaseRollup.__table__
-            stmt = insert(CaseRollup)
+        if name in ("counters", "months"):
+            model = CaseRollup if name == "counters" else CaseRollupMonth
+            table = model.__table__
+            stmt = insert(model)
             stmt = stmt.on_conflict_do_update(
                 index_elements=[c.name for c in table.c if c.name not in ("id", "value")],
                 set_={"value": table.c.value + stmt.excluded.value})
@@ -61,11 +62,21 @@ def _upsert(dialect: str, name: str):
 
 
 def upsert_counters(connection, tenant_id, deltas: Counter) -> None:
-    """Add `deltas` to the region's counters (insert, or value = value + delta), in key order."""
+    """Add `deltas` to the region's counters (insert, or value = value + delta), in key order, and
+    their sums per month to the month's counters (`CaseRollupMonth`)."""
     rows = [{"tenant_id": tenant_id, "id": uuid.uuid4(), "value": value, **key._asdict()}
             for key, value in sorted(deltas.items()) if value]
-    if rows:
-        connection.execute(_upsert(connection.dialect.name, "counters"), rows)
+    if not rows:
+        return
+    connection.execute(_upsert(connection.dialect.name, "counters"), rows)
+    months: Counter = Counter()
+    for key, value in deltas.items():
+        months[(key.day.replace(day=1), key.metric, *(getattr(key, d) for d in MONTH_DIMENSIONS))] += value
+    month_rows = [{"tenant_id": tenant_id, "id": uuid.uuid4(), "month": month, "metric": metric, "value": value,
+                   **dict(zip(MONTH_DIMENSIONS, dims, strict=True))}
+                  for (month, metric, *dims), value in sorted(months.items()) if value]
+    if month_rows:
+        connection.execute(_upsert(connection.dialect.name, "months"), month_rows)
 
 
 def upsert_programs(connection, tenant_id, rows: list[tuple]) -> None:

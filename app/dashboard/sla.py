@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 
 from app.dashboard.metrics import SLA_MET, SLA_MISSED
 from app.dashboard.models import CaseRollup
+from app.dashboard.month_sums import monthly_sums
 from app.dashboard.periods import Period
-from app.dashboard.trends import monthly_sums
 from app.extensions import db
 from app.tenancy.context import ALL_TENANTS
 
@@ -73,7 +73,7 @@ def stage_compliance(tenant_id: uuid.UUID, period: Period, months: list[Period],
         else:
             stage.missed += n
     by_month = monthly_sums(months, ["state_hours"], ["state", "detail"], only=tenant_id,
-                            where=(CaseRollup.detail.in_(VERDICTS),)) if months else {}
+                            where=lambda t: (t.detail.in_(VERDICTS),)) if months else {}
     for (_index, _metric, state, _detail), _n in by_month.items():
         stages.setdefault(state, StageCompliance(state, labels.state(state)))
     for stage in stages.values():

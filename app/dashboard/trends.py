@@ -1,8 +1,7 @@
 """Month-by-month trends of the figures the comparison shows, for every region or one.
 
-One grouped statement over the rollups for all months at once: each row's day is mapped
-to its month's index by a CASE in a subquery, then summed per month (grouping by the
-subquery's column keeps PostgreSQL from comparing two copies of the CASE's parameters).
+The sums come from `app.dashboard.month_sums`: the month counters for whole months, the daily
+ones for a cut month at either end.
 """
 from __future__ import annotations
 
@@ -12,13 +11,11 @@ from datetime import timedelta
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import or_
 
 from app.dashboard.metrics import SLA_MET, SLA_MISSED, median_hours
-from app.dashboard.models import CaseRollup
+from app.dashboard.month_sums import monthly_sums
 from app.dashboard.periods import Period
-from app.extensions import db
-from app.tenancy.context import ALL_TENANTS
 
 #: (key, label, format) of each figure with a trend; overdue is "now" and has none.
 FIGURES = (
@@ -49,19 +46,6 @@ def trend_months(period: Period) -> tuple[list[Period], bool]:
     months[0] = Period(max(months[0].start, period.start), months[0].end)
     months[-1] = Period(months[-1].start, min(months[-1].end, period.end))
     return months, False
-
-
-def monthly_sums(months: list[Period], metrics, by: list[str], only: uuid.UUID | None = None,
-                 where: tuple = ()) -> dict[tuple, int]:
-    """{(month index, metric, *by): sum} over contiguous `months`, every region or `only` one."""
-    month = case(*[(CaseRollup.day <= m.end, i) for i, m in enumerate(months)], else_=len(months)).label("month")
-    narrow = (CaseRollup.tenant_id == only,) if only is not None else ()
-    inner = (select(month, CaseRollup.metric, *[getattr(CaseRollup, n) for n in by], CaseRollup.value)
-             .where(CaseRollup.metric.in_(metrics), CaseRollup.day >= months[0].start,
-                    CaseRollup.day <= months[-1].end, *narrow, *where)).subquery()
-    keys = [inner.c.month, inner.c.metric, *[inner.c[n] for n in by]]
-    stmt = select(*keys, func.sum(inner.c.value)).group_by(*keys).execution_options(**{ALL_TENANTS: True})
-    return {tuple(row[:-1]): int(row[-1]) for row in db.session.execute(stmt) if row[-1]}
 
 
 @dataclass
@@ -97,7 +81,7 @@ def trend(period: Period, only: uuid.UUID | None = None) -> Trend:
     """Each figure month by month over `period` (see `trend_months`), all regions or `only`."""
     months, extended = trend_months(period)
     sums = monthly_sums(months, METRICS, ["detail", "bucket"], only,
-                        where=(or_(CaseRollup.metric != "state_hours", CaseRollup.detail.in_((SLA_MET, SLA_MISSED))),))
+                        where=lambda t: (or_(t.metric != "state_hours", t.detail.in_((SLA_MET, SLA_MISSED))),))
     n = len(months)
     counts = {metric: [0] * n for metric in METRICS}
     histograms: dict[str, list[dict]] = {m: [{} for _ in range(n)] for m in ("close_hours", "response_hours")}

@@ -18,7 +18,7 @@ import time
 from sqlalchemy import text
 
 #: Never copied: the app recomputes them (rollups), or a region has its own (onboarding made them).
-DERIVED = {"case_rollups", "citizen_programs", "household_programs", "program_rollups",
+DERIVED = {"case_rollups", "case_rollup_months", "citizen_programs", "household_programs", "program_rollups",
            "ticket_counters", "letter_counters", "export_batch_counters"}
 #: Natural key matching the same structure row in another region.
 NATURAL = {"org_units": "key", "positions": "key", "programs": "code", "sop_versions": "number"}

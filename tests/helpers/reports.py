@@ -1,13 +1,15 @@
 """Report and dashboard helpers: the known February data set, fresh sample regions, report jobs."""
 from __future__ import annotations
 
+import random
 import re
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from app.casework.models import Partner
+from app.casework.models import Case, Partner
 from app.dashboard.models import ReportJob
 from app.dashboard.periods import Period
 from app.dashboard.reporting import download_token
@@ -22,7 +24,8 @@ from tests.conftest import DEMO_PASSWORD
 #: Fresh regions made from shipped templates, so other tests' cases never mix in.
 SAMPLE_REGIONS = {"uji-rollup": ("batubara", "16.72", "Kota Uji Rollup"),
                   "uji-laporan": ("bekasi", "16.73", "Kota Uji Laporan"),
-                  "uji-program": ("palembang", "16.74", "Kota Uji Program")}
+                  "uji-program": ("palembang", "16.74", "Kota Uji Program"),
+                  "uji-bulanan": ("batubara", "16.01", "Kabupaten Uji Bulanan")}
 
 
 def sample_region_id(app, slug: str):
@@ -34,6 +37,18 @@ def sample_region_id(app, slug: str):
             tenant = onboard_copy(template, slug, code, name, DEMO_PASSWORD)
             db.session.commit()
         return tenant.id
+
+
+@contextmanager
+def in_sample_region(app, slug: str):
+    """The fresh region `slug` in context (an app context of its own); what the block left unflushed
+    or uncommitted is rolled back after it."""
+    tid = sample_region_id(app, slug)
+    with app.app_context():
+        tenant = db.session.get(Tenant, tid)
+        with tenant_context(tenant):
+            yield tenant
+            db.session.rollback()
 
 
 SLUG = "uji-laporan"
@@ -254,3 +269,27 @@ def abandon_queued_job(app, retries_left: int) -> None:
             pipe.execute()
         registry = StartedJobRegistry(queue=queue)
         queue.connection.zadd(registry.key, {execution.composite_key: time.time() - 5})  # heartbeat expired
+
+
+def random_casework(seed: int, cases: int, start: datetime) -> list[Case]:
+    """Open `cases` cases on random days, channels, areas and districts; walk each a random way."""
+    rng = random.Random(seed)
+    sampler = CaseworkSampler(rng, register_share=0.4, district_limit=3)
+    clock = Clock(start)
+    opened = []
+    for _ in range(cases):
+        clock.advance(rng.uniform(1, 30))
+        case = sampler.open(clock)
+        if case is not None:
+            opened.append((case, Clock(clock.now)))
+    rng.shuffle(opened)
+    for case, own_clock in opened:  # interleaved in time across cases, as in an office
+        sampler.walk(case, own_clock, until=start.replace(year=start.year + 1), max_steps=rng.randint(0, 12))
+    for proposal in db.session.scalars(select(DataUpdate).where(DataUpdate.kind == "new_household")):
+        if rng.random() < 0.4:
+            proposal.status = rng.choice(["approved", "rejected"])
+            proposal.stage = len(proposal.chain)
+            if proposal.status == "approved" and rng.random() < 0.5:
+                proposal.result = rng.choice(["accepted", "rejected"])
+    db.session.flush()
+    return [case for case, _clock in opened]

@@ -8,7 +8,6 @@ direct counts over `cases`, `referrals`, `case_events` and the proposals to add 
 from __future__ import annotations
 
 import itertools
-import random
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
 
@@ -20,36 +19,9 @@ from app.dashboard.metrics import SNAPSHOT_DAY, bucket_of, hours_between, local_
 from app.dashboard.models import CitizenProgram
 from app.dashboard.rebuild import compute_from_raw
 from app.dashboard.rollups import read_counters
-from app.dashboard.sample import CaseworkSampler, Clock
 from app.extensions import db
-from app.tenancy.context import tenant_context
-from app.tenancy.models import Tenant
 from app.verval.models import DataUpdate
-from tests.helpers.reports import sample_region_id
-
-
-def random_casework(seed: int, cases: int, start: datetime) -> list[Case]:
-    """Open `cases` cases on random days, channels, areas and districts; walk each a random way."""
-    rng = random.Random(seed)
-    sampler = CaseworkSampler(rng, register_share=0.4, district_limit=3)
-    clock = Clock(start)
-    opened = []
-    for _ in range(cases):
-        clock.advance(rng.uniform(1, 30))
-        case = sampler.open(clock)
-        if case is not None:
-            opened.append((case, Clock(clock.now)))
-    rng.shuffle(opened)
-    for case, own_clock in opened:  # interleaved in time across cases, as in an office
-        sampler.walk(case, own_clock, until=start.replace(year=start.year + 1), max_steps=rng.randint(0, 12))
-    for proposal in db.session.scalars(select(DataUpdate).where(DataUpdate.kind == "new_household")):
-        if rng.random() < 0.4:
-            proposal.status = rng.choice(["approved", "rejected"])
-            proposal.stage = len(proposal.chain)
-            if proposal.status == "approved" and rng.random() < 0.5:
-                proposal.result = rng.choice(["accepted", "rejected"])
-    db.session.flush()
-    return [case for case, _clock in opened]
+from tests.helpers.reports import in_sample_region, random_casework
 
 
 def direct_counts(tenant_id) -> Counter:
@@ -108,12 +80,8 @@ def counts_from_rollups(counters: Counter) -> Counter:
 
 @pytest.fixture()
 def rollup_region(app):
-    tid = sample_region_id(app, "uji-rollup")
-    with app.app_context():
-        tenant = db.session.get(Tenant, tid)
-        with tenant_context(tenant):
-            yield tenant
-            db.session.rollback()
+    with in_sample_region(app, "uji-rollup") as tenant:
+        yield tenant
 
 
 def test_live_rollups_match_rebuild_and_direct_counts(app, rollup_region):

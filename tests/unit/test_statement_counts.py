@@ -100,7 +100,9 @@ def test_intake_costs_a_fixed_number_of_statements(app, staff):
         return len(statements)
 
     submit()
-    assert submit() <= 53  # a new citizen: identity checks, register match, program rollups, case, rollups
+    # a new citizen: identity checks, register match, program rollups, case, rollups (each flush that writes
+    # counters writes the day's and the month's: 53 -> 55)
+    assert submit() <= 55
 
 
 def test_a_step_reads_only_the_members_it_may_notify(app):
