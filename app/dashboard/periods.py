@@ -106,6 +106,8 @@ class Period:
 
     def month_parts(self) -> list[Period]:
         """The calendar months the period covers, the first and last cut to the period's own days."""
+        if self.end < self.start:
+            return []
         parts = self.months()
         parts[0] = Period(max(parts[0].start, self.start), parts[0].end)
         parts[-1] = Period(parts[-1].start, min(parts[-1].end, self.end))

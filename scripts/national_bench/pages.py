@@ -109,6 +109,8 @@ def pages(f: dict) -> list[Page]:
         Page("dashboard 1 district", manager, f"/dashboard/?{year}&district={f['district']}", slug),
         Page("console region list", "admin@platform.demo", "/console/"),
         Page("auditor comparison", "auditor@platform.demo", "/console/compare"),
+        Page("auditor comparison 12 months", "auditor@platform.demo",
+             f"/console/compare?period=custom&start={today - timedelta(days=364)}&end={today}"),
         Page("audit trail", "admin@platform.demo", "/console/audit"),
         Page("register search", manager, f"/register/search?name=Warga&area={f['district']}", slug),
     ]

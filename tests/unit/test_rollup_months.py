@@ -80,3 +80,13 @@ def test_national_figures_and_trends_read_from_months_equal_the_daily_ones(app, 
     assert fast == slow
     year = fast[PERIODS[0]][0][0]
     assert year.received >= 30 and year.closed and year.histogram and year.by_level
+
+
+def test_a_period_in_calendar_months_cut_at_its_ends():
+    parts = Period(date(2025, 1, 15), date(2025, 3, 10)).month_parts()
+    assert parts == [Period(date(2025, 1, 15), date(2025, 1, 31)), Period.month(2025, 2),
+                     Period(date(2025, 3, 1), date(2025, 3, 10))]
+    assert [p.is_whole_month() for p in parts] == [False, True, False]
+    assert Period.year(2024).month_parts() == [Period.month(2024, m) for m in range(1, 13)]
+    assert Period(date(2025, 2, 1), date(2025, 2, 28)).month_parts() == [Period.month(2025, 2)]
+    assert Period(date(2025, 3, 2), date(2025, 3, 1)).month_parts() == []  # an end before the start
