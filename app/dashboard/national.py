@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from app.casework.models import Case
 from app.casework.vocabulary import PartnerLevel
 from app.dashboard.metrics import median_hours
-from app.dashboard.month_sums import monthly_sums
+from app.dashboard.month_sums import period_sums
 from app.dashboard.periods import Period
 from app.dashboard.sla import MET, MISSED, sla_share
 from app.extensions import db
@@ -119,16 +119,16 @@ def national_summary(period: Period, only: uuid.UUID | None = None, query: str =
             for t in db.session.scalars(stmt)}
     if not rows:
         return []
-    sums = monthly_sums(period.month_parts(), COUNTED + HISTOGRAMS, ["tenant_id", "partner_level", "detail", "bucket"],
-                        only)
-    for (_month, metric, tid, level, detail, bucket), total in sums.items():
-        if tid not in rows:
-            continue
-        if metric in HISTOGRAMS:
+    parts = period.month_parts()
+    for (metric, tid, level, detail), total in period_sums(parts, COUNTED, ["tenant_id", "partner_level", "detail"],
+                                                           only).items():
+        if tid in rows:
+            _add_count(rows[tid], metric, level, detail, total)
+    for (metric, tid, level, bucket), total in period_sums(parts, HISTOGRAMS, ["tenant_id", "partner_level", "bucket"],
+                                                           only).items():
+        if tid in rows:
             target = rows[tid].histogram if metric == "close_hours" else rows[tid].response.setdefault(level, {})
             target[bucket] = target.get(bucket, 0) + total
-        else:
-            _add_count(rows[tid], metric, level, detail, total)
     overdue = select(Case.tenant_id, func.count()).where(Case.is_overdue(utcnow()))
     if only is not None:
         overdue = overdue.where(Case.tenant_id == only)
