@@ -77,3 +77,10 @@ htmx = HTMX()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 talisman = Talisman()
+
+
+def upsert_insert(dialect: str):
+    """The `insert` construct with ON CONFLICT for the database in use: PostgreSQL's, else SQLite's."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert

@@ -4,9 +4,10 @@ figures group only by what those keep, else — and for the cut months at a peri
 the daily counters. The two give the same sums (they are written together), so where a figure
 comes from never shows.
 
-Each statement maps its rows to the month's index by a CASE in a subquery, then sums per index
-(grouping by the subquery's column keeps PostgreSQL from comparing two copies of the CASE's
-parameters).
+Month by month (`monthly_sums`), each statement maps its rows to the month's index by a CASE in
+a subquery, then sums per index (grouping by the subquery's column keeps PostgreSQL from
+comparing two copies of the CASE's parameters); for a period's total (`period_sums`) there is
+no index and one group.
 """
 from __future__ import annotations
 

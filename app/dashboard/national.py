@@ -4,8 +4,9 @@ national summary report, and one region's figures on the console.
 Platform code: each statement uses the `all_tenants` execution option and groups by
 region, so the cost does not grow with one query per region; the sums come from the month
 counters for whole months (`app.dashboard.month_sums`), so they do not grow with the cases
-either. Every figure comes from the same rollups as the region's own dashboard and report, and every median from the one
-`median_hours` (`app.dashboard.metrics`), so the console and the region agree.
+either. Every figure comes from the same rollups as the region's own dashboard and report,
+and every median from the one `median_hours` (`app.dashboard.metrics`), so the console and
+the region agree.
 """
 from __future__ import annotations
 

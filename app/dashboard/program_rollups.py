@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from app.citizens.models import Citizen, RegisterHousehold
 from app.dashboard.models import HouseholdPrograms, ProgramRollup
 from app.dashboard.receipt_sources import Household, collect, combo_key, current_import
+from app.extensions import upsert_insert
 from app.programs.models import Participation
 
 CHUNK = 5000
@@ -45,7 +46,7 @@ _STATEMENTS: dict = {}
 def _upsert(dialect: str, name: str):
     key = (dialect, name)
     if key not in _STATEMENTS:
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        insert = upsert_insert(dialect)
         stmt: postgresql.Insert | sqlite.Insert
         if name == "rollup":
             stmt = insert(ProgramRollup)

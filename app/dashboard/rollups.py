@@ -21,6 +21,7 @@ from app.casework.models import Case, CaseEvent
 from app.dashboard.facts import load_histories
 from app.dashboard.metrics import DEFAULT_ZONE, CaseFacts, Key, prelist_key, prelist_stage
 from app.dashboard.models import MONTH_DIMENSIONS, CaseRollup, CaseRollupMonth, CitizenProgram
+from app.extensions import upsert_insert
 from app.verval.models import DataUpdate
 from app.verval.vocabulary import UpdateKind
 
@@ -42,7 +43,7 @@ def _upsert(dialect: str, name: str):
     """The two upsert statements, built once per dialect (building `excluded` is not free)."""
     key = (dialect, name)
     if key not in _STATEMENTS:
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        insert = upsert_insert(dialect)
         stmt: postgresql.Insert | sqlite.Insert
         if name in ("counters", "months"):
             model = CaseRollup if name == "counters" else CaseRollupMonth

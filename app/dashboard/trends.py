@@ -42,10 +42,7 @@ def trend_months(period: Period) -> tuple[list[Period], bool]:
         for _ in range(11):
             first = (first - timedelta(days=1)).replace(day=1)
         return Period(first, last.end).months(), True
-    months = months[-LONGEST:]
-    months[0] = Period(max(months[0].start, period.start), months[0].end)
-    months[-1] = Period(months[-1].start, min(months[-1].end, period.end))
-    return months, False
+    return period.month_parts()[-LONGEST:], False
 
 
 @dataclass

@@ -7,10 +7,9 @@ from collections.abc import Iterable
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.accounts.models import User
-from app.extensions import db
+from app.extensions import db, upsert_insert
 from app.notices.models import Notice, NoticePreference
 from app.notices.vocabulary import NoticeKind
 from app.pagination import page_of
@@ -51,7 +50,7 @@ def notify(users: Iterable[User | uuid.UUID], kind: NoticeKind, case=None, *, st
 
 def _insert_new(dialect: str):
     """INSERT INTO notices … ON CONFLICT (tenant_id, recipient_id, dedupe) DO NOTHING RETURNING recipient_id."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = upsert_insert(dialect)
     return (insert(Notice).on_conflict_do_nothing(index_elements=["tenant_id", "recipient_id", "dedupe"])
             .returning(Notice.recipient_id))
 
